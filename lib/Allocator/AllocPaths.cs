@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// Allocation below the public interface: the general (slow) path that every allocating
+/// routine shares, large blocks, aligned layout and zero fill. The fast path of Malloc is
+/// inlined in <see cref="CfaMalloc.Malloc"/>; everything here is out of line.
+/// </summary>
+internal static unsafe class AllocPaths
+{
+    /// <summary>The smallest mmap threshold Mallopt accepts: the fast path serves requests up to here.</summary>
+    internal const nuint MinMmapThreshold = SizeClasses.LookupLimit;
+
+    /// <summary>The largest mmap threshold: the largest bucket.</summary>
+    internal const nuint MaxMmapThreshold = SizeClasses.MaxPayload;
+
+    /// <summary>The largest extension step of the shared area (1 GiB).</summary>
+    internal const nuint MaxExtension = 1024 * 1024 * 1024;
+
+    /// <summary>No request above 64 TiB can succeed on any current machine: refused at once.</summary>
+    internal const ulong MaxRequest = 1UL << 46;
+
+    /// <summary>Requests of at least this many bytes are mmap'd (M_MMAP_THRESHOLD).</summary>
+    internal static nuint s_mmapThreshold = AllocatorOptions.Effective.MmapThreshold;
+
+    internal static bool IsValidMmapThreshold(nuint value) => value >= MinMmapThreshold && value <= MaxMmapThreshold;
+
+    /// <summary>
+    /// Allocates, lays out and counts a block: the general path of every allocating routine.
+    /// <paramref name="alignment"/> is a power of two; 16 or less means the default layout.
+    /// Returns null with <see cref="CfaMalloc.LastError"/> set on failure.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void* Allocate(nuint size, nuint alignment, bool zeroFill, Routine routine)
+    {
+        ThreadHeap* heap = HeapPool.Acquire();
+        if (heap == null)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        void* data = AllocateUncounted(heap, size, alignment, zeroFill);
+        if (data == null)
+            return null;
+        RoutineTally* tally = ThreadHeap.Tally(heap, routine);
+        tally->Calls++;
+        if (size == 0)
+            tally->ZeroCalls++;
+        tally->Requested += (long)size;
+        tally->Allocated += (long)BlockHeader.RealOf(data)->BlockBytes;
+        return data;
+    }
+
+    /// <summary>
+    /// <see cref="Allocate"/> without the counters, for routines that count the call their own
+    /// way (realloc and resize moves).
+    /// </summary>
+    internal static void* AllocateUncounted(ThreadHeap* heap, nuint size, nuint alignment, bool zeroFill)
+    {
+        if (size > MaxRequest || alignment > MaxRequest)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        bool aligned = alignment > SizeClasses.HeaderSize;
+        // An aligned block needs room for the fake header and for sliding the data to the
+        // boundary: the data lands at most 'alignment' bytes past the natural position.
+        nuint payload = aligned ? size + alignment : size;
+        BlockHeader* real = AllocateBlock(heap, payload);
+        if (real == null)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+
+        void* data;
+        if (aligned)
+        {
+            nuint first = (nuint)real + 2 * (nuint)SizeClasses.HeaderSize;
+            data = (void*)((first + alignment - 1) & ~(alignment - 1));
+            BlockHeader* fake = BlockHeader.Of(data);
+            fake->Word = (nuint)((byte*)fake - (byte*)real) | BlockHeader.FakeFlag;
+            fake->Size = alignment;
+        }
+        else
+        {
+            data = real + 1;
+        }
+        real->Size = size;
+        if (zeroFill)
+        {
+            // Fresh mappings are zero already.
+            if (!real->IsMapped)
+                NativeMemory.Clear(data, size);
+            real->Word |= BlockHeader.ZeroFlag;
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// A block with at least <paramref name="payload"/> bytes after its header, from a bucket
+    /// or its own mapping; its header's word is set, its size is not. Null when memory is exhausted.
+    /// </summary>
+    internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload)
+    {
+        if (payload >= s_mmapThreshold)
+            return MapBlock(heap, payload);
+        Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
+        BlockHeader* block = bucket->FreeList;
+        if (block != null)
+            bucket->FreeList = (BlockHeader*)block->Word;
+        else if ((block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
+            return null;
+        block->Word = (nuint)bucket;
+        return block;
+    }
+
+    private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload)
+    {
+        nuint bytes = OsMemory.RoundUpToPage(payload + SizeClasses.HeaderSize);
+        if (bytes == 0)
+            return null;
+        var block = (BlockHeader*)OsMemory.Map(bytes);
+        if (block == null)
+            return null;
+        block->Word = bytes | BlockHeader.MmapFlag;
+        heap->MapCalls++;
+        heap->MapBytes += (long)bytes;
+        return block;
+    }
+
+    /// <summary>The slow path of Malloc: first call of a thread, size 0, large sizes, empty bucket.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void* MallocSlow(nuint size) => Allocate(size, SizeClasses.HeaderSize, false, Routine.Malloc);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// Start-up options of cfa-malloc. They are read once, at the first allocation of the
+/// process: from <see cref="CfaMalloc.Configure"/> if it was called before, else from the
+/// environment (see <see cref="FromEnvironment"/>).
+/// </summary>
+public sealed class AllocatorOptions
+{
+    private static readonly Lock s_lock = new();
+    private static AllocatorOptions? s_pending;
+    private static AllocatorOptions? s_effective;
+
+    /// <summary>
+    /// With ownership (the default) a block freed by another thread goes back to its owner's
+    /// heap through a remote list; without it the freeing thread keeps the block.
+    /// Environment: <c>CFA_MALLOC_OWNERSHIP=0</c> turns it off.
+    /// </summary>
+    public bool Ownership { get; set; } = true;
+
+    /// <summary>The debugging mode (environment: <c>CFA_MALLOC_CHECKED=1</c>).</summary>
+    public bool Checked { get; set; }
+
+    /// <summary>
+    /// Requests of at least this many bytes get their own mapping (environment:
+    /// <c>CFA_MALLOC_MMAP_THRESHOLD</c>; 64 KiB to 4 MiB; default 512 KiB as in the thesis).
+    /// </summary>
+    public nuint MmapThreshold { get; set; } = 512 * 1024;
+
+    /// <summary>
+    /// Bytes by which the shared area is committed at a time (environment:
+    /// <c>CFA_MALLOC_EXTENSION</c>; default 10 MiB, the thesis's heap expansion).
+    /// </summary>
+    public nuint Extension { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Options from the <c>CFA_MALLOC_*</c> environment variables, defaults elsewhere.</summary>
+    public static AllocatorOptions FromEnvironment()
+    {
+        var options = new AllocatorOptions();
+        if (Environment.GetEnvironmentVariable("CFA_MALLOC_OWNERSHIP") is { } own)
+            options.Ownership = own.Trim() is not ("0" or "false" or "off" or "no");
+        if (Environment.GetEnvironmentVariable("CFA_MALLOC_CHECKED") is { } chk)
+            options.Checked = chk.Trim() is "1" or "true" or "on" or "yes";
+        if (ReadSize("CFA_MALLOC_MMAP_THRESHOLD") is { } threshold)
+            options.MmapThreshold = threshold;
+        if (ReadSize("CFA_MALLOC_EXTENSION") is { } extension)
+            options.Extension = extension;
+        return options;
+    }
+
+    private static nuint? ReadSize(string name)
+    {
+        string? text = Environment.GetEnvironmentVariable(name);
+        return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) ? (nuint)value : null;
+    }
+
+    /// <summary>The options in force: fixed by the first call that asks for them.</summary>
+    internal static AllocatorOptions Effective
+    {
+        get
+        {
+            if (s_effective is { } effective)
+                return effective;
+            lock (s_lock)
+            {
+                s_effective ??= s_pending ?? Clamp(FromEnvironment());
+                return s_effective;
+            }
+        }
+    }
+
+    /// <summary>Sets the options for this process; only before the allocator has started.</summary>
+    internal static void Configure(AllocatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        lock (s_lock)
+        {
+            if (s_effective != null)
+                throw new InvalidOperationException("cfa-malloc has already started in this process: call CfaMalloc.Configure before the first allocation, or set CFA_MALLOC_* variables before the process starts.");
+            s_pending = Validate(options);
+        }
+    }
+
+    /// <summary>Environment values out of range are brought into range rather than failing the first allocation.</summary>
+    private static AllocatorOptions Clamp(AllocatorOptions options)
+    {
+        options.MmapThreshold = Math.Clamp(options.MmapThreshold, AllocPaths.MinMmapThreshold, AllocPaths.MaxMmapThreshold);
+        options.Extension = Math.Clamp(options.Extension, 1, AllocPaths.MaxExtension);
+        return options;
+    }
+
+    private static AllocatorOptions Validate(AllocatorOptions options)
+    {
+        if (!AllocPaths.IsValidMmapThreshold(options.MmapThreshold))
+            throw new ArgumentOutOfRangeException(nameof(options), $"MmapThreshold must be between {AllocPaths.MinMmapThreshold} and {AllocPaths.MaxMmapThreshold} bytes.");
+        if (options.Extension == 0 || options.Extension > AllocPaths.MaxExtension)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Extension must be between 1 and {AllocPaths.MaxExtension} bytes.");
+        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension };
+    }
+}
+
+/// <summary>
+/// The policy switches of the hot paths, frozen at start-up. They are <c>static readonly</c>
+/// so that the JIT folds them into constants once this class is initialised: the checked
+/// mode costs nothing when off, and the ownership test disappears from the free path.
+/// </summary>
+internal static class Policy
+{
+    internal static readonly bool Ownership = AllocatorOptions.Effective.Ownership;
+    internal static readonly bool Checked = AllocatorOptions.Effective.Checked;
+}

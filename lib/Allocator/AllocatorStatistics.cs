@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Xml;
+
+namespace Workbench.Allocator;
+
+/// <summary>One routine's counters: calls, zero-size calls, bytes requested, block bytes allocated.</summary>
+/// <param name="Calls">Calls of the routine.</param>
+/// <param name="ZeroCalls">Calls with size 0 (for Free: with a null pointer).</param>
+/// <param name="BytesRequested">Sum of the sizes asked for (for Free: of the blocks freed).</param>
+/// <param name="BytesAllocated">Sum of block bytes (header and padding included) handed out, or for Free given back.</param>
+public readonly record struct RoutineCounters(long Calls, long ZeroCalls, long BytesRequested, long BytesAllocated);
+
+/// <summary>
+/// A snapshot of cfa-malloc's statistics, summed over every heap (live and pooled). Counters
+/// are cumulative since the process started; compare two snapshots for an interval.
+/// </summary>
+/// <remarks>
+/// Each heap counts its own operations with plain increments, so counting costs no atomic
+/// instruction and no shared cache line; a snapshot reads them under the heap-list lock.
+/// A snapshot taken while other threads allocate is a consistent sum of slightly different
+/// moments, as in the thesis.
+/// </remarks>
+public sealed class AllocatorStatistics
+{
+    /// <summary>Malloc calls (fast and slow path).</summary>
+    public RoutineCounters Malloc { get; init; }
+
+    /// <summary>Aalloc calls.</summary>
+    public RoutineCounters Aalloc { get; init; }
+
+    /// <summary>Calloc calls.</summary>
+    public RoutineCounters Calloc { get; init; }
+
+    /// <summary>Memalign, AlignedAlloc, PosixMemalign, Valloc and Pvalloc calls.</summary>
+    public RoutineCounters Memalign { get; init; }
+
+    /// <summary>Amemalign calls.</summary>
+    public RoutineCounters Amemalign { get; init; }
+
+    /// <summary>Cmemalign calls.</summary>
+    public RoutineCounters Cmemalign { get; init; }
+
+    /// <summary>Resize and AlignedResize calls (bytes allocated: blocks taken when moving).</summary>
+    public RoutineCounters Resize { get; init; }
+
+    /// <summary>Realloc, ReallocArray and AlignedRealloc calls (bytes allocated: blocks taken when moving).</summary>
+    public RoutineCounters Realloc { get; init; }
+
+    /// <summary>Free calls (zero calls: Free(null)).</summary>
+    public RoutineCounters Free { get; init; }
+
+    /// <summary>Blocks pushed onto another heap's remote list (frees of blocks owned by another thread).</summary>
+    public long RemotePushes { get; init; }
+
+    /// <summary>Remote lists taken by their owner (one exchange each, any number of blocks).</summary>
+    public long RemotePulls { get; init; }
+
+    /// <summary>Mappings made for large blocks.</summary>
+    public long MmapCalls { get; init; }
+
+    /// <summary>Bytes mapped for large blocks.</summary>
+    public long MmapBytes { get; init; }
+
+    /// <summary>Mappings of large blocks given back.</summary>
+    public long MunmapCalls { get; init; }
+
+    /// <summary>Bytes of large blocks given back.</summary>
+    public long MunmapBytes { get; init; }
+
+    /// <summary>Extensions of the shared area (commits of reserved address space).</summary>
+    public long ExtendCalls { get; init; }
+
+    /// <summary>Bytes committed to the shared area.</summary>
+    public long ExtendBytes { get; init; }
+
+    /// <summary>MallocTrim calls that released memory.</summary>
+    public long TrimCalls { get; init; }
+
+    /// <summary>Bytes released to the OS by MallocTrim.</summary>
+    public long TrimBytes { get; init; }
+
+    /// <summary>Threads that made their first call (each took a heap).</summary>
+    public long ThreadsStarted { get; init; }
+
+    /// <summary>Threads whose exit was noticed and whose heap went back to the pool.</summary>
+    public long ThreadsExited { get; init; }
+
+    /// <summary>Heaps made.</summary>
+    public long HeapsNew { get; init; }
+
+    /// <summary>Heaps handed from an exited thread to a new one.</summary>
+    public long HeapsReused { get; init; }
+
+    /// <summary>Heaps that exist (live and pooled).</summary>
+    public long Heaps { get; init; }
+
+    /// <summary>Block bytes allocated and not yet freed (headers and padding included).</summary>
+    public long BytesInUse { get; init; }
+
+    /// <summary>Takes a snapshot.</summary>
+    internal static unsafe AllocatorStatistics Collect()
+    {
+        Span<RoutineTally> sums = stackalloc RoutineTally[9];
+        long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
+        var global = HeapPool.GlobalCounters;
+        lock (HeapPool.HeapLock)
+        {
+            for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
+            {
+                heaps++;
+                for (int r = 0; r < 9; r++)
+                {
+                    RoutineTally* t = ThreadHeap.Tally(h, (Routine)r);
+                    sums[r].Calls += t->Calls;
+                    sums[r].ZeroCalls += t->ZeroCalls;
+                    sums[r].Requested += t->Requested;
+                    sums[r].Allocated += t->Allocated;
+                }
+                internalFreed += h->InternalFreed;
+                pushes += h->RemotePushes;
+                pulls += h->RemotePulls;
+                maps += h->MapCalls;
+                mapBytes += h->MapBytes;
+                unmaps += h->UnmapCalls;
+                unmapBytes += h->UnmapBytes;
+            }
+        }
+
+        long allocated = 0;
+        for (int r = 0; r < 9; r++)
+            if ((Routine)r != Routine.Free)
+                allocated += sums[r].Allocated;
+
+        static RoutineCounters C(RoutineTally t) => new(t.Calls, t.ZeroCalls, t.Requested, t.Allocated);
+        return new AllocatorStatistics
+        {
+            Malloc = C(sums[(int)Routine.Malloc]),
+            Aalloc = C(sums[(int)Routine.Aalloc]),
+            Calloc = C(sums[(int)Routine.Calloc]),
+            Memalign = C(sums[(int)Routine.Memalign]),
+            Amemalign = C(sums[(int)Routine.Amemalign]),
+            Cmemalign = C(sums[(int)Routine.Cmemalign]),
+            Resize = C(sums[(int)Routine.Resize]),
+            Realloc = C(sums[(int)Routine.Realloc]),
+            Free = C(sums[(int)Routine.Free]),
+            RemotePushes = pushes,
+            RemotePulls = pulls,
+            MmapCalls = maps,
+            MmapBytes = mapBytes,
+            MunmapCalls = unmaps,
+            MunmapBytes = unmapBytes,
+            ExtendCalls = global.ExtendCalls,
+            ExtendBytes = global.ExtendBytes,
+            TrimCalls = global.TrimCalls,
+            TrimBytes = global.TrimBytes,
+            ThreadsStarted = global.ThreadsStarted,
+            ThreadsExited = global.ThreadsExited,
+            HeapsNew = global.HeapsNew,
+            HeapsReused = global.HeapsReused,
+            Heaps = heaps,
+            BytesInUse = allocated - sums[(int)Routine.Free].Allocated - internalFreed,
+        };
+    }
+
+    private IEnumerable<(string Name, RoutineCounters Counters)> Routines()
+    {
+        yield return ("malloc", Malloc);
+        yield return ("aalloc", Aalloc);
+        yield return ("calloc", Calloc);
+        yield return ("memalign", Memalign);
+        yield return ("amemalign", Amemalign);
+        yield return ("cmemalign", Cmemalign);
+        yield return ("resize", Resize);
+        yield return ("realloc", Realloc);
+        yield return ("free", Free);
+    }
+
+    /// <summary>Prints the statistics as text, in the layout of the thesis's malloc_stats.</summary>
+    public void WriteText(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var inv = CultureInfo.InvariantCulture;
+        writer.WriteLine("cfa-malloc statistics");
+        foreach (var (name, c) in Routines())
+            writer.WriteLine(string.Format(inv, "  {0,-10} calls {1,12:N0}; 0-calls {2,10:N0}; requested {3,16:N0} B; allocated {4,16:N0} B", name, c.Calls, c.ZeroCalls, c.BytesRequested, c.BytesAllocated));
+        writer.WriteLine(string.Format(inv, "  remote     pushes {0:N0}; pulls {1:N0}", RemotePushes, RemotePulls));
+        writer.WriteLine(string.Format(inv, "  mmap       calls {0:N0}; {1:N0} B    munmap calls {2:N0}; {3:N0} B", MmapCalls, MmapBytes, MunmapCalls, MunmapBytes));
+        writer.WriteLine(string.Format(inv, "  extend     calls {0:N0}; {1:N0} B    trim calls {2:N0}; {3:N0} B", ExtendCalls, ExtendBytes, TrimCalls, TrimBytes));
+        writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
+        writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
+    }
+
+    /// <summary>
+    /// Prints the statistics as XML in the shape of glibc's <c>malloc_info</c>: a
+    /// <c>&lt;malloc version="1"&gt;</c> root with <c>total</c>, <c>system</c> and <c>aspace</c>
+    /// elements, plus a <c>routine</c> element per routine for what glibc does not count.
+    /// </summary>
+    public void WriteXml(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var settings = new XmlWriterSettings { Indent = true, OmitXmlDeclaration = true };
+        using var xml = XmlWriter.Create(writer, settings);
+        xml.WriteStartElement("malloc");
+        xml.WriteAttributeString("version", "1");
+        void Element(string name, string type, params (string Key, long Value)[] attributes)
+        {
+            xml.WriteStartElement(name);
+            xml.WriteAttributeString("type", type);
+            foreach (var (key, value) in attributes)
+                xml.WriteAttributeString(key, value.ToString(CultureInfo.InvariantCulture));
+            xml.WriteEndElement();
+        }
+        Element("total", "inuse", ("size", BytesInUse));
+        Element("total", "mmap", ("count", MmapCalls - MunmapCalls), ("size", MmapBytes - MunmapBytes));
+        Element("system", "current", ("size", ExtendBytes + MmapBytes - MunmapBytes));
+        Element("aspace", "total", ("size", ExtendBytes));
+        Element("aspace", "mprotect", ("size", ExtendBytes));
+        foreach (var (name, c) in Routines())
+        {
+            xml.WriteStartElement("routine");
+            xml.WriteAttributeString("name", name);
+            xml.WriteAttributeString("calls", c.Calls.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("zero", c.ZeroCalls.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("requested", c.BytesRequested.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("allocated", c.BytesAllocated.ToString(CultureInfo.InvariantCulture));
+            xml.WriteEndElement();
+        }
+        Element("remote", "pushes", ("count", RemotePushes));
+        Element("remote", "pulls", ("count", RemotePulls));
+        Element("threads", "started", ("count", ThreadsStarted));
+        Element("threads", "exited", ("count", ThreadsExited));
+        Element("heaps", "new", ("count", HeapsNew));
+        Element("heaps", "reused", ("count", HeapsReused));
+        xml.WriteEndElement();
+        xml.Flush();
+        writer.WriteLine();
+    }
+}

@@ -1,0 +1,71 @@
+namespace Workbench.Allocator;
+
+/// <summary>A block that checked mode saw allocated and not freed.</summary>
+/// <param name="Address">The block's data address.</param>
+/// <param name="Size">Its request size.</param>
+public readonly record struct UnfreedBlock(nuint Address, nuint Size);
+
+// Control and introspection: mallopt, malloc_trim, statistics, the checked-mode report.
+public static unsafe partial class CfaMalloc
+{
+    /// <summary>The byte checked mode writes into new storage (not into zero-filled storage).</summary>
+    public const byte CheckedAllocFill = 0xA5;
+
+    /// <summary>The byte checked mode writes into freed storage.</summary>
+    public const byte CheckedFreeFill = 0xDF;
+
+    /// <summary>
+    /// Sets a tuning option, with glibc's numbers: <see cref="M_MMAP_THRESHOLD"/> (64 KiB to
+    /// 4 MiB) and <see cref="M_TOP_PAD"/> (1 B to 1 GiB). Returns 1 on success, 0 for an unknown
+    /// or unsupported option (including <see cref="M_TRIM_THRESHOLD"/>) or a value out of range.
+    /// </summary>
+    public static int Mallopt(int option, int value)
+    {
+        switch (option)
+        {
+            case M_MMAP_THRESHOLD when value > 0 && AllocPaths.IsValidMmapThreshold((nuint)value):
+                AllocPaths.s_mmapThreshold = (nuint)value;
+                return 1;
+            case M_TOP_PAD when value > 0 && (nuint)value <= AllocPaths.MaxExtension:
+                HeapPool.s_extension = (nuint)value;
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>
+    /// Gives the whole pages inside free blocks back to the OS (calling thread's heap and
+    /// pooled heaps), keeping <paramref name="pad"/> bytes of free blocks untouched. Returns 1
+    /// when memory was released, else 0. Does nothing in checked mode.
+    /// </summary>
+    public static int MallocTrim(nuint pad) => Trimming.Trim(pad) > 0 ? 1 : 0;
+
+    /// <summary>A snapshot of the statistics, summed over every heap.</summary>
+    public static AllocatorStatistics GetStatistics() => AllocatorStatistics.Collect();
+
+    /// <summary>Prints the statistics as text (malloc_stats).</summary>
+    public static void MallocStats(TextWriter writer) => GetStatistics().WriteText(writer);
+
+    /// <summary>Prints the statistics as XML in the shape of glibc's malloc_info.</summary>
+    public static void MallocInfo(TextWriter writer) => GetStatistics().WriteXml(writer);
+
+    /// <summary>
+    /// The blocks allocated and not freed, by address. Checked mode only: otherwise throws
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static IReadOnlyList<UnfreedBlock> Unfreed()
+    {
+        if (!Policy.Checked)
+            throw new InvalidOperationException("Unfreed() needs checked mode: start the process with CFA_MALLOC_CHECKED=1 or call CfaMalloc.Configure(new AllocatorOptions { Checked = true }) first.");
+        return CheckedMode.Unfreed();
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="count"/> elements of <typeparamref name="T"/> as a disposable
+    /// buffer, so that C# code uses the allocator through a <see cref="Span{T}"/> instead of
+    /// pointers. Throws <see cref="OutOfMemoryException"/> when the allocator returns null.
+    /// </summary>
+    public static CfaBuffer<T> Alloc<T>(int count, nuint alignment = 16, bool zeroFill = false) where T : unmanaged
+        => new(count, alignment, zeroFill);
+}

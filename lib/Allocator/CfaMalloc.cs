@@ -1,0 +1,313 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// cfa-malloc (llheap), the allocator of Zulfiqar's thesis "High-Performance Concurrent Memory
+/// Allocation" (University of Waterloo, 2022), over unmanaged memory from the OS: the GNU C
+/// allocator interface, the thesis's extensions (sticky zero fill and alignment, resize,
+/// aalloc/amemalign/cmemalign, request-size/alignment/zero-fill queries), contention-free
+/// statistics and a checked (debugging) mode. See docs/allocator.md for the exact semantics.
+/// </summary>
+/// <remarks>
+/// Every routine is thread-safe. The fast paths of <see cref="Malloc"/> and <see cref="Free"/>
+/// read the thread's heap once, take no lock, execute no atomic instruction and allocate no
+/// managed memory. A failing routine returns null (or an error code) and sets
+/// <see cref="LastError"/>; it never throws, except in checked mode on a detected misuse.
+/// </remarks>
+public static unsafe partial class CfaMalloc
+{
+    /// <summary>errno: out of memory, or a size or <c>count * size</c> that cannot be allocated.</summary>
+    public const int ENOMEM = 12;
+
+    /// <summary>errno: an invalid argument (an alignment that is not a power of two).</summary>
+    public const int EINVAL = 22;
+
+    /// <summary>Mallopt option (glibc's number): trim threshold; not supported, Mallopt returns 0.</summary>
+    public const int M_TRIM_THRESHOLD = -1;
+
+    /// <summary>Mallopt option (glibc's number): bytes by which the shared area grows at a time.</summary>
+    public const int M_TOP_PAD = -2;
+
+    /// <summary>Mallopt option (glibc's number): requests of at least this size get their own mapping.</summary>
+    public const int M_MMAP_THRESHOLD = -3;
+
+    /// <summary>The errno value of the calling thread's last failed call (not cleared by successes).</summary>
+    [ThreadStatic] private static int t_lastError;
+
+    /// <summary>The errno value of the calling thread's last failed call (0 if none has failed).</summary>
+    public static int LastError => t_lastError;
+
+    /// <summary>Records <paramref name="errno"/> for the calling thread and returns null.</summary>
+    internal static void* Fail(int errno)
+    {
+        t_lastError = errno;
+        return null;
+    }
+
+    /// <summary>Whether ownership is on (blocks freed by other threads go home).</summary>
+    public static bool HasOwnership => Policy.Ownership;
+
+    /// <summary>Whether the checked (debugging) mode is on.</summary>
+    public static bool IsChecked => Policy.Checked;
+
+    /// <summary>The current mmap threshold in bytes.</summary>
+    public static nuint MmapThreshold => AllocPaths.s_mmapThreshold;
+
+    /// <summary>
+    /// Sets the start-up options of this process. Call it before the first allocation;
+    /// afterwards it throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static void Configure(AllocatorOptions options) => AllocatorOptions.Configure(options);
+
+    // ---------------------------------------------------------------- standard interface
+
+    /// <summary>
+    /// Allocates <paramref name="size"/> bytes aligned to 16. <c>Malloc(0)</c> returns a unique
+    /// pointer that must be freed. Null with <see cref="ENOMEM"/> when memory is exhausted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Malloc(nuint size)
+    {
+        if (Policy.Checked)
+            return CheckedMode.Malloc(size);
+        ThreadHeap* heap = HeapPool.t_heap;
+        // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
+        if (heap != null && size - 1 < SizeClasses.LookupLimit)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
+            BlockHeader* block = bucket->FreeList;
+            if (block != null)
+            {
+                bucket->FreeList = (BlockHeader*)block->Word;
+                block->Word = (nuint)bucket;
+                block->Size = size;
+                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Malloc);
+                tally->Calls++;
+                tally->Requested += (long)size;
+                tally->Allocated += (long)bucket->BlockSize;
+                return block + 1;
+            }
+        }
+        return AllocPaths.MallocSlow(size);
+    }
+
+    /// <summary>
+    /// Frees a block from any routine of this allocator, from any thread. <c>Free(null)</c>
+    /// does nothing (it counts as a zero-size call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* p)
+    {
+        if (Policy.Checked)
+        {
+            CheckedMode.Free(p);
+            return;
+        }
+        ThreadHeap* heap = HeapPool.t_heap;
+        if (p != null && heap != null)
+        {
+            BlockHeader* block = (BlockHeader*)p - 1;
+            nuint word = block->Word;
+            var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
+            // A plain bucket block of this heap (no fake/mmap bit); without ownership any
+            // plain block goes to this heap's bucket of the same size.
+            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag)) == 0
+                && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
+            {
+                if (!Policy.Ownership)
+                    bucket = ThreadHeap.BucketOf(heap, bucket->Index);
+                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Free);
+                tally->Calls++;
+                tally->Requested += (long)block->Size;
+                tally->Allocated += (long)bucket->BlockSize;
+                block->Word = (nuint)bucket->FreeList;
+                bucket->FreeList = block;
+                return;
+            }
+        }
+        FreePaths.FreeSlow(p);
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="count"/> * <paramref name="size"/> zeroed bytes; the block is
+    /// sticky zero-filled (realloc zeroes what it grows). <see cref="ENOMEM"/> on overflow.
+    /// </summary>
+    public static void* Calloc(nuint count, nuint size)
+    {
+        if (!TryMultiply(count, size, out nuint bytes))
+            return Fail(ENOMEM);
+        return Allocated(AllocPaths.Allocate(bytes, SizeClasses.HeaderSize, true, Routine.Calloc), true);
+    }
+
+    /// <summary>
+    /// Resizes a block, keeping its contents up to the smaller size, its alignment and its
+    /// zero fill. In place when <c>size &lt;= usable &lt;= 2 * size</c>. <c>Realloc(null, n)</c> is
+    /// <c>Malloc(n)</c>; <c>Realloc(p, 0)</c> frees <paramref name="p"/> and returns null. On failure
+    /// returns null with <see cref="ENOMEM"/> and leaves the block intact.
+    /// </summary>
+    public static void* Realloc(void* p, nuint size)
+    {
+        if (Policy.Checked)
+            return CheckedMode.Realloc(p, size, 0, resize: false);
+        return ReallocPaths.Realloc(p, size, 0);
+    }
+
+    /// <summary><see cref="Realloc"/> to <paramref name="count"/> * <paramref name="size"/> bytes, with overflow detection.</summary>
+    public static void* ReallocArray(void* p, nuint count, nuint size)
+    {
+        if (!TryMultiply(count, size, out nuint bytes))
+            return Fail(ENOMEM);
+        return Realloc(p, bytes);
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power
+    /// of two, else <see cref="EINVAL"/>); the alignment is sticky. As in glibc, the size need
+    /// not be a multiple of the alignment.
+    /// </summary>
+    public static void* AlignedAlloc(nuint alignment, nuint size) => Memalign(alignment, size);
+
+    /// <summary>Allocates <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two); sticky.</summary>
+    public static void* Memalign(nuint alignment, nuint size)
+    {
+        if (!BitOperations.IsPow2(alignment))
+            return Fail(EINVAL);
+        return Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
+    }
+
+    /// <summary>
+    /// Stores in <paramref name="result"/> a block of <paramref name="size"/> bytes aligned to
+    /// <paramref name="alignment"/>. Returns 0, <see cref="EINVAL"/> (alignment not a power of two
+    /// or not a multiple of the pointer size) or <see cref="ENOMEM"/>; on error
+    /// <paramref name="result"/> is not written.
+    /// </summary>
+    public static int PosixMemalign(void** result, nuint alignment, nuint size)
+    {
+        if (result == null || !BitOperations.IsPow2(alignment) || alignment % (nuint)sizeof(void*) != 0)
+        {
+            t_lastError = EINVAL;
+            return EINVAL;
+        }
+        void* p = Memalign(alignment, size);
+        if (p == null)
+            return t_lastError;
+        *result = p;
+        return 0;
+    }
+
+    /// <summary>Allocates <paramref name="size"/> bytes aligned to a page.</summary>
+    public static void* Valloc(nuint size) => Memalign(OsMemory.s_pageSize, size);
+
+    /// <summary>Allocates <paramref name="size"/> rounded up to whole pages (at least one), page-aligned.</summary>
+    public static void* Pvalloc(nuint size)
+    {
+        nuint rounded = OsMemory.RoundUpToPage(size == 0 ? 1 : size);
+        return rounded == 0 ? Fail(ENOMEM) : Memalign(OsMemory.s_pageSize, rounded);
+    }
+
+    /// <summary>The bytes usable from <paramref name="p"/> (at least the request size); 0 for null.</summary>
+    public static nuint MallocUsableSize(void* p) => p == null ? 0 : BlockHeader.UsableSize(p);
+
+    // ---------------------------------------------------------------- thesis extensions
+
+    /// <summary>Allocates an array of <paramref name="count"/> elements of <paramref name="size"/> bytes, not zeroed.</summary>
+    public static void* Aalloc(nuint count, nuint size)
+    {
+        if (!TryMultiply(count, size, out nuint bytes))
+            return Fail(ENOMEM);
+        return Allocated(AllocPaths.Allocate(bytes, SizeClasses.HeaderSize, false, Routine.Aalloc), false);
+    }
+
+    /// <summary>
+    /// Re-purposes a block for <paramref name="size"/> bytes: no copy, nothing sticky kept
+    /// (alignment back to 16, zero fill off). In place when the block fits, else free + malloc.
+    /// <c>Resize(null, n)</c> is <c>Malloc(n)</c>; <c>Resize(p, 0)</c> frees and returns null.
+    /// </summary>
+    public static void* Resize(void* p, nuint size)
+    {
+        if (Policy.Checked)
+            return CheckedMode.Realloc(p, size, 0, resize: true);
+        return ReallocPaths.Resize(p, size, 0);
+    }
+
+    /// <summary>An aligned array, not zeroed; the alignment is sticky.</summary>
+    public static void* Amemalign(nuint alignment, nuint count, nuint size)
+    {
+        if (!BitOperations.IsPow2(alignment))
+            return Fail(EINVAL);
+        if (!TryMultiply(count, size, out nuint bytes))
+            return Fail(ENOMEM);
+        return Allocated(AllocPaths.Allocate(bytes, alignment, false, Routine.Amemalign), false);
+    }
+
+    /// <summary>An aligned, zero-filled array: both properties are sticky.</summary>
+    public static void* Cmemalign(nuint alignment, nuint count, nuint size)
+    {
+        if (!BitOperations.IsPow2(alignment))
+            return Fail(EINVAL);
+        if (!TryMultiply(count, size, out nuint bytes))
+            return Fail(ENOMEM);
+        return Allocated(AllocPaths.Allocate(bytes, alignment, true, Routine.Cmemalign), true);
+    }
+
+    /// <summary>Resize to a new alignment: no copy, zero fill dropped, the new alignment sticky.</summary>
+    public static void* AlignedResize(void* p, nuint alignment, nuint size)
+    {
+        if (!BitOperations.IsPow2(alignment))
+            return Fail(EINVAL);
+        if (Policy.Checked)
+            return CheckedMode.Realloc(p, size, alignment, resize: true);
+        return ReallocPaths.Resize(p, size, alignment);
+    }
+
+    /// <summary>Realloc to a new alignment: copies, keeps zero fill, the new alignment sticky.</summary>
+    public static void* AlignedRealloc(void* p, nuint alignment, nuint size)
+    {
+        if (!BitOperations.IsPow2(alignment))
+            return Fail(EINVAL);
+        if (Policy.Checked)
+            return CheckedMode.Realloc(p, size, alignment, resize: false);
+        return ReallocPaths.Realloc(p, size, alignment);
+    }
+
+    /// <summary>The size asked for when <paramref name="p"/> was allocated or last resized; 0 for null.</summary>
+    public static nuint MallocSize(void* p) => p == null ? 0 : BlockHeader.RealOf(p)->Size;
+
+    /// <summary>The alignment <paramref name="p"/> was allocated with (16 by default); 0 for null.</summary>
+    public static nuint MallocAlignment(void* p) => p == null ? 0 : BlockHeader.AlignmentOf(p);
+
+    /// <summary>Whether <paramref name="p"/> is zero-filled (calloc, cmemalign, kept by realloc).</summary>
+    public static bool MallocZeroFill(void* p) => p != null && (BlockHeader.RealOf(p)->Word & BlockHeader.ZeroFlag) != 0;
+
+    /// <summary>
+    /// Whether <paramref name="p"/> belongs to another thread's heap (a free from this thread
+    /// would be a remote free). False for null and for mmap'd blocks, which belong to no heap.
+    /// </summary>
+    public static bool MallocRemote(void* p)
+    {
+        if (p == null)
+            return false;
+        BlockHeader* real = BlockHeader.RealOf(p);
+        return !real->IsMapped && real->OwnerBucket->Heap != HeapPool.t_heap;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static bool TryMultiply(nuint count, nuint size, out nuint bytes)
+    {
+        UInt128 product = (UInt128)(ulong)count * (ulong)size;
+        bytes = (nuint)(ulong)product;
+        return product <= (ulong)AllocPaths.MaxRequest;
+    }
+
+    /// <summary>Hands a fresh block to the checked mode, when it is on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* Allocated(void* p, bool zeroFilled)
+    {
+        if (Policy.Checked && p != null)
+            CheckedMode.Track(p, zeroFilled);
+        return p;
+    }
+}

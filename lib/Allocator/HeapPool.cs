@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// The master (the thesis's "heap manager"): the shared area that thread heaps grow from, and
+/// the pool of heaps, with the reuse of exited threads' heaps.
+/// </summary>
+/// <remarks>
+/// Invariants:
+/// <list type="bullet">
+/// <item>The shared area is reserved in large ranges with no access and committed in steps of
+/// <see cref="s_extension"/> (M_TOP_PAD); <c>s_areaNext &lt;= s_areaCommitted &lt;= s_areaReserved</c>,
+/// guarded by <see cref="s_areaLock"/>. Storage taken from it is never given back.</item>
+/// <item>Every heap ever made is on the <see cref="s_allHeaps"/> list (for statistics); a heap
+/// with no owner thread is on the <see cref="s_freeHeaps"/> stack. Both, and
+/// <see cref="s_owners"/>, change only under <see cref="s_heapLock"/>.</item>
+/// <item>A heap changes owner only through <see cref="Acquire"/>/<see cref="Release"/>; its
+/// <see cref="ThreadHeap.Assignment"/> number changes with every owner, so a late release
+/// for a previous owner is ignored.</item>
+/// <item>A thread's exit is noticed by the finalizer of its <see cref="HeapReleaser"/> (a
+/// thread-static object that dies with the thread) or, at the latest, by a scan of dead
+/// owner threads when a new thread needs a heap and none is free. Either way the exited
+/// thread's heap, with its free lists, goes to the next new thread.</item>
+/// </list>
+/// </remarks>
+internal static unsafe class HeapPool
+{
+    /// <summary>The bump area a heap takes from the shared area at a time (llheap's 2 MiB).</summary>
+    internal const nuint BumpChunk = 2 * 1024 * 1024;
+
+    /// <summary>Address space reserved at a time for the shared area.</summary>
+    private static readonly nuint s_reservationSize = (nuint)Math.Min(64UL << 30, (ulong)nuint.MaxValue / 4);
+
+    /// <summary>The calling thread's heap, or null before its first call.</summary>
+    [ThreadStatic] internal static ThreadHeap* t_heap;
+
+    /// <summary>Returns the calling thread's heap to the pool when the thread dies.</summary>
+    [ThreadStatic] private static HeapReleaser? t_releaser;
+
+    /// <summary>Bytes by which the shared area is committed at a time (M_TOP_PAD).</summary>
+    internal static nuint s_extension = AllocatorOptions.Effective.Extension;
+
+    private static readonly Lock s_areaLock = new();
+    private static byte* s_areaNext;
+    private static byte* s_areaCommitted;
+    private static byte* s_areaReserved;
+    private static long s_extendCalls;
+    private static long s_extendBytes;
+
+    private static readonly Lock s_heapLock = new();
+    private static ThreadHeap* s_allHeaps;
+    private static ThreadHeap* s_freeHeaps;
+    private static readonly List<Thread?> s_owners = [];
+    private static int s_createdSinceScan;
+    private static long s_assignments;
+    private static long s_threadsStarted;
+    private static long s_threadsExited;
+    private static long s_heapsNew;
+    private static long s_heapsReused;
+    private static long s_trimCalls;
+    private static long s_trimBytes;
+
+    /// <summary>The lock that statistics and trimming take to walk the heaps.</summary>
+    internal static Lock HeapLock => s_heapLock;
+
+    /// <summary>The first heap of the list of every heap.</summary>
+    internal static ThreadHeap* AllHeaps => s_allHeaps;
+
+    /// <summary>The first heap of the stack of heaps with no owner.</summary>
+    internal static ThreadHeap* FreeHeaps => s_freeHeaps;
+
+    /// <summary>Process-wide counters that change only under a lock.</summary>
+    internal static (long ExtendCalls, long ExtendBytes, long ThreadsStarted, long ThreadsExited, long HeapsNew, long HeapsReused, long TrimCalls, long TrimBytes) GlobalCounters
+        => (Volatile.Read(ref s_extendCalls), Volatile.Read(ref s_extendBytes), s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused, s_trimCalls, s_trimBytes);
+
+    /// <summary>Records a trim (called under <see cref="HeapLock"/>).</summary>
+    internal static void CountTrim(long bytes)
+    {
+        s_trimCalls++;
+        s_trimBytes += bytes;
+    }
+
+    /// <summary>
+    /// The calling thread's heap, made or taken from the pool on the thread's first call.
+    /// Returns null only when memory is exhausted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static ThreadHeap* Acquire()
+    {
+        ThreadHeap* heap = t_heap;
+        if (heap != null)
+            return heap;
+
+        long assignment;
+        lock (s_heapLock)
+        {
+            if (s_freeHeaps == null && s_createdSinceScan >= Math.Max(8, s_owners.Count / 4))
+                ReclaimDeadOwners();
+            heap = s_freeHeaps;
+            if (heap != null)
+            {
+                s_freeHeaps = heap->NextFree;
+                heap->NextFree = null;
+                s_heapsReused++;
+            }
+            else
+            {
+                heap = (ThreadHeap*)TakeFromArea(ThreadHeap.Span);
+                if (heap == null)
+                    return null;
+                ThreadHeap.Initialize(heap, s_owners.Count);
+                s_owners.Add(null);
+                heap->NextInPool = s_allHeaps;
+                s_allHeaps = heap;
+                s_heapsNew++;
+                s_createdSinceScan++;
+            }
+            assignment = ++s_assignments;
+            heap->Assignment = assignment;
+            s_owners[heap->Id] = Thread.CurrentThread;
+            s_threadsStarted++;
+        }
+
+        t_heap = heap;
+        t_releaser = new HeapReleaser(heap, assignment);
+        return heap;
+    }
+
+    /// <summary>Puts a heap back on the free stack if it still belongs to assignment <paramref name="assignment"/>.</summary>
+    internal static void Release(ThreadHeap* heap, long assignment)
+    {
+        lock (s_heapLock)
+            ReleaseLocked(heap, assignment);
+    }
+
+    private static void ReleaseLocked(ThreadHeap* heap, long assignment)
+    {
+        if (heap->Assignment != assignment || s_owners[heap->Id] == null)
+            return;
+        s_owners[heap->Id] = null;
+        heap->NextFree = s_freeHeaps;
+        s_freeHeaps = heap;
+        s_threadsExited++;
+    }
+
+    /// <summary>Finds heaps whose owner thread has ended (called under the heap lock).</summary>
+    private static void ReclaimDeadOwners()
+    {
+        s_createdSinceScan = 0;
+        for (ThreadHeap* h = s_allHeaps; h != null; h = h->NextInPool)
+        {
+            Thread? owner = s_owners[h->Id];
+            if (owner != null && !owner.IsAlive)
+                ReleaseLocked(h, h->Assignment);
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="heap"/> a new bump area of at least <paramref name="minBytes"/>.
+    /// What is left of the old one is abandoned (the thesis's design does not split or
+    /// coalesce). Returns false when memory is exhausted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static bool ExtendBumpArea(ThreadHeap* heap, nuint minBytes)
+    {
+        nuint bytes = Math.Max(BumpChunk, OsMemory.RoundUpToPage(minBytes));
+        byte* area = TakeFromArea(bytes);
+        if (area == null)
+            return false;
+        heap->BumpNext = area;
+        heap->BumpEnd = area + bytes;
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> (a page multiple) of committed shared area.</summary>
+    private static byte* TakeFromArea(nuint bytes)
+    {
+        bytes = OsMemory.RoundUpToPage(bytes);
+        lock (s_areaLock)
+        {
+            if ((nuint)(s_areaCommitted - s_areaNext) < bytes && !GrowArea(bytes))
+                return null;
+            byte* p = s_areaNext;
+            s_areaNext += bytes;
+            return p;
+        }
+    }
+
+    /// <summary>Commits more of the reservation, reserving a new range when it is used up.</summary>
+    private static bool GrowArea(nuint bytes)
+    {
+        nuint growth = Math.Max(s_extension, bytes);
+        growth = OsMemory.RoundUpToPage(growth);
+        if (growth == 0)
+            return false;
+        if ((nuint)(s_areaReserved - s_areaCommitted) < growth)
+        {
+            // A fresh range; the uncommitted tail of the old one stays reserved and unused.
+            nuint reserve = OsMemory.s_useMmap ? Math.Max(s_reservationSize, growth) : growth;
+            byte* range = (byte*)OsMemory.Reserve(reserve);
+            if (range == null)
+                return false;
+            s_areaNext = s_areaCommitted = range;
+            s_areaReserved = range + reserve;
+        }
+        if (!OsMemory.Commit(s_areaCommitted, growth))
+            return false;
+        s_areaCommitted += growth;
+        s_extendCalls++;
+        s_extendBytes += (long)growth;
+        return true;
+    }
+
+    /// <summary>Lives in a thread-static slot; its finalizer runs after the thread has died.</summary>
+    private sealed class HeapReleaser(ThreadHeap* heap, long assignment)
+    {
+        ~HeapReleaser() => Release(heap, assignment);
+    }
+}

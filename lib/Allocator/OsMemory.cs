@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// The bottom layer: address space and pages from the operating system.
+/// On Linux x64 it calls mmap, munmap, mprotect and madvise through source-generated
+/// P/Invoke. Elsewhere it falls back to <see cref="NativeMemory.AlignedAlloc"/>: a
+/// "reservation" is then committed at once and decommit is a no-op, which keeps the
+/// allocator correct but gives up its memory accounting.
+/// </summary>
+/// <remarks>
+/// Invariants: every address returned is page-aligned; every length passed in is a whole
+/// number of pages (callers round with <see cref="RoundUpToPage"/>). Nothing here allocates
+/// managed memory, so the allocator can call it from any path.
+/// </remarks>
+internal static unsafe partial class OsMemory
+{
+    private const int PROT_NONE = 0;
+    private const int PROT_READ = 1;
+    private const int PROT_WRITE = 2;
+    private const int MAP_PRIVATE = 0x02;
+    private const int MAP_ANONYMOUS = 0x20;
+    private const int MAP_NORESERVE = 0x4000;
+    private const int MADV_DONTNEED = 4;
+    private static readonly void* MAP_FAILED = (void*)-1;
+
+    private const string Libc = "libc.so.6";
+
+    /// <summary>Whether the mmap family is used (Linux with glibc) rather than the portable fallback.</summary>
+    internal static readonly bool s_useMmap = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(Libc, out _);
+
+    /// <summary>The OS page size, read once.</summary>
+    internal static readonly nuint s_pageSize = (nuint)Environment.SystemPageSize;
+
+    [LibraryImport(Libc, EntryPoint = "mmap")]
+    private static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, nint offset);
+
+    [LibraryImport(Libc, EntryPoint = "munmap")]
+    private static partial int munmap(void* addr, nuint length);
+
+    [LibraryImport(Libc, EntryPoint = "mprotect")]
+    private static partial int mprotect(void* addr, nuint length, int prot);
+
+    [LibraryImport(Libc, EntryPoint = "madvise")]
+    private static partial int madvise(void* addr, nuint length, int advice);
+
+    /// <summary>Rounds <paramref name="size"/> up to whole pages; returns 0 on overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint RoundUpToPage(nuint size)
+    {
+        nuint rounded = (size + s_pageSize - 1) & ~(s_pageSize - 1);
+        return rounded < size ? 0 : rounded;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes of address space with no access and no swap
+    /// reservation. Returns null when the OS refuses.
+    /// </summary>
+    internal static void* Reserve(nuint length)
+    {
+        if (!s_useMmap)
+            return FallbackAlloc(length);
+        void* p = mmap(null, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        return p == MAP_FAILED ? null : p;
+    }
+
+    /// <summary>Makes reserved pages readable and writable. Returns false when the OS refuses.</summary>
+    internal static bool Commit(void* address, nuint length)
+    {
+        if (!s_useMmap)
+            return true;
+        return mprotect(address, length, PROT_READ | PROT_WRITE) == 0;
+    }
+
+    /// <summary>Maps fresh zero-filled pages for one large block. Returns null when the OS refuses.</summary>
+    internal static void* Map(nuint length)
+    {
+        if (!s_useMmap)
+            return FallbackAlloc(length);
+        void* p = mmap(null, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? null : p;
+    }
+
+    /// <summary>Returns a mapping made by <see cref="Map"/> to the OS.</summary>
+    internal static void Unmap(void* address, nuint length)
+    {
+        if (!s_useMmap)
+        {
+            NativeMemory.AlignedFree(address);
+            return;
+        }
+        munmap(address, length);
+    }
+
+    /// <summary>
+    /// Gives the physical pages behind a committed range back to the OS; the range stays
+    /// mapped and reads as zeros when next touched.
+    /// </summary>
+    internal static bool Decommit(void* address, nuint length)
+    {
+        if (!s_useMmap)
+            return false;
+        return madvise(address, length, MADV_DONTNEED) == 0;
+    }
+
+    private static void* FallbackAlloc(nuint length)
+    {
+        try
+        {
+            void* p = NativeMemory.AlignedAlloc(length, s_pageSize);
+            NativeMemory.Clear(p, length);
+            return p;
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+}

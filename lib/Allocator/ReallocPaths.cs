@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// Realloc and resize with the thesis's sticky rules: realloc keeps zero fill and alignment
+/// (in place and moved) and zeroes grown tails of zero-filled blocks; resize keeps nothing
+/// sticky and never copies.
+/// </summary>
+internal static unsafe class ReallocPaths
+{
+    /// <summary>
+    /// Realloc. <paramref name="alignment"/> 0 keeps the block's alignment (the sticky rule);
+    /// otherwise it is the new alignment (AlignedRealloc). Counts under <see cref="Routine.Realloc"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void* Realloc(void* data, nuint size, nuint alignment)
+    {
+        if (data == null)
+            return AllocPaths.Allocate(size, Math.Max(alignment, SizeClasses.HeaderSize), false, Routine.Realloc);
+        ThreadHeap* heap = HeapPool.Acquire();
+        if (heap == null)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Realloc);
+        tally->Calls++;
+        if (size == 0)
+        {
+            tally->ZeroCalls++;
+            ReleaseInternal(heap, BlockHeader.RealOf(data));
+            return null;
+        }
+        if (size > AllocPaths.MaxRequest)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        tally->Requested += (long)size;
+
+        BlockHeader* real = BlockHeader.RealOf(data);
+        BlockHeader* fake = BlockHeader.Of(data);
+        bool hasFake = fake != real;
+        nuint oldSize = real->Size;
+        bool zeroFill = (real->Word & BlockHeader.ZeroFlag) != 0;
+        nuint newAlignment = alignment == 0 ? BlockHeader.AlignmentOf(data) : Math.Max(alignment, SizeClasses.HeaderSize);
+        nuint usable = BlockHeader.UsableSize(data);
+
+        bool layoutFits = newAlignment <= SizeClasses.HeaderSize ? true : hasFake && ((nuint)data & (newAlignment - 1)) == 0;
+        if (layoutFits && size <= usable && usable <= 2 * size)
+        {
+            if (zeroFill && size > oldSize)
+                NativeMemory.Clear((byte*)data + oldSize, size - oldSize);
+            real->Size = size;
+            if (hasFake)
+                fake->Size = newAlignment;
+            return data;
+        }
+
+        void* moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
+        if (moved == null)
+            return null; // the old block is intact; LastError is ENOMEM
+        Buffer.MemoryCopy(data, moved, size, Math.Min(oldSize, size));
+        BlockHeader* movedReal = BlockHeader.RealOf(moved);
+        if (zeroFill)
+        {
+            movedReal->Word |= BlockHeader.ZeroFlag;
+            if (size > oldSize)
+                NativeMemory.Clear((byte*)moved + oldSize, size - oldSize);
+        }
+        tally->Allocated += (long)movedReal->BlockBytes;
+        ReleaseInternal(heap, real);
+        return moved;
+    }
+
+    /// <summary>
+    /// Resize: re-purposes the block for <paramref name="size"/> bytes with alignment
+    /// <paramref name="alignment"/> (16 or less: the default). No copy; zero fill is dropped.
+    /// In place when the block fits and already has the wanted layout, else free + allocate.
+    /// Counts under <see cref="Routine.Resize"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void* Resize(void* data, nuint size, nuint alignment)
+    {
+        nuint wanted = Math.Max(alignment, SizeClasses.HeaderSize);
+        if (data == null)
+            return AllocPaths.Allocate(size, wanted, false, Routine.Resize);
+        ThreadHeap* heap = HeapPool.Acquire();
+        if (heap == null)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Resize);
+        tally->Calls++;
+        if (size == 0)
+        {
+            tally->ZeroCalls++;
+            ReleaseInternal(heap, BlockHeader.RealOf(data));
+            return null;
+        }
+        if (size > AllocPaths.MaxRequest)
+            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+        tally->Requested += (long)size;
+
+        BlockHeader* real = BlockHeader.RealOf(data);
+        BlockHeader* fake = BlockHeader.Of(data);
+        bool hasFake = fake != real;
+        bool layoutFits = wanted <= SizeClasses.HeaderSize ? !hasFake : hasFake && ((nuint)data & (wanted - 1)) == 0;
+        if (layoutFits && size <= BlockHeader.UsableSize(data))
+        {
+            real->Word &= ~BlockHeader.ZeroFlag;
+            real->Size = size;
+            if (hasFake)
+                fake->Size = wanted;
+            return data;
+        }
+
+        void* fresh = AllocPaths.AllocateUncounted(heap, size, wanted, false);
+        if (fresh == null)
+            return null;
+        tally->Allocated += (long)BlockHeader.RealOf(fresh)->BlockBytes;
+        ReleaseInternal(heap, real);
+        return fresh;
+    }
+
+    /// <summary>Frees a block inside realloc/resize: not a Free call, but the bytes are no longer in use.</summary>
+    private static void ReleaseInternal(ThreadHeap* heap, BlockHeader* real)
+    {
+        heap->InternalFreed += (long)real->BlockBytes;
+        FreePaths.ReleaseBlock(heap, real);
+    }
+}

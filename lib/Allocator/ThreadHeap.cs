@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>The routines whose calls the statistics count separately.</summary>
+internal enum Routine
+{
+    Malloc, Aalloc, Calloc, Memalign, Amemalign, Cmemalign, Resize, Realloc, Free,
+}
+
+/// <summary>One routine's counters in one heap.</summary>
+/// <remarks>Invariant: written only by the heap's owner thread, with plain increments.</remarks>
+[StructLayout(LayoutKind.Sequential)]
+internal struct RoutineTally
+{
+    internal long Calls;
+    internal long ZeroCalls;
+    internal long Requested;
+    internal long Allocated;
+}
+
+/// <summary>The counters of every routine, indexed by <see cref="Routine"/>.</summary>
+[InlineArray(9)]
+internal struct RoutineTallies
+{
+    private RoutineTally _first;
+}
+
+/// <summary>
+/// The free lists of one size class in one heap.
+/// </summary>
+/// <remarks>
+/// Invariants:
+/// <list type="bullet">
+/// <item>32 bytes, so two share a cache line and the address is 8-aligned (block headers
+/// keep flags in the 3 low bits of a bucket address).</item>
+/// <item><see cref="FreeList"/> is touched only by the thread that owns <see cref="Heap"/>
+/// (no lock, no atomic). Blocks freed by other threads go to the heap's remote head of the
+/// same index (see <see cref="ThreadHeap.RemoteHead"/>), which lives on other cache lines so
+/// that remote pushes do not invalidate the owner's hot line.</item>
+/// <item><see cref="Heap"/>, <see cref="BlockSize"/> and <see cref="Index"/> never change
+/// after the heap is built: other threads may read them at any time.</item>
+/// </list>
+/// </remarks>
+[StructLayout(LayoutKind.Sequential, Size = 32)]
+internal unsafe struct Bucket
+{
+    internal BlockHeader* FreeList;
+    internal ThreadHeap* Heap;
+    internal nuint BlockSize;
+    internal int Index;
+}
+
+/// <summary>
+/// A thread's heap: its buckets, remote heads, bump area and counters, all in one region of
+/// unmanaged memory carved from the shared area and never given back (heaps are pooled).
+/// </summary>
+/// <remarks>
+/// Layout of the region (<see cref="Span"/> bytes, 64-aligned):
+/// <c>[ThreadHeap fields | Bucket x count at BucketsOffset | remote head x count at s_remoteOffset]</c>.
+/// Invariants:
+/// <list type="bullet">
+/// <item>Exactly one thread owns a heap at a time; it alone writes the bump area, the buckets'
+/// free lists and the counters. Others read counters (statistics, under the pool lock) and
+/// push onto remote heads with CAS.</item>
+/// <item>A remote head is a Treiber stack: pushes are CAS loops, the owner takes the whole
+/// stack with one exchange, so there is no ABA problem.</item>
+/// <item><see cref="BumpNext"/> &lt;= <see cref="BumpEnd"/>; both 16-aligned; the area between
+/// them is committed and has never been handed out.</item>
+/// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
+/// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
+/// </list>
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ThreadHeap
+{
+    /// <summary>Where the buckets start, from the heap's address (a constant for the fast path).</summary>
+    internal const int BucketsOffset = 512;
+
+    /// <summary>Where the remote heads start, from the heap's address.</summary>
+    internal static readonly int s_remoteOffset = AlignUp(BucketsOffset + SizeClasses.s_count * sizeof(Bucket), 64);
+
+    /// <summary>Bytes of one heap's region.</summary>
+    internal static readonly nuint Span = (nuint)AlignUp(s_remoteOffset + SizeClasses.s_count * sizeof(nint), 64);
+
+    // Owner-only hot state: one or two cache lines with the counters the fast path bumps.
+    internal byte* BumpNext;
+    internal byte* BumpEnd;
+    internal RoutineTallies Tallies;
+
+    /// <summary>Block bytes freed inside realloc/resize moves (not counted as Free calls).</summary>
+    internal long InternalFreed;
+    internal long RemotePushes;
+    internal long RemotePulls;
+    internal long MapCalls;
+    internal long MapBytes;
+    internal long UnmapCalls;
+    internal long UnmapBytes;
+
+    // Pool state: written under the pool lock only.
+    internal ThreadHeap* NextInPool;
+    internal ThreadHeap* NextFree;
+    internal long Assignment;
+    internal int Id;
+
+    private static int AlignUp(int value, int alignment) => (value + alignment - 1) & ~(alignment - 1);
+
+    /// <summary>The bucket of size class <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Bucket* BucketOf(ThreadHeap* heap, int index) => (Bucket*)((byte*)heap + BucketsOffset) + index;
+
+    /// <summary>The remote head of size class <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nint* RemoteHead(ThreadHeap* heap, int index) => (nint*)((byte*)heap + s_remoteOffset) + index;
+
+    /// <summary>Whether <paramref name="bucket"/> belongs to <paramref name="heap"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Owns(ThreadHeap* heap, Bucket* bucket) => (nuint)((byte*)bucket - (byte*)heap) < Span;
+
+    /// <summary>The counters of <paramref name="routine"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static RoutineTally* Tally(ThreadHeap* heap, Routine routine) => (RoutineTally*)&heap->Tallies + (int)routine;
+
+    /// <summary>Lays out a fresh region as an empty heap.</summary>
+    internal static void Initialize(ThreadHeap* heap, int id)
+    {
+        if (sizeof(ThreadHeap) > BucketsOffset)
+            throw new InvalidOperationException("ThreadHeap fields overlap its buckets: raise BucketsOffset.");
+        NativeMemory.Clear(heap, Span);
+        heap->Id = id;
+        for (int i = 0; i < SizeClasses.s_count; i++)
+        {
+            Bucket* b = BucketOf(heap, i);
+            b->Heap = heap;
+            b->BlockSize = SizeClasses.BlockSize(i);
+            b->Index = i;
+        }
+    }
+
+    /// <summary>
+    /// Refills an empty bucket: first from the remote list (one exchange), else by carving
+    /// blocks from the bump area, else by extending the bump area from the shared area.
+    /// Returns the first block (already unlinked) or null when memory is exhausted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static BlockHeader* Refill(ThreadHeap* heap, Bucket* bucket, bool drainRemote)
+    {
+        if (drainRemote)
+        {
+            nint* head = RemoteHead(heap, bucket->Index);
+            if (*head != 0)
+            {
+                var taken = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+                if (taken != null)
+                {
+                    heap->RemotePulls++;
+                    bucket->FreeList = (BlockHeader*)taken->Word;
+                    return taken;
+                }
+            }
+        }
+
+        nuint blockSize = bucket->BlockSize;
+        if ((nuint)(heap->BumpEnd - heap->BumpNext) < blockSize && !HeapPool.ExtendBumpArea(heap, blockSize))
+            return null;
+
+        // Carve a batch (up to 16 KiB, at least one block) so that the next misses hit the free
+        // list; the blocks are linked in address order for locality.
+        nuint available = (nuint)(heap->BumpEnd - heap->BumpNext);
+        nuint count = Math.Min(available / blockSize, Math.Max(1, (nuint)(16 * 1024) / blockSize));
+        byte* first = heap->BumpNext;
+        heap->BumpNext = first + count * blockSize;
+        byte* link = first + blockSize;
+        for (nuint i = 1; i < count; i++, link += blockSize)
+            ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;
+        bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
+        return (BlockHeader*)first;
+    }
+}

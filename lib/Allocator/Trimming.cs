@@ -1,0 +1,58 @@
+namespace Workbench.Allocator;
+
+/// <summary>
+/// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay on their
+/// free lists (the pages read as zeros when next touched).
+/// </summary>
+internal static unsafe class Trimming
+{
+    /// <summary>
+    /// Trims the calling thread's heap and every pooled heap, keeping the first
+    /// <paramref name="pad"/> bytes of free blocks untouched. Returns the bytes released.
+    /// </summary>
+    internal static long Trim(nuint pad)
+    {
+        if (Policy.Checked)
+            return 0; // freed storage is scrubbed and checked for writes after free
+        ThreadHeap* mine = HeapPool.t_heap;
+        nuint kept = 0;
+        long released = 0;
+        lock (HeapPool.HeapLock)
+        {
+            // Pooled heaps have no owner while the heap lock is held (Acquire takes it), so
+            // their free lists are safe to walk; the caller's own heap is its own.
+            if (mine != null)
+                released += TrimHeap(mine, pad, ref kept);
+            for (ThreadHeap* h = HeapPool.FreeHeaps; h != null; h = h->NextFree)
+                released += TrimHeap(h, pad, ref kept);
+            if (released > 0)
+                HeapPool.CountTrim(released);
+        }
+        return released;
+    }
+
+    private static long TrimHeap(ThreadHeap* heap, nuint pad, ref nuint kept)
+    {
+        nuint page = OsMemory.s_pageSize;
+        long released = 0;
+        for (int i = SizeClasses.s_count - 1; i >= 0; i--)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
+            if (bucket->BlockSize < 2 * page)
+                break; // smaller blocks hold no whole page past their header
+            for (BlockHeader* b = bucket->FreeList; b != null; b = (BlockHeader*)b->Word)
+            {
+                if (kept < pad)
+                {
+                    kept += bucket->BlockSize;
+                    continue;
+                }
+                nuint start = ((nuint)(b + 1) + page - 1) & ~(page - 1);
+                nuint end = ((nuint)b + bucket->BlockSize) & ~(page - 1);
+                if (end > start && OsMemory.Decommit((void*)start, end - start))
+                    released += (long)(end - start);
+            }
+        }
+        return released;
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the workbench needs beyond the .NET SDK. Idempotent; a piece that cannot be
+# installed is skipped with a message naming its package.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+dotnet restore Workbench.sln >/dev/null || { echo "setup: dotnet restore failed" >&2; exit 1; }
+
+# Peer allocators for the benchmark suite (optional: a missing one is skipped by the suite).
+# Debian package -> the shared library the workbench loads.
+peers=(
+  "libjemalloc2:libjemalloc.so.2:jemalloc"
+  "libtcmalloc-minimal4:libtcmalloc_minimal.so.4:tcmalloc"
+  "libmimalloc2.0:libmimalloc.so.2:mimalloc"
+  "libtbbmalloc2:libtbbmalloc.so.2:tbb"
+)
+missing=()
+for entry in "${peers[@]}"; do
+  package="${entry%%:*}"
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    updated=0
+    for package in "${missing[@]}"; do
+      if [ "$updated" = "0" ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+        updated=1
+      fi
+      if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1; then
+        :
+      fi
+    done
+  fi
+  for entry in "${peers[@]}"; do
+    IFS=: read -r package library name <<<"$entry"
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      echo "setup: skipped: the $name allocator, $library (Debian package $package)"
+    fi
+  done
+fi
+exit 0
