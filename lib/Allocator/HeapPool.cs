@@ -95,7 +95,9 @@ internal static unsafe class HeapPool
         long assignment;
         lock (s_heapLock)
         {
-            if (s_freeHeaps == null && s_createdSinceScan >= Math.Max(8, s_owners.Count / 4))
+            // Scan for dead owners whenever no heap is free; with thousands of live heaps, only
+            // after a sixty-fourth of them has been made since the last scan (amortised O(1)).
+            if (s_freeHeaps == null && s_createdSinceScan >= s_owners.Count / 64)
                 ReclaimDeadOwners();
             heap = s_freeHeaps;
             if (heap != null)
