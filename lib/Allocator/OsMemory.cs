@@ -40,6 +40,11 @@ internal static unsafe partial class OsMemory
     [LibraryImport(Libc, EntryPoint = "munmap")]
     private static partial int munmap(void* addr, nuint length);
 
+    [LibraryImport(Libc, EntryPoint = "mremap")]
+    private static partial void* mremap(void* oldAddress, nuint oldLength, nuint newLength, int flags);
+
+    private const int MREMAP_MAYMOVE = 1;
+
     [LibraryImport(Libc, EntryPoint = "mprotect")]
     private static partial int mprotect(void* addr, nuint length, int prot);
 
@@ -80,6 +85,19 @@ internal static unsafe partial class OsMemory
         if (!s_useMmap)
             return FallbackAlloc(length);
         void* p = mmap(null, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? null : p;
+    }
+
+    /// <summary>
+    /// Grows or shrinks a mapping made by <see cref="Map"/>, moving it if needed without
+    /// copying (the kernel moves the page tables). Returns null when the OS refuses (the old
+    /// mapping is then intact) or on platforms without mremap.
+    /// </summary>
+    internal static void* Remap(void* address, nuint oldLength, nuint newLength)
+    {
+        if (!s_useMmap)
+            return null;
+        void* p = mremap(address, oldLength, newLength, MREMAP_MAYMOVE);
         return p == MAP_FAILED ? null : p;
     }
 

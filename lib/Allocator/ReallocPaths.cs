@@ -53,6 +53,16 @@ internal static unsafe class ReallocPaths
             return data;
         }
 
+        if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size >= AllocPaths.s_mmapThreshold)
+        {
+            void* remapped = RemapLarge(heap, real, size, zeroFill);
+            if (remapped != null)
+            {
+                tally->Allocated += (long)BlockHeader.RealOf(remapped)->BlockBytes;
+                return remapped;
+            }
+        }
+
         void* moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
         if (moved == null)
             return null; // the old block is intact; LastError is ENOMEM
@@ -115,6 +125,38 @@ internal static unsafe class ReallocPaths
         tally->Allocated += (long)BlockHeader.RealOf(fresh)->BlockBytes;
         ReleaseInternal(heap, real);
         return fresh;
+    }
+
+    /// <summary>
+    /// Moves a large, plainly aligned block to a mapping of the new size with mremap: the
+    /// kernel moves page tables instead of copying bytes. Returns null (block intact) if the
+    /// OS refuses, and the caller falls back to allocate + copy.
+    /// </summary>
+    private static void* RemapLarge(ThreadHeap* heap, BlockHeader* real, nuint size, bool zeroFill)
+    {
+        nuint oldBytes = real->Word & ~BlockHeader.FlagMask;
+        nuint newBytes = OsMemory.RoundUpToPage(size + SizeClasses.HeaderSize);
+        nuint oldSize = real->Size;
+        if (newBytes == 0)
+            return null;
+        if (zeroFill && size > oldSize)
+        {
+            // Pages added by mremap are zero; the old mapping's tail past the request may not be.
+            nuint oldEnd = oldBytes - SizeClasses.HeaderSize;
+            NativeMemory.Clear((byte*)(real + 1) + oldSize, Math.Min(size, oldEnd) - oldSize);
+        }
+        var moved = (BlockHeader*)OsMemory.Remap(real, oldBytes, newBytes);
+        if (moved == null)
+            return null;
+        moved->Word = newBytes | BlockHeader.MmapFlag | (moved->Word & BlockHeader.ZeroFlag);
+        moved->Size = size;
+        // Accounted as a new mapping replacing the old one, so mapped minus unmapped stays what is mapped.
+        heap->MapCalls++;
+        heap->MapBytes += (long)newBytes;
+        heap->UnmapCalls++;
+        heap->UnmapBytes += (long)oldBytes;
+        heap->InternalFreed += (long)oldBytes;
+        return moved + 1;
     }
 
     /// <summary>Frees a block inside realloc/resize: not a Free call, but the bytes are no longer in use.</summary>
