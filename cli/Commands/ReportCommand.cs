@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
+using Workbench.Cli.Rendering;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary><c>workbench report RUN</c>: the summary table of a run folder (or results file).</summary>
+public static class ReportCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Argument<string> run = new("run") { Description = "run folder (data/runs/NAME) or a results.csv" };
+        Option<string> baseline = new("--baseline") { Description = "allocator to compare with", DefaultValueFactory = _ => "glibc" };
+        Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, ratio interval and Welch's p value" };
+        Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
+        command.Add(run);
+        command.Add(baseline);
+        command.Add(detailed);
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(run) ?? "";
+            string file = Directory.Exists(path) ? Path.Combine(path, "results.csv") : path;
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"no results at '{path}': give a run folder such as data/runs/NAME (ls data/runs)");
+            }
+            ResultsFile results = ResultsFile.Read(file);
+            ReportRenderer.Render(context.Console, results.Rows, parse.GetValue(baseline) ?? "glibc", parse.GetValue(detailed));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

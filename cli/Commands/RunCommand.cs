@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench run BENCHMARK[,BENCHMARK...] --allocators cfa,glibc --threads 1,2 --sizes uniform:16-1024 --repetitions 5 --out data/runs/NAME</c>.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Argument<string> benchmark = new("benchmark") { Description = "benchmark name(s), comma-separated, or all (see workbench list)" };
+        SweepOptions options = new();
+        Command command = new("run", "Run benchmarks over allocators, thread counts, size specs and knob values; results go to data/runs/NAME/results.csv");
+        command.Add(benchmark);
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            SweepDefinition definition = new() { Benchmarks = ListParsing.Items([parse.GetValue(benchmark) ?? ""]) };
+            options.Apply(parse, definition);
+            string name = parse.GetValue(options.Out) is { Length: > 0 } o
+                ? Path.GetFileName(Path.TrimEndingDirectorySeparator(o))
+                : SweepOptions.Stamp(string.Join("+", definition.Benchmarks));
+            definition.Name = name;
+            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", definition.InProcess);
+        });
+        return command;
+    }
+}

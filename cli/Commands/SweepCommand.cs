@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary><c>workbench sweep EXPERIMENT.yaml|.json</c>: a sweep described in a file; command-line options override it.</summary>
+public static class SweepCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Argument<string> file = new("experiment") { Description = "experiment file (.json, .yaml or .yml; fields as in docs/benchmarks.md)" };
+        SweepOptions options = new();
+        Command command = new("sweep", "Run the sweep an experiment file describes; rerunning it resumes where it stopped");
+        command.Add(file);
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            SweepDefinition definition = ExperimentFile.Load(parse.GetValue(file) ?? "");
+            options.Apply(parse, definition);
+            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, definition.Name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", definition.InProcess);
+        });
+        return command;
+    }
+}

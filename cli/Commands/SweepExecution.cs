@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
+using Workbench.Cli.Rendering;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>Runs a sweep with a progress bar (an ETA on long work), then prints the run's summary table.</summary>
+public static class SweepExecution
+{
+    /// <summary>Runs the sweep into <paramref name="runDirectory"/>; returns the exit code.</summary>
+    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline, bool inProcess)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(definition);
+        IAnsiConsole console = context.Console;
+        // Check the whole sweep before anything runs or is written.
+        List<TrialSpec> plan = SweepPlan.Expand(definition);
+        SweepRunner runner = new(inProcess || definition.InProcess ? null : TrialLauncher.ForCurrentProcess());
+        using CancellationTokenSource cancel = new();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        Stopwatch clock = Stopwatch.StartNew();
+        SweepOutcome outcome;
+        try
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(definition.Name)}[/]: {plan.Count} trials planned (shard {shard}), results in {Markup.Escape(Path.Combine(runDirectory, "results.csv"))}");
+            if (console.Profile.Capabilities.Interactive)
+            {
+                SweepOutcome? result = null;
+                console.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(progress =>
+                    {
+                        ProgressTask task = progress.AddTask("trials");
+                        result = runner.Run(definition, runDirectory, shard, context.Arguments, p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.Total);
+                            task.Value = p.Done;
+                            if (p.Last is { } last)
+                            {
+                                task.Description = Markup.Escape($"{last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t: {last.Status.ToText()}");
+                            }
+                        }, cancel.Token);
+                    });
+                outcome = result!;
+            }
+            else
+            {
+                outcome = runner.Run(definition, runDirectory, shard, context.Arguments, p =>
+                {
+                    if (p.Last is { } last)
+                    {
+                        string note = last.Status == TrialStatus.Ok ? $"{last.NsPerOp:0.0} ns/op" : last.Message;
+                        console.WriteLine($"[{p.Done}/{p.Total}] {last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t {last.Spec.Sizes} #{last.Spec.Repetition}: {last.Status.ToText()} {note}");
+                    }
+                }, cancel.Token);
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        foreach (string note in outcome.Notes)
+        {
+            context.Error.WriteLine(note);
+        }
+        console.WriteLine(
+            $"{outcome.InShard} trials in this shard: {outcome.AlreadyDone} already done, {outcome.Count(TrialStatus.Ok)} ok, " +
+            $"{outcome.Count(TrialStatus.Failed)} failed, {outcome.Count(TrialStatus.Timeout)} timed out, {outcome.Count(TrialStatus.Skipped)} skipped " +
+            $"in {clock.Elapsed.TotalSeconds:0.0} s" + (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
+        ResultsFile results = ResultsFile.Read(outcome.ResultsPath);
+        ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
+        return outcome.Cancelled ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Text.Json;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench trial SPEC-JSON</c> (hidden): what a trial process runs. It runs the trial in this process
+/// and prints one JSON line of results for the runner that started it.
+/// </summary>
+public static class TrialCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Argument<string> spec = new("spec") { Description = "the trial, as JSON" };
+        Command command = new("trial", "Run one trial in this process and print its result as a JSON line (used by the runner)") { Hidden = true };
+        command.Add(spec);
+        command.SetAction(parse =>
+        {
+            TrialSpec? trial;
+            try
+            {
+                trial = JsonSerializer.Deserialize<TrialSpec>(parse.GetValue(spec) ?? "");
+            }
+            catch (JsonException e)
+            {
+                throw new UsageException($"bad trial spec: {e.Message}", e);
+            }
+            if (trial is null)
+            {
+                throw new UsageException("bad trial spec: empty");
+            }
+            TrialResult result = TrialHost.Execute(trial, wholeProcess: true);
+            Console.Out.WriteLine(TrialHost.ToMessage(result).ToLine());
+            Console.Out.Flush();
+            return result.Status == TrialStatus.Ok ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+}

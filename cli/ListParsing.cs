@@ -1,0 +1,78 @@
+using System.Globalization;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Cli;
+
+/// <summary>Comma-separated option values, checked with one-line errors.</summary>
+public static class ListParsing
+{
+    /// <summary>Items of a comma-separated list (repeated options are joined); empty for null.</summary>
+    public static List<string> Items(IEnumerable<string>? values) =>
+        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    /// <summary>Thread counts.</summary>
+    /// <exception cref="UsageException">Not whole numbers from 1 to 1024.</exception>
+    public static List<int> Threads(IEnumerable<string>? values)
+    {
+        List<int> threads = [];
+        foreach (string item in Items(values))
+        {
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1 || t > 1024)
+            {
+                throw new UsageException($"bad thread count '{item}': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2");
+            }
+            threads.Add(t);
+        }
+        return threads;
+    }
+
+    /// <summary>Size specs: items separated by commas, except inside <c>file:</c> paths (use a repeated option for those).</summary>
+    public static List<string> Sizes(IEnumerable<string>? values)
+    {
+        List<string> sizes = [];
+        foreach (string value in values ?? [])
+        {
+            if (value.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                sizes.Add(value.Trim());
+            }
+            else
+            {
+                sizes.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+        }
+        return sizes;
+    }
+
+    /// <summary>Knob settings <c>name=v1,v2</c>.</summary>
+    /// <exception cref="UsageException">Not of that form.</exception>
+    public static Dictionary<string, List<long>> Knobs(IEnumerable<string>? values)
+    {
+        Dictionary<string, List<long>> knobs = new(StringComparer.Ordinal);
+        foreach (string setting in values ?? [])
+        {
+            int equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"bad knob setting '{setting}': write --set NAME=VALUE[,VALUE...], e.g. --set iterations=1000");
+            }
+            string name = setting[..equals].Trim();
+            List<long> numbers = [];
+            foreach (string item in setting[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                string text = item.Replace("_", "", StringComparison.Ordinal);
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
+                {
+                    throw new UsageException($"bad value '{item}' for knob '{name}': write whole numbers, e.g. --set {name}=1000");
+                }
+                numbers.Add(number);
+            }
+            if (numbers.Count == 0)
+            {
+                throw new UsageException($"knob '{name}' has no value: write --set {name}=VALUE");
+            }
+            knobs[name] = numbers;
+        }
+        return knobs;
+    }
+}

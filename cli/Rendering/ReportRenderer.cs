@@ -1,0 +1,132 @@
+using System.Globalization;
+using Spectre.Console;
+using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Results;
+
+namespace Workbench.Cli.Rendering;
+
+/// <summary>
+/// The summary table in the terminal. The compact form has one row per benchmark configuration and one
+/// column per allocator: ns per operation (mean of the repetitions) and, below it, the ratio to the baseline
+/// (lower is better for both). The detailed form has one row per allocator and configuration with the
+/// 95% interval, the ratio's interval, Welch's p value against the baseline, peak RSS and the headline metric.
+/// </summary>
+public static class ReportRenderer
+{
+    /// <summary>Prints the summary of <paramref name="rows"/>.</summary>
+    public static void Render(IAnsiConsole console, IReadOnlyList<ResultRow> rows, string baseline, bool detailed)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline);
+        if (lines.Count == 0)
+        {
+            console.WriteLine("no results yet");
+            return;
+        }
+        if (detailed)
+        {
+            RenderDetailed(console, lines, baseline);
+        }
+        else
+        {
+            RenderCompact(console, lines, baseline);
+        }
+        List<SummaryLine> headlines = [.. lines.Where(l => l.Extra.Length > 0)];
+        if (!detailed && headlines.Count > 0)
+        {
+            Table extra = new Table().Title("headline metrics (median of repetitions)").AddColumns("benchmark", "config", "allocator", "metric");
+            foreach (SummaryLine line in headlines)
+            {
+                extra.AddRow(Markup.Escape(line.Benchmark), Markup.Escape(line.Configuration), Markup.Escape(line.Allocator), Markup.Escape(line.Extra));
+            }
+            console.Write(extra);
+        }
+    }
+
+    private static void RenderCompact(IAnsiConsole console, List<SummaryLine> lines, string baseline)
+    {
+        List<string> allocators = [.. lines.Select(l => l.Allocator).Distinct()];
+        Table table = new Table().Title($"ns per operation (mean); ratio to {Markup.Escape(baseline)} below, lower is better").AddColumn("benchmark").AddColumn("config");
+        foreach (string allocator in allocators)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(allocator)).RightAligned());
+        }
+        foreach (var group in lines.GroupBy(l => (l.Benchmark, l.Configuration)))
+        {
+            List<string> cells = [Markup.Escape(group.Key.Benchmark), Markup.Escape(group.Key.Configuration)];
+            foreach (string allocator in allocators)
+            {
+                SummaryLine? line = group.FirstOrDefault(l => l.Allocator == allocator);
+                cells.Add(Cell(line, allocator == baseline));
+            }
+            table.AddRow(cells.ToArray());
+        }
+        console.Write(table);
+    }
+
+    private static string Cell(SummaryLine? line, bool isBaseline)
+    {
+        if (line is null)
+        {
+            return "";
+        }
+        if (line.Time is null)
+        {
+            return line.Failed > 0 ? "[red]failed[/]" : line.Skipped > 0 ? "[grey]skipped[/]" : "-";
+        }
+        string value = Format(line.Time.Mean);
+        string ratio = isBaseline ? "1.00x" : line.VersusBaseline is { } v ? $"{v.Ratio:0.00}x" : "";
+        string failed = line.Failed > 0 ? $" [red]{line.Failed} failed[/]" : "";
+        return ratio.Length > 0 ? $"{value}{failed}\n[grey]{ratio}[/]" : value + failed;
+    }
+
+    private static void RenderDetailed(IAnsiConsole console, List<SummaryLine> lines, string baseline)
+    {
+        Table table = new Table().AddColumns("benchmark", "config", "allocator", "n", "ns/op mean", "95% CI", "median", $"vs {Markup.Escape(baseline)}", "ratio 95% CI", "p (Welch)", "peak RSS MiB", "notes");
+        foreach (SummaryLine line in lines)
+        {
+            SampleSummary? t = line.Time;
+            Comparison? v = line.VersusBaseline;
+            List<string> notes = [];
+            if (line.Failed > 0)
+            {
+                notes.Add($"{line.Failed} failed");
+            }
+            if (line.Skipped > 0)
+            {
+                notes.Add($"{line.Skipped} skipped");
+            }
+            if (t is not null && t.OutlierCount > 0)
+            {
+                notes.Add($"{t.OutlierCount} outlier(s)");
+            }
+            if (line.Extra.Length > 0)
+            {
+                notes.Add(line.Extra);
+            }
+            table.AddRow(
+                Markup.Escape(line.Benchmark),
+                Markup.Escape(line.Configuration),
+                Markup.Escape(line.Allocator),
+                (t?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
+                t is null ? "-" : Format(t.Mean),
+                t is null || double.IsNaN(t.CiLow) ? "-" : $"{Format(t.CiLow)} .. {Format(t.CiHigh)}",
+                t is null ? "-" : Format(t.Median),
+                line.Allocator == baseline ? "1.00x" : v is null ? "-" : $"{v.Ratio:0.000}x",
+                v is null || double.IsNaN(v.RatioLow) ? "-" : $"{v.RatioLow:0.000} .. {v.RatioHigh:0.000}",
+                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : ""),
+                double.IsNaN(line.PeakRssKib) ? "-" : (line.PeakRssKib / 1024).ToString("0.0", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join("; ", notes)));
+        }
+        console.Write(table);
+    }
+
+    private static string Format(double ns) => ns switch
+    {
+        >= 1e6 => (ns / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+        >= 1e3 => (ns / 1e3).ToString("0.00", CultureInfo.InvariantCulture) + " us",
+        >= 100 => ns.ToString("0", CultureInfo.InvariantCulture),
+        >= 10 => ns.ToString("0.0", CultureInfo.InvariantCulture),
+        _ => ns.ToString("0.00", CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,106 @@
+using Workbench.Benchmarks.Workloads;
+
+namespace Workbench.Benchmarks.Allocators;
+
+/// <summary>Every allocator under test, by name, and the one place that turns a name into a typed adapter.</summary>
+public static class AllocatorCatalog
+{
+    private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
+
+    /// <summary>Whether this build includes cfa-malloc.</summary>
+    public static bool CfaBuiltIn =>
+#if WITH_CFA
+        true;
+#else
+        false;
+#endif
+
+    /// <summary>All allocators, hidden ones included, in the order results list them.</summary>
+    public static IReadOnlyList<AllocatorInfo> All { get; } =
+    [
+        new("cfa", "cfa-malloc (this project), with ownership: remote frees go back to the owner heap", AllocatorKind.Cfa, null,
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1" }),
+        new("cfa-noown", "cfa-malloc without ownership: the freeing thread keeps the block (CFA_MALLOC_OWNERSHIP=0)", AllocatorKind.Cfa, null,
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "0" }),
+        new("glibc", "glibc malloc (libc.so.6)", AllocatorKind.Native, NativeLibrarySpec.Glibc, NoEnvironment),
+        new("jemalloc", "jemalloc (libjemalloc.so.2)", AllocatorKind.Native, NativeLibrarySpec.Jemalloc,
+            new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.rtld.optional_static_tls=2048" }),
+        new("tcmalloc", "gperftools tcmalloc-minimal (tc_malloc/tc_free)", AllocatorKind.Native, NativeLibrarySpec.Tcmalloc, NoEnvironment),
+        new("mimalloc", "mimalloc 2 (mi_malloc/mi_free)", AllocatorKind.Native, NativeLibrarySpec.Mimalloc, NoEnvironment),
+        new("tbb", "oneTBB scalable allocator (scalable_malloc/scalable_free)", AllocatorKind.Native, NativeLibrarySpec.Tbb, NoEnvironment),
+        new("nativememory", ".NET NativeMemory.Alloc/Free (libc underneath)", AllocatorKind.DotNet, null, NoEnvironment),
+        new("gc", ".NET garbage collector: new byte[n], free drops the reference", AllocatorKind.DotNet, null, NoEnvironment),
+        new("arraypool", ".NET ArrayPool<byte>.Shared: Rent/Return", AllocatorKind.DotNet, null, NoEnvironment),
+        new("bump", "floor: a bump pointer that never reuses memory (the harness's own cost)", AllocatorKind.Floor, null, NoEnvironment),
+        new("crash", "test double: kills its process on the first malloc", AllocatorKind.Test, null, NoEnvironment, Hidden: true),
+    ];
+
+    /// <summary>The allocator with this name, or null.</summary>
+    public static AllocatorInfo? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The names of the listed (not hidden) allocators, comma-separated.</summary>
+    public static string Names => string.Join(",", All.Where(a => !a.Hidden).Select(a => a.Name));
+
+    /// <summary>The listed allocators that can run on this machine.</summary>
+    public static IReadOnlyList<AllocatorInfo> Available => [.. All.Where(a => !a.Hidden && a.Unavailable is null)];
+
+    /// <summary>The routines the named allocator offers (without loading it).</summary>
+    public static AllocatorFeatures FeaturesOf(string name) => name switch
+    {
+        "gc" => default(GcAllocator).Features,
+        "arraypool" => default(ArrayPoolAllocator).Features,
+        "crash" => AllocatorFeatures.All,
+        _ => AllocatorFeatures.All,
+    };
+
+    /// <summary>
+    /// Runs <paramref name="workload"/> on the named allocator: the one switch from a name to a struct type,
+    /// after which every call in the loop is direct.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is unknown.</exception>
+    public static WorkloadResult Run(string name, Workload workload, WorkloadContext context)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return name switch
+        {
+#if WITH_CFA
+            "cfa" or "cfa-noown" => workload.Run(new CfaAllocator(), context),
+#endif
+            "glibc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Glibc)), context),
+            "jemalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Jemalloc)), context),
+            "tcmalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Tcmalloc)), context),
+            "mimalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Mimalloc)), context),
+            "tbb" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Tbb)), context),
+            "nativememory" => workload.Run(new NativeMemoryAllocator(), context),
+            "gc" => workload.Run(new GcAllocator(), context),
+            "arraypool" => workload.Run(new ArrayPoolAllocator(), context),
+            "bump" => RunBump(workload, context),
+            "crash" => workload.Run(new CrashAllocator(), context),
+            _ => throw new ArgumentException($"unknown allocator '{name}': use one of {Names}"),
+        };
+    }
+
+    /// <summary>Statistics the allocator keeps about itself (cfa-malloc's), as named numbers; empty for others.</summary>
+    public static IReadOnlyDictionary<string, double> SelfStatistics(string name)
+    {
+#if WITH_CFA
+        if (name is "cfa" or "cfa-noown")
+        {
+            return CfaStatistics.Snapshot();
+        }
+#endif
+        return new Dictionary<string, double>();
+    }
+
+    private static WorkloadResult RunBump(Workload workload, WorkloadContext context)
+    {
+        try
+        {
+            return workload.Run(new BumpAllocator(), context);
+        }
+        finally
+        {
+            BumpAllocator.ReleaseAll();
+        }
+    }
+}

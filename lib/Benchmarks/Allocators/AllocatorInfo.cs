@@ -1,0 +1,34 @@
+namespace Workbench.Benchmarks.Allocators;
+
+/// <summary>One entry of the allocator catalogue: its name, where it comes from and what its trial process needs.</summary>
+/// <param name="Name">The name on the command line and in results.</param>
+/// <param name="Description">One line.</param>
+/// <param name="Kind">Where it comes from.</param>
+/// <param name="Library">The native library, for native allocators.</param>
+/// <param name="Environment">Environment variables the trial process must start with.</param>
+/// <param name="Hidden">Left out of the default list (test doubles).</param>
+public sealed record AllocatorInfo(
+    string Name,
+    string Description,
+    AllocatorKind Kind,
+    NativeLibrarySpec? Library,
+    IReadOnlyDictionary<string, string> Environment,
+    bool Hidden = false)
+{
+    /// <summary>Null when the allocator can run here; else a one-line reason that names the Debian package.</summary>
+    public string? Unavailable
+    {
+        get
+        {
+            if (Library is not null && !NativeFunctions.IsInstalled(Library))
+            {
+                return $"skipped: {Name}: {Library.LibraryFile} not found (Debian package {Library.Package})";
+            }
+            if (Kind == AllocatorKind.Cfa && !AllocatorCatalog.CfaBuiltIn)
+            {
+                return $"skipped: {Name}: this build has no cfa-malloc (built with -p:WithCfa=false)";
+            }
+            return null;
+        }
+    }
+}

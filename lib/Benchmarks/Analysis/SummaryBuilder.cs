@@ -1,0 +1,96 @@
+using System.Globalization;
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Analysis;
+
+/// <summary>
+/// Builds the summary table of a run: rows grouped by benchmark, threads, sizes and knobs, then by
+/// allocator; ns per operation (lower is better) summarised, and compared with a baseline allocator.
+/// </summary>
+public static class SummaryBuilder
+{
+    /// <summary>The lines of the summary, in benchmark, configuration and catalogue order.</summary>
+    public static List<SummaryLine> Build(IReadOnlyList<ResultRow> rows, string baseline)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        List<SummaryLine> lines = [];
+        List<string> benchmarkOrder = [.. rows.Select(r => r.Benchmark).Distinct()];
+        foreach (string benchmark in benchmarkOrder)
+        {
+            List<ResultRow> ofBenchmark = [.. rows.Where(r => r.Benchmark == benchmark)];
+            foreach (IGrouping<string, ResultRow> configuration in ofBenchmark.GroupBy(ConfigurationKey))
+            {
+                Dictionary<string, List<ResultRow>> byAllocator = configuration.GroupBy(r => r.Allocator)
+                    .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+                List<double>? baseTimes = byAllocator.TryGetValue(baseline, out List<ResultRow>? baseRows) ? OkTimes(baseRows) : null;
+                foreach (string allocator in byAllocator.Keys.OrderBy(CatalogueOrder))
+                {
+                    List<ResultRow> group = byAllocator[allocator];
+                    List<double> times = OkTimes(group);
+                    SampleSummary? time = times.Count > 0 ? Analysis.Describe.Sample(times) : null;
+                    Comparison? versus = times.Count > 0 && baseTimes is { Count: > 0 } && allocator != baseline
+                        ? Comparison.Of(times, baseTimes)
+                        : null;
+                    List<double> rss = [.. group.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number("peak_rss_kib")).Where(double.IsFinite)];
+                    ResultRow first = group[0];
+                    lines.Add(new SummaryLine(
+                        benchmark,
+                        Label(first),
+                        first.Threads,
+                        allocator,
+                        time,
+                        versus,
+                        rss.Count > 0 ? Analysis.Describe.Quantile(rss, 0.5) : double.NaN,
+                        group.Count(r => r.Status is TrialStatus.Failed or TrialStatus.Timeout),
+                        group.Count(r => r.Status == TrialStatus.Skipped),
+                        Headline(benchmark, group)));
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static List<double> OkTimes(IEnumerable<ResultRow> rows) =>
+        [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number("ns_per_op")).Where(v => double.IsFinite(v) && v > 0)];
+
+    private static string ConfigurationKey(ResultRow row) =>
+        string.Join("|", row.Threads.ToString(CultureInfo.InvariantCulture), row.Sizes, string.Join(",", row.Knobs.Select(k => $"{k.Key}={k.Value}")));
+
+    private static string Label(ResultRow row) => $"{row.Threads}t {row.Sizes}";
+
+    private static int CatalogueOrder(string allocator)
+    {
+        for (int i = 0; i < AllocatorCatalog.All.Count; i++)
+        {
+            if (AllocatorCatalog.All[i].Name == allocator)
+            {
+                return i;
+            }
+        }
+        return int.MaxValue;
+    }
+
+    private static string Headline(string benchmark, List<ResultRow> rows)
+    {
+        List<ResultRow> ok = [.. rows.Where(r => r.Status == TrialStatus.Ok)];
+        if (ok.Count == 0)
+        {
+            return "";
+        }
+        string Median(string column, string format)
+        {
+            List<double> values = [.. ok.Select(r => r.Number(column)).Where(double.IsFinite)];
+            return values.Count == 0 ? "-" : Analysis.Describe.Quantile(values, 0.5).ToString(format, CultureInfo.InvariantCulture);
+        }
+        return benchmark switch
+        {
+            "latency" => $"malloc p50/p99/p99.9/max {Median("malloc_p50_ns", "0")}/{Median("malloc_p99_ns", "0")}/{Median("malloc_p999_ns", "0")}/{Median("malloc_max_ns", "0")} ns",
+            "memory" => $"overhead {Median("overhead_kib", "0")} KiB over {Median("peak_requested_kib", "0")} KiB asked",
+            "mleak" => $"RSS growth {Median("rss_growth_kib", "0")} KiB",
+            "speed" => $"malloc+free {Median("speed_malloc_free_ns", "0.0")} ns/call",
+            _ => "",
+        };
+    }
+}

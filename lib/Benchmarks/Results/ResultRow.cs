@@ -1,0 +1,56 @@
+using System.Globalization;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Results;
+
+/// <summary>One row of <c>results.csv</c>, by column name.</summary>
+public sealed class ResultRow
+{
+    /// <summary>A row from named values.</summary>
+    public ResultRow(IReadOnlyDictionary<string, string> values, IEnumerable<string> knobColumns)
+    {
+        Values = values;
+        Knobs = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (string knob in knobColumns)
+        {
+            if (values.TryGetValue(knob, out string? text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
+            {
+                Knobs[knob] = v;
+            }
+        }
+    }
+
+    /// <summary>Every value by column.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; }
+
+    /// <summary>The knobs that have a value in this row.</summary>
+    public SortedDictionary<string, long> Knobs { get; }
+
+    /// <summary>The benchmark.</summary>
+    public string Benchmark => Text("benchmark");
+
+    /// <summary>The allocator.</summary>
+    public string Allocator => Text("allocator");
+
+    /// <summary>Threads.</summary>
+    public int Threads => (int)Number("threads");
+
+    /// <summary>The size spec.</summary>
+    public string Sizes => Text("sizes");
+
+    /// <summary>The repetition.</summary>
+    public int Repetition => (int)Number("repetition");
+
+    /// <summary>The status.</summary>
+    public TrialStatus Status => TrialStatusText.Parse(Text("status"));
+
+    /// <summary>The identity compared by a resumed sweep.</summary>
+    public string Key => TrialSpec.MakeKey(Benchmark, Allocator, Threads, Sizes, Repetition, Knobs);
+
+    /// <summary>A column's text ("" when absent).</summary>
+    public string Text(string column) => Values.TryGetValue(column, out string? v) ? v : "";
+
+    /// <summary>A column's number (NaN when absent or empty).</summary>
+    public double Number(string column) =>
+        double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
+}

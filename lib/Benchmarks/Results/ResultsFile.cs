@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Results;
+
+/// <summary>
+/// <c>results.csv</c> of one run: rows are appended one trial at a time and flushed, so an interrupted sweep
+/// loses at most the trial in flight. A header that must grow (a new knob or metric) is rewritten through a
+/// temporary file and an atomic rename. A last line cut short by an interruption is dropped when reading and
+/// cut off before the next append.
+/// </summary>
+public sealed class ResultsFile
+{
+    private List<string> _header = [];
+    private readonly List<ResultRow> _rows = [];
+
+    /// <summary>The file (created on the first append).</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (and reads, when it exists) a results file.</summary>
+    public ResultsFile(string path)
+    {
+        Path = path;
+        if (File.Exists(path))
+        {
+            Load();
+        }
+    }
+
+    /// <summary>The header.</summary>
+    public IReadOnlyList<string> Header => _header;
+
+    /// <summary>The rows read or appended.</summary>
+    public IReadOnlyList<ResultRow> Rows => _rows;
+
+    /// <summary>Reads a results file.</summary>
+    public static ResultsFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no results file at '{path}'", path);
+        }
+        return new ResultsFile(path);
+    }
+
+    /// <summary>Keys of the rows that count as done for a resumed sweep (ok, failed, timeout; not skipped).</summary>
+    public HashSet<string> DoneKeys() => [.. _rows.Where(r => r.Status != TrialStatus.Skipped).Select(r => r.Key)];
+
+    /// <summary>Appends one trial's row.</summary>
+    public void Append(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Dictionary<string, string> values = ToValues(result);
+        AppendValues(values);
+    }
+
+    /// <summary>
+    /// Appends a row given by column values, knob columns named <c>knob:NAME</c> (as <see cref="ToValues"/>
+    /// gives them; merge marks them the same way).
+    /// </summary>
+    public void AppendValues(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        const string prefix = "knob:";
+        List<string> rowKnobs = [.. values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..])];
+        List<string> rowMetrics = [.. values.Keys.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal)
+            && !ResultColumns.Fixed.Contains(k) && !ResultColumns.Bookkeeping.Contains(k))];
+        List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
+        List<string> metrics = [.. ResultColumns.MetricsOf(_header)];
+        bool grow = _header.Count == 0 || rowKnobs.Any(k => !knobs.Contains(k)) || rowMetrics.Any(m => !metrics.Contains(m));
+        Dictionary<string, string> row = Normalise(values);
+        if (grow)
+        {
+            _header = ResultColumns.Header(knobs.Concat(rowKnobs), metrics.Concat(rowMetrics));
+            _rows.Add(new ResultRow(row, ResultColumns.KnobsOf(_header)));
+            Rewrite();
+            return;
+        }
+        _rows.Add(new ResultRow(row, ResultColumns.KnobsOf(_header)));
+        DropIncompleteTail();
+        using FileStream stream = new(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        using StreamWriter writer = new(stream, new UTF8Encoding(false));
+        writer.Write(CsvFormat.Line(_header.Select(c => row.TryGetValue(c, out string? v) ? v : "")) + "\n");
+        writer.Flush();
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The values of a trial's row: knob columns are marked with a <c>knob:</c> prefix until placed.</summary>
+    public static Dictionary<string, string> ToValues(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        TrialSpec spec = result.Spec;
+        Dictionary<string, string> values = new(StringComparer.Ordinal)
+        {
+            ["benchmark"] = spec.Benchmark,
+            ["allocator"] = spec.Allocator,
+            ["threads"] = Int(spec.Threads),
+            ["sizes"] = spec.Sizes,
+            ["repetition"] = Int(spec.Repetition),
+            ["status"] = result.Status.ToText(),
+            ["ops_per_s"] = "",
+            ["seed"] = Int(spec.Seed),
+            ["warmup"] = Int(spec.Warmup),
+            ["isolated"] = result.Isolated ? "1" : "0",
+            ["finished_utc"] = result.FinishedUtc,
+            ["message"] = result.Message,
+        };
+        foreach (string column in ResultColumns.Fixed.Skip(6))
+        {
+            values[column] = "";
+        }
+        if (result.Status == TrialStatus.Ok)
+        {
+            values["elapsed_s"] = Real(result.ElapsedSeconds);
+            values["ops"] = Int(result.Operations);
+            values["ns_per_op"] = Real(result.NsPerOp);
+            values["ops_per_s"] = result.ElapsedSeconds > 0 ? Real(result.Operations / result.ElapsedSeconds) : "";
+            values["user_s"] = Real(result.UserSeconds);
+            values["sys_s"] = Real(result.SystemSeconds);
+            values["peak_rss_kib"] = Int(result.PeakRssKib);
+            values["page_faults"] = Int(result.PageFaults);
+            values["page_reclaims"] = Int(result.PageReclaims);
+            foreach ((string name, double value) in result.Metrics)
+            {
+                values[name] = Real(value);
+            }
+        }
+        foreach ((string knob, long value) in spec.Knobs)
+        {
+            values["knob:" + knob] = Int(value);
+        }
+        return values;
+    }
+
+    private static Dictionary<string, string> Normalise(IReadOnlyDictionary<string, string> values)
+    {
+        Dictionary<string, string> row = new(StringComparer.Ordinal);
+        foreach ((string key, string value) in values)
+        {
+            row[key.StartsWith("knob:", StringComparison.Ordinal) ? key[5..] : key] = value;
+        }
+        return row;
+    }
+
+    private void Load()
+    {
+        string text = File.ReadAllText(Path);
+        List<List<string>> records = CsvFormat.Parse(text, out _);
+        if (records.Count == 0)
+        {
+            return;
+        }
+        _header = records[0];
+        List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
+        foreach (List<string> record in records.Skip(1))
+        {
+            if (record.Count != _header.Count)
+            {
+                continue;
+            }
+            Dictionary<string, string> values = new(StringComparer.Ordinal);
+            for (int i = 0; i < _header.Count; i++)
+            {
+                values[_header[i]] = record[i];
+            }
+            _rows.Add(new ResultRow(values, knobs));
+        }
+    }
+
+    private void DropIncompleteTail()
+    {
+        if (!File.Exists(Path))
+        {
+            File.WriteAllText(Path, CsvFormat.Line(_header) + "\n", new UTF8Encoding(false));
+            return;
+        }
+        string text = File.ReadAllText(Path);
+        CsvFormat.Parse(text, out int tail);
+        if (tail > 0)
+        {
+            // An interrupted write left half a line: cut it off (its trial was not recorded and will run again).
+            using FileStream stream = new(Path, FileMode.Open, FileAccess.Write);
+            stream.SetLength(new UTF8Encoding(false).GetByteCount(text.AsSpan(0, text.Length - tail)));
+        }
+    }
+
+    private void Rewrite()
+    {
+        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        string temporary = Path + ".tmp";
+        using (StreamWriter writer = new(temporary, false, new UTF8Encoding(false)))
+        {
+            writer.Write(CsvFormat.Line(_header) + "\n");
+            foreach (ResultRow row in _rows)
+            {
+                writer.Write(CsvFormat.Line(_header.Select(c => row.Values.TryGetValue(c, out string? v) ? v : "")) + "\n");
+            }
+        }
+        File.Move(temporary, Path, overwrite: true);
+    }
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Real(double value) => double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "";
+}

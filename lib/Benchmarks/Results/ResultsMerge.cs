@@ -1,0 +1,77 @@
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Results;
+
+/// <summary>
+/// Combines the <c>results.csv</c> of several shards (or runs) into one: the union of their columns, one row
+/// per trial (a trial in several inputs keeps its ok row over others, else the first one seen).
+/// </summary>
+public static class ResultsMerge
+{
+    /// <summary>Merges <paramref name="inputs"/> (results files or run folders) into <paramref name="output"/>; returns the rows written.</summary>
+    /// <exception cref="UsageException">An input is missing or the output exists.</exception>
+    public static int Merge(IReadOnlyList<string> inputs, string output)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+        {
+            throw new UsageException("nothing to merge: write workbench merge OUT_FOLDER RUN1 RUN2 ...");
+        }
+        string outputFile = Directory.Exists(output) || !output.EndsWith(".csv", StringComparison.Ordinal) ? Path.Combine(output, "results.csv") : output;
+        if (File.Exists(outputFile))
+        {
+            throw new UsageException($"'{outputFile}' already exists: merge into a new folder, e.g. data/runs/merged");
+        }
+        Dictionary<string, (ResultRow Row, IReadOnlyList<string> Header)> chosen = new(StringComparer.Ordinal);
+        List<string> order = [];
+        foreach (string input in inputs)
+        {
+            string file = Directory.Exists(input) ? Path.Combine(input, "results.csv") : input;
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"no results at '{input}': give run folders (data/runs/NAME) or results.csv files");
+            }
+            ResultsFile results = ResultsFile.Read(file);
+            foreach (ResultRow row in results.Rows)
+            {
+                if (!chosen.TryGetValue(row.Key, out var existing))
+                {
+                    chosen[row.Key] = (row, results.Header);
+                    order.Add(row.Key);
+                }
+                else if (existing.Row.Status != TrialStatus.Ok && row.Status == TrialStatus.Ok)
+                {
+                    chosen[row.Key] = (row, results.Header);
+                }
+            }
+        }
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(outputFile));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        ResultsFile merged = new(outputFile);
+        foreach (string key in order)
+        {
+            (ResultRow row, IReadOnlyList<string> header) = chosen[key];
+            HashSet<string> knobs = [.. ResultColumns.KnobsOf(header)];
+            Dictionary<string, string> values = new(StringComparer.Ordinal);
+            foreach ((string column, string value) in row.Values)
+            {
+                if (knobs.Contains(column))
+                {
+                    if (value.Length > 0)
+                    {
+                        values["knob:" + column] = value;
+                    }
+                }
+                else if (value.Length > 0 || ResultColumns.Fixed.Contains(column) || ResultColumns.Bookkeeping.Contains(column))
+                {
+                    values[column] = value;
+                }
+            }
+            merged.AppendValues(values);
+        }
+        return order.Count;
+    }
+}

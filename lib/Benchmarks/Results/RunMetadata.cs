@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Results;
+
+/// <summary>
+/// <c>metadata.json</c> of a run: the machine (CPU model, cores, memory, kernel), the .NET version, the
+/// allocator libraries' versions, the git commit and the full parameters of the sweep.
+/// </summary>
+public static class RunMetadata
+{
+    /// <summary>The file name inside a run folder.</summary>
+    public const string FileName = "metadata.json";
+
+    /// <summary>Writes (or updates) the metadata of a run; the first creation time is kept.</summary>
+    public static void Write(string runDirectory, SweepDefinition definition, Shard shard, IReadOnlyList<string> commandLine)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        string path = Path.Combine(runDirectory, FileName);
+        string now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        string created = now;
+        if (File.Exists(path))
+        {
+            try
+            {
+                created = JsonNode.Parse(File.ReadAllText(path))?["created_utc"]?.GetValue<string>() ?? now;
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        JsonObject root = new()
+        {
+            ["name"] = definition.Name,
+            ["created_utc"] = created,
+            ["updated_utc"] = now,
+            ["command_line"] = new JsonArray([.. commandLine.Select(a => (JsonNode?)JsonValue.Create(a))]),
+            ["shard"] = shard.ToString(),
+            ["git_commit"] = GitCommit(),
+            ["machine"] = Machine(),
+            ["dotnet"] = new JsonObject
+            {
+                ["framework"] = RuntimeInformation.FrameworkDescription,
+                ["runtime_version"] = Environment.Version.ToString(),
+                ["os"] = RuntimeInformation.OSDescription,
+                ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
+            },
+            ["allocators"] = Allocators(),
+            ["parameters"] = JsonSerializer.SerializeToNode(definition, s_options),
+        };
+        File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private static readonly JsonSerializerOptions s_options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The machine: CPU model, logical cores, memory, kernel.</summary>
+    public static JsonObject Machine() => new()
+    {
+        ["cpu_model"] = CpuModel(),
+        ["logical_cores"] = Environment.ProcessorCount,
+        ["memory_kib"] = MemInfo("MemTotal:"),
+        ["kernel"] = ReadTrimmed("/proc/sys/kernel/osrelease"),
+        ["hostname"] = Environment.MachineName,
+        ["page_size"] = Environment.SystemPageSize,
+    };
+
+    /// <summary>The commit of the working tree (with <c>-dirty</c> when it has changes), or <c>unknown</c>.</summary>
+    public static string GitCommit()
+    {
+        string? commit = Run("git", "rev-parse", "HEAD");
+        if (commit is null)
+        {
+            return "unknown";
+        }
+        string? status = Run("git", "status", "--porcelain", "--untracked-files=no");
+        return string.IsNullOrEmpty(status) ? commit : commit + "-dirty";
+    }
+
+    private static JsonObject Allocators()
+    {
+        JsonObject allocators = new();
+        foreach (AllocatorInfo info in AllocatorCatalog.All.Where(a => !a.Hidden))
+        {
+            JsonObject entry = new() { ["available"] = info.Unavailable is null };
+            if (info.Library is not null)
+            {
+                entry["library"] = info.Library.LibraryFile;
+                entry["package"] = info.Library.Package;
+                entry["version"] = Run("dpkg-query", "-W", "-f=${Version}", info.Library.Package) ?? "unknown";
+            }
+            else if (info.Kind == AllocatorKind.Cfa)
+            {
+                entry["version"] = "this commit";
+            }
+            else
+            {
+                entry["version"] = RuntimeInformation.FrameworkDescription;
+            }
+            foreach ((string name, string value) in info.Environment)
+            {
+                entry["env_" + name] = value;
+            }
+            allocators[info.Name] = entry;
+        }
+        return allocators;
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return "unknown";
+    }
+
+    private static long MemInfo(string field)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    string value = line[field.Length..].Trim().Split(' ')[0];
+                    return long.Parse(value, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    private static string ReadTrimmed(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string? Run(string program, params string[] arguments)
+    {
+        try
+        {
+            ProcessStartInfo start = new(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+            using Process? process = Process.Start(start);
+            if (process is null)
+            {
+                return null;
+            }
+            string output = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

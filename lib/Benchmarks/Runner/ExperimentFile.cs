@@ -1,0 +1,64 @@
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>
+/// An experiment file: a <see cref="SweepDefinition"/> in JSON (<c>.json</c>) or YAML (<c>.yaml</c>, <c>.yml</c>),
+/// with snake_case field names: name, benchmarks, allocators, threads, sizes, knobs, repetitions, warmup,
+/// seed, quick, timeout_seconds, in_process, sample_ms.
+/// </summary>
+public static class ExperimentFile
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Reads an experiment file.</summary>
+    /// <exception cref="UsageException">The file is missing or malformed; the message says where.</exception>
+    public static SweepDefinition Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"experiment file '{path}' not found: give the path of a .json or .yaml file (see docs/benchmarks.md)");
+        }
+        string text = File.ReadAllText(path);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        SweepDefinition? definition;
+        try
+        {
+            definition = extension switch
+            {
+                ".json" => JsonSerializer.Deserialize<SweepDefinition>(text, s_json),
+                ".yaml" or ".yml" => new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+                    .Deserialize<SweepDefinition>(text),
+                _ => throw new UsageException($"experiment file '{path}' has extension '{extension}': use .json, .yaml or .yml"),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"experiment file '{path}' is not valid: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        catch (YamlException e)
+        {
+            throw new UsageException($"experiment file '{path}' is not valid at line {e.Start.Line}: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}", e);
+        }
+        if (definition is null)
+        {
+            throw new UsageException($"experiment file '{path}' is empty: write at least 'benchmarks: [churn]'");
+        }
+        if (string.IsNullOrWhiteSpace(definition.Name))
+        {
+            definition.Name = Path.GetFileNameWithoutExtension(path);
+        }
+        return definition;
+    }
+}

@@ -1,0 +1,47 @@
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>
+/// A sweep: the cross product of benchmarks x allocators x thread counts x size specs x knob values,
+/// each repeated. It comes from the command line or from an experiment file (JSON or YAML, same field names).
+/// </summary>
+public sealed class SweepDefinition
+{
+    /// <summary>The run's name (the folder under <c>data/runs</c>).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Benchmarks; empty means all.</summary>
+    public List<string> Benchmarks { get; set; } = [];
+
+    /// <summary>Allocators; empty means every available one.</summary>
+    public List<string> Allocators { get; set; } = [];
+
+    /// <summary>Thread counts; empty means each benchmark's quick list under <see cref="Quick"/>, else 1.</summary>
+    public List<int> Threads { get; set; } = [];
+
+    /// <summary>Size specs; empty means each benchmark's default.</summary>
+    public List<string> Sizes { get; set; } = [];
+
+    /// <summary>Knob values to sweep, by knob name; knobs not named keep their default (or quick) value.</summary>
+    public Dictionary<string, List<long>> Knobs { get; set; } = [];
+
+    /// <summary>Repetitions of each trial.</summary>
+    public int Repetitions { get; set; } = 1;
+
+    /// <summary>Untimed runs before each measured one, in the same process.</summary>
+    public int Warmup { get; set; }
+
+    /// <summary>The seed of the workloads' random choices.</summary>
+    public int Seed { get; set; } = 4141;
+
+    /// <summary>Use the knobs' quick values.</summary>
+    public bool Quick { get; set; }
+
+    /// <summary>Per-trial time limit in seconds.</summary>
+    public double TimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Run trials in the runner's own process (debugging) instead of one child process each.</summary>
+    public bool InProcess { get; set; }
+
+    /// <summary>Milliseconds between RSS samples (0: none).</summary>
+    public int SampleMs { get; set; } = 10;
+}

@@ -1,0 +1,167 @@
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Sizes;
+using Workbench.Benchmarks.Workloads;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>Checks a sweep definition and expands it into its trials, in a fixed order.</summary>
+public static class SweepPlan
+{
+    /// <summary>The trials of the sweep.</summary>
+    /// <exception cref="UsageException">A name, size spec, thread count or knob is wrong; the message says what to type.</exception>
+    public static List<TrialSpec> Expand(SweepDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        List<Workload> workloads = ResolveBenchmarks(definition.Benchmarks);
+        List<string> allocators = ResolveAllocators(definition.Allocators);
+        if (definition.Threads.Any(t => t < 1 || t > 1024))
+        {
+            throw new UsageException($"bad thread count {definition.Threads.First(t => t < 1 || t > 1024)}: threads must be from 1 to 1024, e.g. --threads 1,2");
+        }
+        if (definition.Repetitions < 1)
+        {
+            throw new UsageException($"bad repetitions {definition.Repetitions}: write --repetitions 1 or more");
+        }
+        if (definition.Warmup < 0)
+        {
+            throw new UsageException($"bad warmup {definition.Warmup}: write --warmup 0 or more");
+        }
+        if (!(definition.TimeoutSeconds > 0))
+        {
+            throw new UsageException($"bad timeout {definition.TimeoutSeconds}: write --timeout with a positive number of seconds, e.g. --timeout 600");
+        }
+        List<string> sizeSpecs = [];
+        foreach (string spec in definition.Sizes)
+        {
+            try
+            {
+                sizeSpecs.Add(SizeDistribution.Parse(spec).Spec);
+            }
+            catch (SizeSpecException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
+        }
+        foreach ((string knob, List<long> values) in definition.Knobs)
+        {
+            Knob[] matching = [.. workloads.SelectMany(w => w.Knobs).Where(k => k.Name == knob)];
+            if (matching.Length == 0)
+            {
+                string known = string.Join(", ", workloads.SelectMany(w => w.Knobs).Select(k => k.Name).Distinct());
+                throw new UsageException($"unknown knob '{knob}' for {string.Join(",", workloads.Select(w => w.Name))}: use one of {known} (see workbench list)");
+            }
+            if (values.Count == 0)
+            {
+                throw new UsageException($"knob '{knob}' has no value: write --set {knob}=VALUE");
+            }
+            foreach (long value in values)
+            {
+                if (matching.Any(k => value < k.Min))
+                {
+                    throw new UsageException($"bad value {value} for knob '{knob}': it must be at least {matching.Max(k => k.Min)}");
+                }
+            }
+        }
+
+        List<TrialSpec> trials = [];
+        foreach (Workload workload in workloads)
+        {
+            IReadOnlyList<int> threads = definition.Threads.Count > 0 ? definition.Threads : definition.Quick ? workload.QuickThreads : [1];
+            IReadOnlyList<string> sizes = sizeSpecs.Count > 0 ? sizeSpecs : [SizeDistribution.Parse(workload.DefaultSizes).Spec];
+            List<SortedDictionary<string, long>> knobSets = KnobCombinations(workload, definition);
+            foreach (string allocator in allocators)
+            {
+                foreach (int t in threads)
+                {
+                    foreach (string size in sizes)
+                    {
+                        foreach (SortedDictionary<string, long> knobs in knobSets)
+                        {
+                            for (int r = 1; r <= definition.Repetitions; r++)
+                            {
+                                trials.Add(new TrialSpec
+                                {
+                                    Benchmark = workload.Name,
+                                    Allocator = allocator,
+                                    Threads = t,
+                                    Sizes = size,
+                                    Repetition = r,
+                                    Knobs = new SortedDictionary<string, long>(knobs, StringComparer.Ordinal),
+                                    Seed = definition.Seed,
+                                    Warmup = definition.Warmup,
+                                    SampleMs = definition.SampleMs,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return trials;
+    }
+
+    /// <summary>The workloads named (all when none is).</summary>
+    public static List<Workload> ResolveBenchmarks(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0 || (names.Count == 1 && names[0] == "all"))
+        {
+            return [.. WorkloadCatalog.All];
+        }
+        List<Workload> workloads = [];
+        foreach (string name in names)
+        {
+            Workload workload = WorkloadCatalog.Find(name)
+                ?? throw new UsageException($"unknown benchmark '{name}': use one of {WorkloadCatalog.Names} (see workbench list)");
+            if (!workloads.Contains(workload))
+            {
+                workloads.Add(workload);
+            }
+        }
+        return workloads;
+    }
+
+    /// <summary>The allocators named (every available one when none is).</summary>
+    public static List<string> ResolveAllocators(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Count == 0 || (names.Count == 1 && names[0] == "all"))
+        {
+            return [.. AllocatorCatalog.Available.Select(a => a.Name)];
+        }
+        List<string> allocators = [];
+        foreach (string name in names)
+        {
+            AllocatorInfo info = AllocatorCatalog.Find(name)
+                ?? throw new UsageException($"unknown allocator '{name}': use one of {AllocatorCatalog.Names}, e.g. --allocators cfa,glibc");
+            if (!allocators.Contains(info.Name))
+            {
+                allocators.Add(info.Name);
+            }
+        }
+        return allocators;
+    }
+
+    private static List<SortedDictionary<string, long>> KnobCombinations(Workload workload, SweepDefinition definition)
+    {
+        List<SortedDictionary<string, long>> sets = [new SortedDictionary<string, long>(workload.ResolveKnobs(definition.Quick), StringComparer.Ordinal)];
+        foreach (Knob knob in workload.Knobs)
+        {
+            if (!definition.Knobs.TryGetValue(knob.Name, out List<long>? values))
+            {
+                continue;
+            }
+            List<SortedDictionary<string, long>> next = [];
+            foreach (SortedDictionary<string, long> set in sets)
+            {
+                foreach (long value in values.Distinct())
+                {
+                    SortedDictionary<string, long> copy = new(set, StringComparer.Ordinal) { [knob.Name] = value };
+                    next.Add(copy);
+                }
+            }
+            sets = next;
+        }
+        return sets;
+    }
+}

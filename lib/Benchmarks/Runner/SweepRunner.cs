@@ -1,0 +1,98 @@
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Results;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>
+/// Runs a sweep into a run folder: writes the metadata, skips the trials already in <c>results.csv</c>
+/// (resume), runs this shard's other trials one by one (each in its own process unless in-process), and
+/// appends each row as soon as its trial ends. A failed, crashed or timed-out trial is recorded and the
+/// sweep goes on.
+/// </summary>
+public sealed class SweepRunner
+{
+    private readonly TrialLauncher? _launcher;
+
+    /// <summary>A runner; <paramref name="launcher"/> null runs every trial in process.</summary>
+    public SweepRunner(TrialLauncher? launcher) => _launcher = launcher;
+
+    /// <summary>Runs the sweep.</summary>
+    /// <exception cref="UsageException">The definition is wrong or the folder cannot be written.</exception>
+    public SweepOutcome Run(SweepDefinition definition, string runDirectory, Shard shard, IReadOnlyList<string> commandLine,
+        Action<TrialProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        List<TrialSpec> plan = SweepPlan.Expand(definition);
+        PrepareDirectory(runDirectory);
+        RunMetadata.Write(runDirectory, definition, shard, commandLine);
+        ResultsFile results = new(Path.Combine(runDirectory, "results.csv"));
+        HashSet<string> done = results.DoneKeys();
+        List<TrialSpec> mine = [.. plan.Where((_, i) => shard.Includes(i))];
+        List<TrialSpec> todo = [.. mine.Where(t => !done.Contains(t.Key))];
+        SweepOutcome outcome = new()
+        {
+            Planned = plan.Count,
+            InShard = mine.Count,
+            AlreadyDone = mine.Count - todo.Count,
+            ResultsPath = results.Path,
+        };
+        int finished = outcome.AlreadyDone;
+        progress?.Invoke(new TrialProgress(finished, mine.Count, null));
+        foreach (TrialSpec trial in todo)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                outcome.Cancelled = true;
+                break;
+            }
+            TrialResult result = RunOne(trial, definition, outcome);
+            results.Append(result);
+            SeriesFile.Write(runDirectory, result);
+            outcome.Ran[result.Status] = outcome.Count(result.Status) + 1;
+            finished++;
+            progress?.Invoke(new TrialProgress(finished, mine.Count, result));
+        }
+        return outcome;
+    }
+
+    private TrialResult RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome)
+    {
+        AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
+        string? unavailable = info.Unavailable;
+        if (unavailable is not null)
+        {
+            if (!outcome.Notes.Contains(unavailable))
+            {
+                outcome.Notes.Add(unavailable);
+            }
+            return new TrialResult
+            {
+                Spec = trial,
+                Status = TrialStatus.Skipped,
+                Message = unavailable,
+                Isolated = _launcher is not null,
+                FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+        if (_launcher is null || definition.InProcess)
+        {
+            return TrialHost.Execute(trial, wholeProcess: false);
+        }
+        return _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds));
+    }
+
+    private static void PrepareDirectory(string runDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(runDirectory);
+            string probe = Path.Combine(runDirectory, ".write-test");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"cannot write to '{runDirectory}' ({e.GetType().Name}): choose a writable folder, e.g. --out data/runs/NAME", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Sizes;
+using Workbench.Benchmarks.Workloads;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>Runs one trial inside the current process (the trial process, or the runner itself in in-process mode).</summary>
+public static class TrialHost
+{
+    /// <summary>
+    /// Runs the trial: warm-up runs, then the measured run with the RSS sampler going. In a trial process
+    /// (<paramref name="wholeProcess"/>) CPU time, peak RSS and faults are the whole process's, as
+    /// mimalloc-bench measures; in process they are the difference over the measured run.
+    /// A failure is returned as a failed result, never thrown.
+    /// </summary>
+    public static TrialResult Execute(TrialSpec spec, bool wholeProcess)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        TrialResult result = new() { Spec = spec, Isolated = wholeProcess };
+        try
+        {
+            Workload workload = WorkloadCatalog.Find(spec.Benchmark)
+                ?? throw new ArgumentException($"unknown benchmark '{spec.Benchmark}'");
+            SizeDistribution sizes = SizeDistribution.Parse(spec.Sizes);
+            WorkloadContext context = new(spec.Threads, sizes, spec.Seed, spec.Knobs);
+            for (int w = 0; w < spec.Warmup; w++)
+            {
+                AllocatorCatalog.Run(spec.Allocator, workload, context);
+            }
+            ResourceUsage before = ResourceUsage.OfSelf();
+            WorkloadResult run;
+            IReadOnlyList<SeriesPoint> samples;
+            using (RssSampler sampler = new(spec.SampleMs))
+            {
+                run = AllocatorCatalog.Run(spec.Allocator, workload, context);
+                sampler.Dispose();
+                samples = sampler.Points;
+            }
+            ResourceUsage after = ResourceUsage.OfSelf();
+            ResourceUsage usage = wholeProcess ? after : ResourceUsage.Delta(before, after);
+            result.Status = TrialStatus.Ok;
+            result.ElapsedSeconds = run.ElapsedSeconds;
+            result.Operations = run.Operations;
+            result.UserSeconds = usage.UserSeconds;
+            result.SystemSeconds = usage.SystemSeconds;
+            result.PeakRssKib = usage.MaxRssKib;
+            result.PageFaults = usage.MajorFaults;
+            result.PageReclaims = usage.MinorFaults;
+            foreach ((string name, double value) in run.Metrics)
+            {
+                result.Metrics[name] = value;
+            }
+            foreach ((string name, double value) in AllocatorCatalog.SelfStatistics(spec.Allocator))
+            {
+                result.Metrics[name] = value;
+            }
+            result.Series.AddRange(run.Series);
+            result.Samples.AddRange(samples);
+        }
+        catch (Exception e)
+        {
+            result.Status = TrialStatus.Failed;
+            result.Message = Describe(e);
+        }
+        result.FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return result;
+    }
+
+    /// <summary>The trial as the message its process prints.</summary>
+    public static TrialMessage ToMessage(TrialResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new TrialMessage
+        {
+            Status = result.Status.ToText(),
+            ElapsedSeconds = result.ElapsedSeconds,
+            Operations = result.Operations,
+            UserSeconds = result.UserSeconds,
+            SystemSeconds = result.SystemSeconds,
+            PeakRssKib = result.PeakRssKib,
+            PageFaults = result.PageFaults,
+            PageReclaims = result.PageReclaims,
+            Metrics = new Dictionary<string, double>(result.Metrics.Where(m => double.IsFinite(m.Value))),
+            Message = result.Message,
+            Series = [.. result.Series.Select(p => new double[] { p.Seconds, p.RssKib, p.RequestedBytes })],
+            Samples = [.. result.Samples.Select(p => new double[] { p.Seconds, p.RssKib })],
+        };
+    }
+
+    /// <summary>One line for an exception: the innermost cause's type and message.</summary>
+    public static string Describe(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        while (e is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            e = aggregate.InnerExceptions[0];
+        }
+        return $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+    }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Workloads;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>
+/// Runs a trial in its own child process: the command line program started again with its hidden
+/// <c>trial</c> command, the allocator's environment (e.g. jemalloc's static-TLS tunable, cfa-noown's
+/// ownership switch) set, a time limit, and the result read back from one JSON line. A process that dies
+/// or prints no result is a failed trial; one that runs past the limit is killed and timed out.
+/// </summary>
+public sealed class TrialLauncher
+{
+    /// <summary>A launcher that starts <paramref name="executable"/> with <paramref name="prefixArguments"/> before <c>trial</c>.</summary>
+    public TrialLauncher(string executable, IReadOnlyList<string> prefixArguments)
+    {
+        Executable = executable;
+        PrefixArguments = prefixArguments;
+    }
+
+    /// <summary>The program started for each trial.</summary>
+    public string Executable { get; }
+
+    /// <summary>Arguments before <c>trial</c> (the assembly path when the program is <c>dotnet</c>).</summary>
+    public IReadOnlyList<string> PrefixArguments { get; }
+
+    /// <summary>A launcher that starts the current program again (its apphost, or <c>dotnet</c> with its assembly).</summary>
+    public static TrialLauncher ForCurrentProcess()
+    {
+        string process = Environment.ProcessPath ?? "dotnet";
+        string name = Path.GetFileNameWithoutExtension(process);
+        if (string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            string assembly = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? "";
+            return new TrialLauncher(process, [assembly]);
+        }
+        return new TrialLauncher(process, []);
+    }
+
+    /// <summary>Runs the trial in a child process.</summary>
+    public TrialResult Run(TrialSpec spec, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ProcessStartInfo start = new(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        foreach (string argument in PrefixArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add("trial");
+        start.ArgumentList.Add(JsonSerializer.Serialize(spec));
+        AllocatorInfo? info = AllocatorCatalog.Find(spec.Allocator);
+        if (info is not null)
+        {
+            foreach ((string name, string value) in info.Environment)
+            {
+                start.Environment[name] = value;
+            }
+        }
+        start.Environment["DOTNET_gcServer"] = "0";
+
+        TrialMessage? message = null;
+        Queue<string> errorTail = new();
+        using Process process = new() { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            TrialMessage? parsed = TrialMessage.FromLine(e.Data);
+            if (parsed is not null)
+            {
+                message = parsed;
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                lock (errorTail)
+                {
+                    errorTail.Enqueue(e.Data.Trim());
+                    if (errorTail.Count > 5)
+                    {
+                        errorTail.Dequeue();
+                    }
+                }
+            }
+        };
+        TrialResult result = new() { Spec = spec, Isolated = true };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            result.Status = TrialStatus.Failed;
+            result.Message = $"cannot start the trial process '{Executable}': {e.Message}";
+            return Finish(result);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            process.WaitForExit();
+            result.Status = TrialStatus.Timeout;
+            result.Message = $"killed after the time limit of {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+            return Finish(result);
+        }
+        process.WaitForExit();
+        if (message is null)
+        {
+            result.Status = TrialStatus.Failed;
+            string tail;
+            lock (errorTail)
+            {
+                tail = string.Join(" / ", errorTail);
+            }
+            result.Message = $"trial process died: {DescribeExit(process.ExitCode)}" + (tail.Length > 0 ? $"; stderr: {tail}" : "");
+            return Finish(result);
+        }
+        FromMessage(result, message);
+        return Finish(result);
+    }
+
+    /// <summary>Copies a trial process's message into a result.</summary>
+    public static void FromMessage(TrialResult result, TrialMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(message);
+        result.Status = TrialStatusText.Parse(message.Status);
+        result.ElapsedSeconds = message.ElapsedSeconds;
+        result.Operations = message.Operations;
+        result.UserSeconds = message.UserSeconds;
+        result.SystemSeconds = message.SystemSeconds;
+        result.PeakRssKib = message.PeakRssKib;
+        result.PageFaults = message.PageFaults;
+        result.PageReclaims = message.PageReclaims;
+        result.Message = message.Message;
+        foreach ((string name, double value) in message.Metrics)
+        {
+            result.Metrics[name] = value;
+        }
+        result.Series.AddRange(message.Series.Where(p => p.Length == 3).Select(p => new SeriesPoint(p[0], (long)p[1], (long)p[2])));
+        result.Samples.AddRange(message.Samples.Where(p => p.Length >= 2).Select(p => new SeriesPoint(p[0], (long)p[1], -1)));
+    }
+
+    private static TrialResult Finish(TrialResult result)
+    {
+        result.FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return result;
+    }
+
+    private static string DescribeExit(int code)
+    {
+        if (code > 128 && code < 128 + 65)
+        {
+            int signal = code - 128;
+            string name = signal switch { 6 => "SIGABRT", 9 => "SIGKILL", 11 => "SIGSEGV", 7 => "SIGBUS", 4 => "SIGILL", 8 => "SIGFPE", _ => "signal" };
+            return $"exit code {code} ({name}, signal {signal})";
+        }
+        return $"exit code {code}";
+    }
+}

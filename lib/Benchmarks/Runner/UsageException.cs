@@ -1,0 +1,17 @@
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>Bad input from the user: the message is one line that names what is wrong and what to type instead.</summary>
+public sealed class UsageException : Exception
+{
+    /// <summary>A usage error.</summary>
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>A usage error with its cause.</summary>
+    public UsageException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Sizes;
+
+namespace Workbench.Benchmarks.Workloads;
+
+/// <summary>
+/// latency: the churn pattern with every malloc and every free timed on its own and counted in a log-bucket
+/// (HDR-style) histogram; reports p50, p90, p99, p99.9 and max of each (<c>malloc_p50_ns</c>, ...,
+/// <c>free_max_ns</c>). The clock's own cost (two reads, measured at start) is included in every figure and
+/// reported as <c>clock_ns</c>; the <c>bump</c> floor shows it too.
+/// </summary>
+public sealed class LatencyWorkload : Workload
+{
+    /// <inheritdoc />
+    public override string Name => "latency";
+
+    /// <inheritdoc />
+    public override string Description => "per-call latency of malloc and free in a log-bucket histogram: p50, p90, p99, p99.9, max";
+
+    /// <inheritdoc />
+    public override string Operation => "one free + one malloc, each timed";
+
+    /// <inheritdoc />
+    public override string DefaultSizes => "uniform:16-1024";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Knob> Knobs { get; } =
+    [
+        new("iterations", "timed free+malloc replacements per thread", 2_000_000, 100_000),
+        new("slots", "live blocks per thread", 1000, 1000),
+    ];
+
+    /// <summary>The percentiles reported, with their column suffixes.</summary>
+    public static IReadOnlyList<(string Suffix, double Percent)> Percentiles { get; } =
+        [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9)];
+
+    /// <inheritdoc />
+    public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
+    {
+        long iterations = context.Knob("iterations");
+        int slots = (int)context.Knob("slots");
+        SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
+        LatencyHistogram[] mallocs = [.. Enumerable.Range(0, context.Threads).Select(_ => new LatencyHistogram())];
+        LatencyHistogram[] frees = [.. Enumerable.Range(0, context.Threads).Select(_ => new LatencyHistogram())];
+        double elapsed = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, slots, context.Seed + t, mallocs[t], frees[t]));
+        LatencyHistogram malloc = new();
+        LatencyHistogram free = new();
+        for (int t = 0; t < context.Threads; t++)
+        {
+            malloc.Add(mallocs[t]);
+            free.Add(frees[t]);
+        }
+        WorkloadResult result = new() { ElapsedSeconds = elapsed, Operations = iterations * context.Threads };
+        double nsPerTick = 1e9 / Stopwatch.Frequency;
+        foreach ((string suffix, double percent) in Percentiles)
+        {
+            result.Metrics[$"malloc_{suffix}_ns"] = malloc.Percentile(percent) * nsPerTick;
+            result.Metrics[$"free_{suffix}_ns"] = free.Percentile(percent) * nsPerTick;
+        }
+        result.Metrics["malloc_max_ns"] = malloc.Max * nsPerTick;
+        result.Metrics["free_max_ns"] = free.Max * nsPerTick;
+        result.Metrics["clock_ns"] = ClockCost() * nsPerTick;
+        return result;
+    }
+
+    private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int slots, int seed,
+        LatencyHistogram mallocs, LatencyHistogram frees)
+        where TAllocator : struct, IAllocator
+    {
+        Block[] live = new Block[slots];
+        FastRandom random = new(seed);
+        for (long i = 0; i < iterations; i++)
+        {
+            ref Block slot = ref live[random.Below(slots)];
+            if (!slot.IsNull)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                allocator.Free(slot);
+                long t1 = Stopwatch.GetTimestamp();
+                frees.Record(t1 - t0);
+            }
+            nuint size = sizes[(int)i];
+            long t2 = Stopwatch.GetTimestamp();
+            Block block = allocator.Malloc(size);
+            long t3 = Stopwatch.GetTimestamp();
+            mallocs.Record(t3 - t2);
+            slot = Checked.NotNull(block, size);
+            slot.Touch((byte)i);
+        }
+        foreach (Block block in live)
+        {
+            if (!block.IsNull)
+            {
+                allocator.Free(block);
+            }
+        }
+    }
+
+    private static long ClockCost()
+    {
+        LatencyHistogram h = new();
+        for (int i = 0; i < 10_000; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            long t1 = Stopwatch.GetTimestamp();
+            h.Record(t1 - t0);
+        }
+        return h.Percentile(50);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Workbench.Benchmarks.Workloads;
+
+/// <summary>Starts worker threads together and times them from the common start to the last one's end.</summary>
+public static class ThreadGang
+{
+    /// <summary>Runs <paramref name="body"/>(i) on <paramref name="threads"/> fresh threads; returns the elapsed seconds.</summary>
+    /// <exception cref="AggregateException">A worker threw.</exception>
+    public static double Run(int threads, Action<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using Barrier barrier = new(threads + 1);
+        List<Exception> errors = [];
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            int index = i;
+            workers[i] = new Thread(() =>
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    body(index);
+                }
+                catch (Exception e)
+                {
+                    lock (errors)
+                    {
+                        errors.Add(e);
+                    }
+                }
+            })
+            { IsBackground = true, Name = $"worker {i}" };
+            workers[i].Start();
+        }
+        barrier.SignalAndWait();
+        long start = Stopwatch.GetTimestamp();
+        foreach (Thread worker in workers)
+        {
+            worker.Join();
+        }
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (errors.Count > 0)
+        {
+            throw new AggregateException(errors);
+        }
+        return elapsed;
+    }
+}

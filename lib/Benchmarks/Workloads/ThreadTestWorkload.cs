@@ -1,0 +1,72 @@
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Sizes;
+
+namespace Workbench.Benchmarks.Workloads;
+
+/// <summary>
+/// threadtest (Hoard): each thread, <c>iterations</c> times, allocates objects/threads objects and then
+/// frees them all, with optional busy work between operations. Hoard's run: <c>threadtest P 1000 10000 0 8</c>.
+/// </summary>
+public sealed class ThreadTestWorkload : Workload
+{
+    /// <inheritdoc />
+    public override string Name => "threadtest";
+
+    /// <inheritdoc />
+    public override string Description => "Hoard: each thread allocates a batch of objects then frees them all, repeatedly";
+
+    /// <inheritdoc />
+    public override string Operation => "one malloc + its free";
+
+    /// <inheritdoc />
+    public override string DefaultSizes => "fixed:8";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Knob> Knobs { get; } =
+    [
+        new("iterations", "allocate-all/free-all rounds (Hoard: 1000)", 1000, 50),
+        new("objects", "objects per round, split among the threads (Hoard: 10000)", 10_000, 10_000),
+        new("work", "busy-loop steps between operations (Hoard: 0)", 0, 0, 0),
+    ];
+
+    /// <inheritdoc />
+    public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
+    {
+        long iterations = context.Knob("iterations");
+        int objects = (int)Math.Max(1, context.Knob("objects") / context.Threads);
+        long work = context.Knob("work");
+        SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
+        double elapsed = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, objects, work));
+        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = iterations * objects * context.Threads };
+    }
+
+    private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int objects, long work)
+        where TAllocator : struct, IAllocator
+    {
+        Block[] blocks = new Block[objects];
+        int next = 0;
+        for (long i = 0; i < iterations; i++)
+        {
+            for (int j = 0; j < objects; j++)
+            {
+                nuint size = sizes[next++];
+                blocks[j] = Checked.NotNull(allocator.Malloc(size), size);
+                blocks[j].Touch((byte)j);
+                Spin(work);
+            }
+            for (int j = 0; j < objects; j++)
+            {
+                allocator.Free(blocks[j]);
+                Spin(work);
+            }
+        }
+    }
+
+    private static void Spin(long work)
+    {
+        for (long w = 0; w < work; w++)
+        {
+            Thread.SpinWait(1);
+        }
+    }
+}

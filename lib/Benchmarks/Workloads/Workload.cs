@@ -1,0 +1,47 @@
+using Workbench.Benchmarks.Allocators;
+
+namespace Workbench.Benchmarks.Workloads;
+
+/// <summary>
+/// A benchmark: one allocation pattern with its knobs. <see cref="Run{TAllocator}"/> is generic over a
+/// struct allocator so that the loop is compiled for each allocator with direct calls (see <see cref="IAllocator"/>).
+/// Every workload touches the memory it gets (at least the first and last byte).
+/// </summary>
+public abstract class Workload
+{
+    /// <summary>The name on the command line and in results.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line on what it measures and where it comes from.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>What one operation is (for ns per op).</summary>
+    public abstract string Operation { get; }
+
+    /// <summary>The size spec used when none is given.</summary>
+    public abstract string DefaultSizes { get; }
+
+    /// <summary>The knobs, with defaults.</summary>
+    public abstract IReadOnlyList<Knob> Knobs { get; }
+
+    /// <summary>The routines the workload needs beyond malloc and free; allocators without them are skipped.</summary>
+    public virtual AllocatorFeatures Requires => AllocatorFeatures.None;
+
+    /// <summary>Thread counts of the quick suite (single-threaded patterns run once).</summary>
+    public virtual IReadOnlyList<int> QuickThreads => [1, 2];
+
+    /// <summary>Runs the workload once.</summary>
+    public abstract WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
+        where TAllocator : struct, IAllocator;
+
+    /// <summary>The knob values to use: defaults (or quick values) overridden by <paramref name="overrides"/>.</summary>
+    public Dictionary<string, long> ResolveKnobs(bool quick, IReadOnlyDictionary<string, long>? overrides = null)
+    {
+        Dictionary<string, long> values = new(StringComparer.Ordinal);
+        foreach (Knob knob in Knobs)
+        {
+            values[knob.Name] = overrides is not null && overrides.TryGetValue(knob.Name, out long v) ? v : quick ? knob.Quick : knob.Default;
+        }
+        return values;
+    }
+}

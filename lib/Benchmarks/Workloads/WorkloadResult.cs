@@ -1,0 +1,17 @@
+namespace Workbench.Benchmarks.Workloads;
+
+/// <summary>What one run of a workload measured.</summary>
+public sealed class WorkloadResult
+{
+    /// <summary>Seconds spent in the timed part.</summary>
+    public double ElapsedSeconds { get; set; }
+
+    /// <summary>Operations done in the timed part (each workload says what one operation is).</summary>
+    public long Operations { get; set; }
+
+    /// <summary>Further figures (latency percentiles, per-routine times, memory overhead), by name.</summary>
+    public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Memory samples taken by the workload itself, after its operations.</summary>
+    public List<SeriesPoint> Series { get; } = [];
+}
