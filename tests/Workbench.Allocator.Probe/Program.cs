@@ -1,0 +1,539 @@
+using System.Globalization;
+using Workbench.Allocator;
+using Workbench.Allocator.Testing;
+
+namespace Workbench.Allocator.Probe;
+
+/// <summary>
+/// Runs one scenario in a fresh process, so that start-up options (checked mode, ownership,
+/// thresholds from the environment) can be tested. Prints machine-checkable KEY=VALUE lines and
+/// ends with DONE=1; exits 0 when the scenario ran to its end, 2 for an unknown scenario, 3 when
+/// the scenario threw. The tests decide what is right: the probe only reports what it saw.
+/// </summary>
+internal static unsafe class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            Console.Error.WriteLine("usage: Workbench.Allocator.Probe <scenario>");
+            return 2;
+        }
+        try
+        {
+            bool known = args[0] switch
+            {
+                "info" => Info(),
+                "double-free" => DoubleFree(),
+                "unknown-pointer" => UnknownPointer(),
+                "header-overwrite" => HeaderOverwrite(),
+                "overrun" => Overrun(),
+                "write-after-free" => WriteAfterFree(),
+                "unfreed-report" => UnfreedReport(),
+                "unfreed-unchecked" => UnfreedUnchecked(),
+                "scrub" => Scrub(),
+                "configure-checked" => ConfigureChecked(),
+                "configure-options" => ConfigureOptions(),
+                "env-threshold" => EnvThreshold(),
+                "noown-basic" => NoOwnershipBasic(),
+                "noown-stress" => NoOwnershipStress(),
+                "extension" => Extension(),
+                "heap-reuse" => HeapReuse(),
+                "trim-pooled" => TrimPooled(),
+                "checked-stress" => CheckedStress(),
+                _ => false,
+            };
+            if (!known)
+            {
+                Console.Error.WriteLine($"unknown scenario '{args[0]}'");
+                return 2;
+            }
+        }
+        catch (Exception e)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"scenario threw: {e}");
+            return 3;
+        }
+        Put("DONE", "1");
+        return 0;
+    }
+
+    private static void Put(string key, object? value)
+    {
+        string text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        Console.Out.WriteLine($"{key}={text.Replace('\n', ' ').Replace('\r', ' ')}");
+        Console.Out.Flush();
+    }
+
+    private static string Hex(nint p) => "0x" + ((ulong)p).ToString("x", CultureInfo.InvariantCulture);
+
+    private static string Hex(void* p) => Hex((nint)p);
+
+    /// <summary>Runs <paramref name="action"/> and reports what it threw as TAG.EXCEPTION/PROBLEM/ADDRESS/MESSAGE.</summary>
+    private static bool Catch(string tag, Action action)
+    {
+        try
+        {
+            action();
+            Put(tag + ".EXCEPTION", "none");
+            return false;
+        }
+        catch (HeapCorruptionException e)
+        {
+            Put(tag + ".EXCEPTION", e.GetType().Name);
+            Put(tag + ".PROBLEM", e.Problem);
+            Put(tag + ".ADDRESS", Hex((nint)e.Address));
+            Put(tag + ".MESSAGE", e.Message);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Put(tag + ".EXCEPTION", e.GetType().Name);
+            Put(tag + ".MESSAGE", e.Message);
+            return true;
+        }
+    }
+
+    private static bool Info()
+    {
+        void* p = CfaMalloc.Malloc(8);
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        Put("HAS_OWNERSHIP", CfaMalloc.HasOwnership);
+        Put("MMAP_THRESHOLD", CfaMalloc.MmapThreshold);
+        CfaMalloc.Free(p);
+        return true;
+    }
+
+    private static bool DoubleFree()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        void* p = CfaMalloc.Malloc(64);
+        Put("EXPECT", Hex(p));
+        CfaMalloc.Free(p);
+        nint a = (nint)p;
+        Catch("FREE", () => CfaMalloc.Free((void*)a));
+        Catch("REALLOC", () => CfaMalloc.Realloc((void*)a, 128));
+        // Nothing was changed: the heap still works, and the block is handed out again at most once.
+        void* q = CfaMalloc.Malloc(64);
+        void* r = CfaMalloc.Malloc(64);
+        Put("AFTER_DISTINCT", q != r && q != null && r != null);
+        CfaMalloc.Free(q);
+        CfaMalloc.Free(r);
+        Put("AFTER", "ok");
+        return true;
+    }
+
+    private static bool UnknownPointer()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        byte* p = (byte*)CfaMalloc.Malloc(256);
+        Pattern.FillByte(p, 256, 0x3C);
+        nint interior = (nint)(p + 64);
+        Put("INTERIOR", Hex(interior));
+        Catch("INTERIOR", () => CfaMalloc.Free((void*)interior));
+        byte* foreign = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(256, 64);
+        Pattern.FillByte(foreign, 256, 0x00);
+        nint f = (nint)(foreign + 128);
+        Put("FOREIGN", Hex(f));
+        Catch("FOREIGN", () => CfaMalloc.Free((void*)f));
+        Catch("FOREIGN_REALLOC", () => CfaMalloc.Realloc((void*)f, 512));
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(foreign);
+        // Nothing was changed: the real block is intact and frees normally.
+        Put("BLOCK_INTACT", Pattern.CheckByte(p, 256, 0x3C) < 0);
+        Catch("BLOCK_FREE", () => CfaMalloc.Free(p));
+        Put("AFTER", "ok");
+        return true;
+    }
+
+    private static bool HeaderOverwrite()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        byte* p = (byte*)CfaMalloc.Malloc(64);
+        Put("EXPECT", Hex(p));
+        var saved = new byte[16];
+        for (int i = 0; i < 16; i++)
+            saved[i] = p[i - 16];
+        for (int i = 0; i < 16; i++)
+            p[i - 16] = 0x41;
+        nint a = (nint)p;
+        Catch("FREE", () => CfaMalloc.Free((void*)a));
+        Catch("REALLOC", () => CfaMalloc.Realloc((void*)a, 4096));
+        for (int i = 0; i < 16; i++)
+            p[i - 16] = saved[i];
+        Catch("RESTORED_FREE", () => CfaMalloc.Free((void*)a));
+        Put("AFTER", "ok");
+        return true;
+    }
+
+    private static bool Overrun()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        byte* p = (byte*)CfaMalloc.Malloc(100);
+        Put("EXPECT", Hex(p));
+        Put("USABLE", CfaMalloc.MallocUsableSize(p));
+        Pattern.FillByte(p, 100, 0x5A);
+        byte canary = p[100];
+        p[100] = (byte)~canary;
+        nint a = (nint)p;
+        Catch("REALLOC", () => CfaMalloc.Realloc((void*)a, 5000));
+        Catch("FREE", () => CfaMalloc.Free((void*)a));
+        Put("INTACT", Pattern.CheckByte(p, 100, 0x5A) < 0);
+        p[100] = canary;
+        Catch("RESTORED_FREE", () => CfaMalloc.Free((void*)a));
+        Put("AFTER", "ok");
+        return true;
+    }
+
+    private static bool WriteAfterFree()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        byte* p = (byte*)CfaMalloc.Malloc(100);
+        Put("EXPECT", Hex(p));
+        CfaMalloc.Free(p);
+        p[20] = 0x00;
+        p[21] = 0x11;
+        // The damage must be reported by a later call; a block of the same size is the one the
+        // heap hands out next, so allocate and free that size until something is reported.
+        string where = "none";
+        for (int i = 0; i < 1000 && where == "none"; i++)
+        {
+            void* q = null;
+            if (Catch("MALLOC", () => q = CfaMalloc.Malloc(100)))
+            {
+                where = "malloc";
+                break;
+            }
+            nint qa = (nint)q;
+            if (Catch("FREE", () => CfaMalloc.Free((void*)qa)))
+                where = "free";
+        }
+        Put("WHERE", where);
+        return true;
+    }
+
+    private static bool UnfreedReport()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        var baseline = CfaMalloc.Unfreed().Select(b => b.Address).ToHashSet();
+        Put("BASELINE_COUNT", baseline.Count);
+        void* a = CfaMalloc.Malloc(100);
+        void* b = CfaMalloc.Calloc(10, 10);
+        void* c = CfaMalloc.Memalign(4096, 300);
+        void* d = CfaMalloc.Malloc(700_000);
+        void* e = CfaMalloc.Malloc(50);
+        void* g = CfaMalloc.Malloc(0);
+        nint f = 0;
+        var t = new Thread(() => f = (nint)CfaMalloc.Malloc(200));
+        t.Start();
+        t.Join();
+        CfaMalloc.Free(b);
+        CfaMalloc.Free(e);
+        var expected = new (nint P, nuint Size)[] { ((nint)a, 100), ((nint)c, 300), ((nint)d, 700_000), ((nint)g, 0), (f, 200) };
+        Put("EXPECTED", string.Join(",", expected.Select(x => $"{Hex(x.P)}:{x.Size}")));
+        var listed = CfaMalloc.Unfreed().Where(x => !baseline.Contains(x.Address)).ToList();
+        Put("LISTED", string.Join(",", listed.Select(x => $"{Hex((nint)x.Address)}:{x.Size}")));
+        foreach (var x in expected)
+            CfaMalloc.Free((void*)x.P);
+        var after = CfaMalloc.Unfreed().Where(x => !baseline.Contains(x.Address)).ToList();
+        Put("AFTER_EXTRA", after.Count);
+        return true;
+    }
+
+    private static bool UnfreedUnchecked()
+    {
+        void* p = CfaMalloc.Malloc(10);
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        Catch("UNFREED", () => CfaMalloc.Unfreed());
+        CfaMalloc.Free(p);
+        return true;
+    }
+
+    private static void ScrubCheck(string key, void* p, nuint length, byte value)
+    {
+        long at = Pattern.CheckByte(p, length, value);
+        Put(key, at < 0 ? "ok" : $"bad at {at}: 0x{((byte*)p)[at]:x2}");
+    }
+
+    private static bool Scrub()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        Put("ALLOC_FILL", CfaMalloc.CheckedAllocFill);
+        Put("FREE_FILL", CfaMalloc.CheckedFreeFill);
+        nuint[] sizes = [1, 100, 1000, 5000, 100_000, 700_000];
+        foreach (nuint n in sizes)
+        {
+            // Dirty storage first, so that a scrub is not confused with fresh zero pages.
+            void* dirty = CfaMalloc.Malloc(n);
+            Pattern.FillByte(dirty, n, 0x3C);
+            CfaMalloc.Free(dirty);
+            void* p = CfaMalloc.Malloc(n);
+            ScrubCheck($"MALLOC.{n}", p, n, 0xA5);
+            Pattern.FillByte(p, n, 0x3C);
+            CfaMalloc.Free(p);
+            void* z = CfaMalloc.Calloc(1, n);
+            ScrubCheck($"CALLOC.{n}", z, n, 0);
+            CfaMalloc.Free(z);
+            void* m = CfaMalloc.Memalign(256, n);
+            ScrubCheck($"MEMALIGN.{n}", m, n, 0xA5);
+            CfaMalloc.Free(m);
+            void* cz = CfaMalloc.Cmemalign(256, 1, n);
+            ScrubCheck($"CMEMALIGN.{n}", cz, n, 0);
+            CfaMalloc.Free(cz);
+            if (n < 500_000)
+            {
+                // Freed heap storage stays mapped: it must read as the free scrub.
+                void* f = CfaMalloc.Malloc(n);
+                Pattern.FillByte(f, n, 0x3C);
+                CfaMalloc.Free(f);
+                ScrubCheck($"FREED.{n}", f, n, 0xDF);
+            }
+        }
+        byte* r = (byte*)CfaMalloc.Malloc(100);
+        Pattern.FillByte(r, 100, 0x11);
+        byte* r2 = (byte*)CfaMalloc.Realloc(r, 5000);
+        ScrubCheck("REALLOC_PREFIX", r2, 100, 0x11);
+        ScrubCheck("REALLOC_TAIL", r2 + 100, 4900, 0xA5);
+        CfaMalloc.Free(r2);
+        byte* s = (byte*)CfaMalloc.Malloc(100);
+        Pattern.FillByte(s, 100, 0x11);
+        byte* s2 = (byte*)CfaMalloc.Resize(s, 5000);
+        Put("RESIZE_MOVED", s2 != s);
+        ScrubCheck("RESIZE", s2, 5000, 0xA5);
+        CfaMalloc.Free(s2);
+        byte* zc = (byte*)CfaMalloc.Calloc(1, 100);
+        byte* zc2 = (byte*)CfaMalloc.Realloc(zc, 5000);
+        ScrubCheck("CALLOC_REALLOC_TAIL", zc2, 5000, 0);
+        CfaMalloc.Free(zc2);
+        return true;
+    }
+
+    private static bool ConfigureChecked()
+    {
+        CfaMalloc.Configure(new AllocatorOptions { Checked = true });
+        void* p = CfaMalloc.Malloc(64);
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        Put("HAS_OWNERSHIP", CfaMalloc.HasOwnership);
+        ScrubCheck("MALLOC_SCRUB", p, 64, 0xA5);
+        CfaMalloc.Free(p);
+        nint a = (nint)p;
+        Catch("DOUBLE_FREE", () => CfaMalloc.Free((void*)a));
+        Catch("CONFIGURE_AGAIN", () => CfaMalloc.Configure(new AllocatorOptions()));
+        return true;
+    }
+
+    private static bool ConfigureOptions()
+    {
+        CfaMalloc.Configure(new AllocatorOptions { Ownership = false, MmapThreshold = 128 * 1024 });
+        var s0 = CfaMalloc.GetStatistics();
+        void* p = CfaMalloc.Malloc(128 * 1024);
+        var s1 = CfaMalloc.GetStatistics();
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        Put("HAS_OWNERSHIP", CfaMalloc.HasOwnership);
+        Put("MMAP_THRESHOLD", CfaMalloc.MmapThreshold);
+        Put("MMAP_DELTA", s1.MmapCalls - s0.MmapCalls);
+        CfaMalloc.Free(p);
+        Catch("CONFIGURE_AGAIN", () => CfaMalloc.Configure(new AllocatorOptions()));
+        return true;
+    }
+
+    private static bool EnvThreshold()
+    {
+        nuint t = CfaMalloc.MmapThreshold;
+        Put("MMAP_THRESHOLD", t);
+        // Warm the bucket below the threshold so that its allocation needs no OS call at all.
+        void* w = CfaMalloc.Malloc(t - 1);
+        CfaMalloc.Free(w);
+        var s0 = CfaMalloc.GetStatistics();
+        void* below = CfaMalloc.Malloc(t - 1);
+        var s1 = CfaMalloc.GetStatistics();
+        void* at = CfaMalloc.Malloc(t);
+        var s2 = CfaMalloc.GetStatistics();
+        Put("BELOW_MMAP_DELTA", s1.MmapCalls - s0.MmapCalls);
+        Put("AT_MMAP_DELTA", s2.MmapCalls - s1.MmapCalls);
+        CfaMalloc.Free(below);
+        CfaMalloc.Free(at);
+        return true;
+    }
+
+    private static bool NoOwnershipBasic()
+    {
+        Put("HAS_OWNERSHIP", CfaMalloc.HasOwnership);
+        const int N = 100;
+        const nuint Size = 3000;
+        var blocks = new nint[N];
+        using var allocated = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var owner = new Thread(() =>
+        {
+            for (int i = 0; i < N; i++)
+                blocks[i] = (nint)CfaMalloc.Malloc(Size);
+            allocated.Set();
+            release.Wait();
+        });
+        owner.Start();
+        allocated.Wait();
+        var set = blocks.ToHashSet();
+        var freer = new Thread(() =>
+        {
+            int remote = blocks.Count(b => CfaMalloc.MallocRemote((void*)b));
+            Put("REMOTE_BEFORE_FREE", remote);
+            var s0 = CfaMalloc.GetStatistics();
+            foreach (nint b in blocks)
+                CfaMalloc.Free((void*)b);
+            var s1 = CfaMalloc.GetStatistics();
+            Put("PUSHES_DELTA", s1.RemotePushes - s0.RemotePushes);
+            var again = new nint[N];
+            for (int i = 0; i < N; i++)
+                again[i] = (nint)CfaMalloc.Malloc(Size);
+            Put("REUSED", again.Count(set.Contains));
+            Put("REMOTE_AFTER", again.Count(b => CfaMalloc.MallocRemote((void*)b)));
+            foreach (nint b in again)
+                CfaMalloc.Free((void*)b);
+        });
+        freer.Start();
+        freer.Join();
+        release.Set();
+        owner.Join();
+        return true;
+    }
+
+    private static bool NoOwnershipStress()
+    {
+        Put("HAS_OWNERSHIP", CfaMalloc.HasOwnership);
+        void* warm = CfaMalloc.Malloc(1);
+        CfaMalloc.Free(warm);
+        var s0 = CfaMalloc.GetStatistics();
+        var r = StressWorkload.Run(4, 100_000, 20261126);
+        var s1 = CfaMalloc.GetStatistics();
+        Put("OPERATIONS", r.Operations);
+        Put("ERRORS", r.Errors.Count);
+        foreach (var e in r.Errors)
+            Put("ERROR", e);
+        Put("CROSS_THREAD_FREES", r.CrossThreadHeapFrees);
+        Put("PUSHES_DELTA", s1.RemotePushes - s0.RemotePushes);
+        Put("PULLS_DELTA", s1.RemotePulls - s0.RemotePulls);
+        Put("INUSE_DELTA", s1.BytesInUse - s0.BytesInUse);
+        Put("MALLOC_CALLS_OK", s1.Malloc.Calls - s0.Malloc.Calls == r.Mallocs);
+        Put("FREE_CALLS_OK", s1.Free.Calls - s0.Free.Calls == r.Frees);
+        Put("REALLOC_CALLS_OK", s1.Realloc.Calls - s0.Realloc.Calls == r.Reallocs);
+        Put("ELAPSED_MS", (long)r.Elapsed.TotalMilliseconds);
+        return true;
+    }
+
+    private static bool HeapReuse()
+    {
+        const int N = 50;
+        const nuint Size = 2000;
+        var first = new nint[N];
+        var a = new Thread(() =>
+        {
+            for (int i = 0; i < N; i++)
+                first[i] = (nint)CfaMalloc.Malloc(Size);
+            foreach (nint p in first)
+                CfaMalloc.Free((void*)p);
+        });
+        a.Start();
+        a.Join();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var s0 = CfaMalloc.GetStatistics();
+        Put("EXITED_BEFORE_B", s0.ThreadsExited);
+        var set = first.ToHashSet();
+        int reused = 0;
+        var b = new Thread(() =>
+        {
+            var again = new nint[N];
+            for (int i = 0; i < N; i++)
+                again[i] = (nint)CfaMalloc.Malloc(Size);
+            reused = again.Count(set.Contains);
+            foreach (nint p in again)
+                CfaMalloc.Free((void*)p);
+        });
+        b.Start();
+        b.Join();
+        var s1 = CfaMalloc.GetStatistics();
+        Put("STARTED_DELTA", s1.ThreadsStarted - s0.ThreadsStarted);
+        Put("HEAPS_NEW_DELTA", s1.HeapsNew - s0.HeapsNew);
+        Put("HEAPS_REUSED_DELTA", s1.HeapsReused - s0.HeapsReused);
+        Put("REUSED_BLOCKS", reused);
+        return true;
+    }
+
+    private static bool TrimPooled()
+    {
+        const int N = 48;
+        const nuint Size = 64 * 1024;
+        var t = new Thread(() =>
+        {
+            var blocks = new nint[N];
+            for (int i = 0; i < N; i++)
+            {
+                blocks[i] = (nint)CfaMalloc.Malloc(Size);
+                Pattern.FillByte((void*)blocks[i], Size, 0x42);
+            }
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+        });
+        t.Start();
+        t.Join();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var s0 = CfaMalloc.GetStatistics();
+        Put("TRIM_HUGE_PAD", CfaMalloc.MallocTrim(nuint.MaxValue / 2));
+        var s1 = CfaMalloc.GetStatistics();
+        Put("TRIM_ZERO_PAD", CfaMalloc.MallocTrim(0));
+        var s2 = CfaMalloc.GetStatistics();
+        Put("HUGE_PAD_TRIM_BYTES", s1.TrimBytes - s0.TrimBytes);
+        Put("ZERO_PAD_TRIM_BYTES", s2.TrimBytes - s1.TrimBytes);
+        Put("ZERO_PAD_TRIM_CALLS", s2.TrimCalls - s1.TrimCalls);
+        return true;
+    }
+
+    private static bool CheckedStress()
+    {
+        Put("IS_CHECKED", CfaMalloc.IsChecked);
+        void* warm = CfaMalloc.Malloc(1);
+        CfaMalloc.Free(warm);
+        var s0 = CfaMalloc.GetStatistics();
+        var r = StressWorkload.Run(3, 20_000, 7, maxLivePerThread: 200, fillUsable: false);
+        var s1 = CfaMalloc.GetStatistics();
+        Put("OPERATIONS", r.Operations);
+        Put("ERRORS", r.Errors.Count);
+        foreach (var e in r.Errors)
+            Put("ERROR", e);
+        Put("CROSS_THREAD_FREES", r.CrossThreadHeapFrees);
+        Put("INUSE_DELTA", s1.BytesInUse - s0.BytesInUse);
+        Put("UNFREED", CfaMalloc.Unfreed().Count);
+        return true;
+    }
+
+    private static bool Extension()
+    {
+        void* warm = CfaMalloc.Malloc(1);
+        CfaMalloc.Free(warm);
+        var s0 = CfaMalloc.GetStatistics();
+        const int N = 24 * 1024;
+        var blocks = new nint[N];
+        for (int i = 0; i < N; i++)
+        {
+            blocks[i] = (nint)CfaMalloc.Malloc(1024);
+            *(long*)blocks[i] = i;
+        }
+        var s1 = CfaMalloc.GetStatistics();
+        Put("EXTEND_CALLS", s1.ExtendCalls - s0.ExtendCalls);
+        Put("EXTEND_BYTES", s1.ExtendBytes - s0.ExtendBytes);
+        bool ok = true;
+        for (int i = 0; i < N; i++)
+        {
+            ok &= *(long*)blocks[i] == i;
+            CfaMalloc.Free((void*)blocks[i]);
+        }
+        Put("INTACT", ok);
+        return true;
+    }
+}

@@ -1,0 +1,198 @@
+using Workbench.Allocator.Testing;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>Blocks at or above the mmap threshold, Mallopt, MallocTrim.</summary>
+public unsafe class MmapAndControlTests
+{
+    private const int KiB = 1024;
+    private const int MiB = 1024 * 1024;
+
+    [Fact]
+    public void DefaultMmapThreshold_Is512KiB()
+    {
+        Assert.Equal((nuint)512 * KiB, CfaMalloc.MmapThreshold);
+    }
+
+    [Theory]
+    [InlineData(512 * KiB)]
+    [InlineData(512 * KiB + 1)]
+    [InlineData(3 * MiB + 12345)]
+    [InlineData(40 * MiB)]
+    public void LargeBlock_GetsItsOwnMappingAndIsUnmappedOnFree(int size)
+    {
+        nuint n = (nuint)size;
+        Assert.True(n >= CfaMalloc.MmapThreshold);
+        var s0 = CfaMalloc.GetStatistics();
+        void* p = CfaMalloc.Malloc(n);
+        var s1 = CfaMalloc.GetStatistics();
+        Support.NotNull(p, $"Malloc({n})");
+        Assert.Equal(1, s1.MmapCalls - s0.MmapCalls);
+        long mapped = s1.MmapBytes - s0.MmapBytes;
+        Assert.True(mapped >= (long)n + 16, $"mapped {mapped} bytes for a request of {n}");
+        Assert.True(mapped % Environment.SystemPageSize == 0, $"mapped {mapped} bytes: not whole pages");
+        Assert.Equal(n, CfaMalloc.MallocSize(p));
+        nuint usable = CfaMalloc.MallocUsableSize(p);
+        Assert.True(usable >= n && usable <= (nuint)mapped, $"usable {usable}, request {n}, mapped {mapped}");
+        Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(p));
+        ulong seed = Support.FillUsable(p);
+        Support.AssertPattern(p, usable, seed, "mmap'd block");
+        Assert.True(s1.BytesInUse - s0.BytesInUse >= (long)n, "BytesInUse must count the mmap'd block");
+        CfaMalloc.Free(p);
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(1, s2.MunmapCalls - s1.MunmapCalls);
+        Assert.Equal(mapped, s2.MunmapBytes - s1.MunmapBytes);
+        Assert.Equal(s0.BytesInUse, s2.BytesInUse);
+    }
+
+    [Fact]
+    public void Threshold_IsInclusive_RequestsBelowItComeFromTheHeap()
+    {
+        nuint t = CfaMalloc.MmapThreshold;
+        void* warm = CfaMalloc.Malloc(t - 1);
+        CfaMalloc.Free(warm);
+        var s0 = CfaMalloc.GetStatistics();
+        void* below = CfaMalloc.Malloc(t - 1);
+        var s1 = CfaMalloc.GetStatistics();
+        void* at = CfaMalloc.Malloc(t);
+        var s2 = CfaMalloc.GetStatistics();
+        Support.NotNull(below, "Malloc(threshold - 1)");
+        Support.NotNull(at, "Malloc(threshold)");
+        Assert.Equal(0, s1.MmapCalls - s0.MmapCalls);
+        Assert.Equal(1, s2.MmapCalls - s1.MmapCalls);
+        CfaMalloc.Free(below);
+        CfaMalloc.Free(at);
+    }
+
+    [Fact]
+    public void LargeCalloc_IsZeroAndZeroFilled_AndLargeReallocKeepsContents()
+    {
+        byte* p = (byte*)CfaMalloc.Calloc(3, 300 * KiB);
+        Support.NotNull(p, "Calloc(3, 300 KiB)");
+        Support.AssertBytes(p, 900 * KiB, 0, "large Calloc");
+        Assert.True(CfaMalloc.MallocZeroFill(p));
+        ulong seed = Pattern.SeedFor(p, 900 * KiB);
+        Pattern.Fill(p, 900 * KiB, seed);
+        byte* q = (byte*)CfaMalloc.Realloc(p, 5 * MiB);
+        Support.NotNull(q, "Realloc to 5 MiB");
+        Support.AssertPattern(q, 900 * KiB, seed, "large Realloc prefix");
+        Support.AssertBytes(q + 900 * KiB, 5 * MiB - 900 * KiB, 0, "large Realloc tail of a zero-filled block");
+        byte* r = (byte*)CfaMalloc.Realloc(q, 600 * KiB);
+        Support.NotNull(r, "Realloc to 600 KiB");
+        Support.AssertPattern(r, 600 * KiB, seed, "large shrink prefix");
+        CfaMalloc.Free(r);
+    }
+
+    [Fact]
+    public void LargeAlignedBlocks_AreAligned()
+    {
+        foreach (nuint a in new nuint[] { 4096, 64 * KiB, 2 * MiB })
+        {
+            void* p = CfaMalloc.Memalign(a, 700 * KiB);
+            Support.NotNull(p, $"Memalign({a}, 700 KiB)");
+            Assert.True((nuint)p % a == 0);
+            Assert.Equal(a, CfaMalloc.MallocAlignment(p));
+            ulong seed = Support.FillUsable(p);
+            Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "large aligned block");
+            CfaMalloc.Free(p);
+        }
+    }
+
+    [Fact]
+    public void Mallopt_MmapThreshold_ChangesWhereBlocksComeFrom()
+    {
+        nuint old = CfaMalloc.MmapThreshold;
+        try
+        {
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 64 * KiB));
+            Assert.Equal((nuint)64 * KiB, CfaMalloc.MmapThreshold);
+            var s0 = CfaMalloc.GetStatistics();
+            void* p = CfaMalloc.Malloc(64 * KiB);
+            var s1 = CfaMalloc.GetStatistics();
+            Assert.Equal(1, s1.MmapCalls - s0.MmapCalls);
+            CfaMalloc.Free(p);
+
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 4 * MiB));
+            Assert.Equal((nuint)4 * MiB, CfaMalloc.MmapThreshold);
+            void* warm = CfaMalloc.Malloc(1 * MiB);
+            CfaMalloc.Free(warm);
+            var s2 = CfaMalloc.GetStatistics();
+            void* q = CfaMalloc.Malloc(1 * MiB);
+            var s3 = CfaMalloc.GetStatistics();
+            Support.NotNull(q, "Malloc(1 MiB) below a 4 MiB threshold");
+            Assert.Equal(0, s3.MmapCalls - s2.MmapCalls);
+            Support.FillUsable(q);
+            CfaMalloc.Free(q);
+        }
+        finally
+        {
+            CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, (int)old);
+        }
+        Assert.Equal(old, CfaMalloc.MmapThreshold);
+    }
+
+    [Fact]
+    public void Mallopt_RejectsOutOfRangeValuesAndUnknownOptions()
+    {
+        nuint old = CfaMalloc.MmapThreshold;
+        Assert.Equal(-1, CfaMalloc.M_TRIM_THRESHOLD);
+        Assert.Equal(-2, CfaMalloc.M_TOP_PAD);
+        Assert.Equal(-3, CfaMalloc.M_MMAP_THRESHOLD);
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 64 * KiB - 1));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 4 * MiB + 1));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 0));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, -5));
+        Assert.Equal(old, CfaMalloc.MmapThreshold);
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_TRIM_THRESHOLD, 128 * KiB));
+        Assert.Equal(0, CfaMalloc.Mallopt(12345, 1));
+        Assert.Equal(0, CfaMalloc.Mallopt(0, 1));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, 0));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, -1));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, (1 << 30) + 1));
+        // The accepted range of M_TOP_PAD, then back to the default (10 MiB).
+        Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, 1));
+        Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, 1 << 30));
+        Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, 10 * MiB));
+    }
+
+    [Fact]
+    public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad()
+    {
+        // Free blocks with whole pages inside them, in this thread's heap.
+        const int N = 48;
+        var blocks = new nint[N];
+        for (int i = 0; i < N; i++)
+        {
+            blocks[i] = (nint)CfaMalloc.Malloc(64 * KiB);
+            Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x5F);
+        }
+        foreach (nint p in blocks)
+            CfaMalloc.Free((void*)p);
+
+        var s0 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, CfaMalloc.MallocTrim(nuint.MaxValue / 2));
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s1.TrimBytes - s0.TrimBytes);
+
+        Assert.Equal(1, CfaMalloc.MallocTrim(0));
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.True(s2.TrimCalls - s1.TrimCalls >= 1, "MallocTrim(0) released memory but counted no trim call");
+        long trimmed = s2.TrimBytes - s1.TrimBytes;
+        Assert.True(trimmed >= Environment.SystemPageSize, $"trimmed {trimmed} bytes");
+        Assert.True(trimmed % Environment.SystemPageSize == 0, $"trimmed {trimmed} bytes: not whole pages");
+
+        // Trimmed blocks are still good blocks.
+        var again = new List<(nint P, ulong Seed)>();
+        for (int i = 0; i < N; i++)
+        {
+            void* p = CfaMalloc.Malloc(64 * KiB);
+            Support.NotNull(p, "Malloc after trim");
+            again.Add(((nint)p, Support.FillUsable(p)));
+        }
+        foreach (var (p, seed) in again)
+        {
+            Support.AssertPattern((void*)p, CfaMalloc.MallocUsableSize((void*)p), seed, "block reused after trim");
+            CfaMalloc.Free((void*)p);
+        }
+    }
+}

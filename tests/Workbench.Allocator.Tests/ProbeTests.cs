@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>
+/// Tests that need a fresh process (checked mode, no ownership, start-up options): each starts
+/// the probe with an environment and checks what it printed.
+/// </summary>
+public partial class ProbeTests
+{
+    private static readonly (string, string) s_checked = ("CFA_MALLOC_CHECKED", "1");
+
+    [GeneratedRegex("0x[0-9a-fA-F]+")]
+    private static partial Regex HexRegex();
+
+    private static ulong ParseHex(string text) => ulong.Parse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>Checks that TAG reported a HeapCorruptionException for <paramref name="problem"/> at <paramref name="address"/>.</summary>
+    private static void AssertReported(ProbeResult r, string tag, HeapProblem problem, string addressKey)
+    {
+        ulong expected = ParseHex(r.Get(addressKey));
+        r.AssertEqual(tag + ".EXCEPTION", nameof(HeapCorruptionException));
+        r.AssertEqual(tag + ".PROBLEM", problem.ToString());
+        Assert.True(ParseHex(r.Get(tag + ".ADDRESS")) == expected, $"{tag}: Address {r.Get(tag + ".ADDRESS")}, expected {r.Get(addressKey)}\n{r.Describe()}");
+        string message = r.Get(tag + ".MESSAGE");
+        Assert.True(HexRegex().Matches(message).Any(m => ParseHex(m.Value) == expected),
+            $"{tag}: the message does not name the address {r.Get(addressKey)} in hex: \"{message}\"");
+        string lower = message.ToLowerInvariant();
+        string letters = new string(lower.Where(char.IsLetter).ToArray());
+        Assert.True(letters.Contains(problem.ToString().ToLowerInvariant(), StringComparison.Ordinal) || s_problemWords[problem].Any(w => lower.Contains(w, StringComparison.Ordinal)),
+            $"{tag}: the message does not name the problem {problem}: \"{message}\"");
+    }
+
+    /// <summary>Words that name each problem in a message, besides the enum name itself.</summary>
+    private static readonly Dictionary<HeapProblem, string[]> s_problemWords = new()
+    {
+        [HeapProblem.DoubleFree] = ["double free", "double-free", "freed twice", "already freed", "already free"],
+        [HeapProblem.UnknownPointer] = ["unknown pointer", "never returned", "not returned by", "not allocated by", "unknown block", "not a block"],
+        [HeapProblem.HeaderOverwritten] = ["header overwritten", "header was overwritten", "overwritten header", "header corrupt", "corrupt header", "header damaged", "damaged header"],
+        [HeapProblem.Overrun] = ["overrun", "write past", "written past", "beyond the request", "past the request", "past the end"],
+        [HeapProblem.WriteAfterFree] = ["write after free", "written after free", "use after free", "changed after it was freed", "after it was freed"],
+    };
+
+    // ---- checked mode ----
+
+    [Fact]
+    public void CheckedMode_IsOnWithTheEnvironmentVariable_AndOffWithoutIt()
+    {
+        var on = Probe.Run("info", s_checked);
+        on.AssertRan();
+        on.AssertEqual("IS_CHECKED", "True");
+        var off = Probe.Run("info");
+        off.AssertRan();
+        off.AssertEqual("IS_CHECKED", "False");
+        off.AssertEqual("HAS_OWNERSHIP", "True");
+        off.AssertEqual("MMAP_THRESHOLD", "524288");
+    }
+
+    [Fact]
+    public void CheckedMode_ReportsDoubleFree()
+    {
+        var r = Probe.Run("double-free", s_checked);
+        r.AssertRan();
+        r.AssertEqual("IS_CHECKED", "True");
+        AssertReported(r, "FREE", HeapProblem.DoubleFree, "EXPECT");
+        AssertReported(r, "REALLOC", HeapProblem.DoubleFree, "EXPECT");
+        r.AssertEqual("AFTER_DISTINCT", "True");
+        r.AssertEqual("AFTER", "ok");
+    }
+
+    [Fact]
+    public void CheckedMode_ReportsUnknownPointers_AndChangesNothing()
+    {
+        var r = Probe.Run("unknown-pointer", s_checked);
+        r.AssertRan();
+        AssertReported(r, "INTERIOR", HeapProblem.UnknownPointer, "INTERIOR");
+        AssertReported(r, "FOREIGN", HeapProblem.UnknownPointer, "FOREIGN");
+        AssertReported(r, "FOREIGN_REALLOC", HeapProblem.UnknownPointer, "FOREIGN");
+        r.AssertEqual("BLOCK_INTACT", "True");
+        r.AssertEqual("BLOCK_FREE.EXCEPTION", "none");
+    }
+
+    [Fact]
+    public void CheckedMode_ReportsAnOverwrittenHeader_AndChangesNothing()
+    {
+        var r = Probe.Run("header-overwrite", s_checked);
+        r.AssertRan();
+        AssertReported(r, "FREE", HeapProblem.HeaderOverwritten, "EXPECT");
+        AssertReported(r, "REALLOC", HeapProblem.HeaderOverwritten, "EXPECT");
+        r.AssertEqual("RESTORED_FREE.EXCEPTION", "none");
+    }
+
+    [Fact]
+    public void CheckedMode_ReportsAWritePastTheRequestSize_AndChangesNothing()
+    {
+        var r = Probe.Run("overrun", s_checked);
+        r.AssertRan();
+        Assert.True(r.GetLong("USABLE") > 100, r.Describe());
+        AssertReported(r, "REALLOC", HeapProblem.Overrun, "EXPECT");
+        AssertReported(r, "FREE", HeapProblem.Overrun, "EXPECT");
+        r.AssertEqual("INTACT", "True");
+        r.AssertEqual("RESTORED_FREE.EXCEPTION", "none");
+    }
+
+    [Fact]
+    public void CheckedMode_ReportsAWriteAfterFree()
+    {
+        var r = Probe.Run("write-after-free", s_checked);
+        r.AssertRan();
+        Assert.True(r.Get("WHERE") != "none", "a write into a freed block was never reported\n" + r.Describe());
+        string tag = r.Get("WHERE") == "malloc" ? "MALLOC" : "FREE";
+        AssertReported(r, tag, HeapProblem.WriteAfterFree, "EXPECT");
+    }
+
+    [Fact]
+    public void CheckedMode_ScrubsNewAndFreedStorage()
+    {
+        var r = Probe.Run("scrub", s_checked);
+        r.AssertRan();
+        r.AssertEqual("ALLOC_FILL", "165");
+        r.AssertEqual("FREE_FILL", "223");
+        var notChecks = new HashSet<string> { "IS_CHECKED", "ALLOC_FILL", "FREE_FILL", "RESIZE_MOVED", "DONE" };
+        var bad = r.Lines.Where(l => !notChecks.Contains(l.Key) && l.Value != "ok").Select(l => $"{l.Key}={l.Value}").ToList();
+        Assert.True(bad.Count == 0, "scrub patterns not seen:\n" + string.Join("\n", bad) + "\n" + r.Describe());
+        Assert.Contains(r.Lines, l => l.Key == "FREED.100");
+        Assert.Contains(r.Lines, l => l.Key == "MALLOC.700000");
+        r.AssertEqual("RESIZE_MOVED", "True");
+    }
+
+    [Fact]
+    public void CheckedMode_UnfreedListsExactlyTheLiveBlocks()
+    {
+        var r = Probe.Run("unfreed-report", s_checked);
+        r.AssertRan();
+        var expected = r.Get("EXPECTED").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(x => x.Split(':')).ToDictionary(x => ParseHex(x[0]), x => ulong.Parse(x[1], CultureInfo.InvariantCulture));
+        var listed = r.Get("LISTED").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(x => x.Split(':')).Select(x => (Address: ParseHex(x[0]), Size: ulong.Parse(x[1], CultureInfo.InvariantCulture))).ToList();
+        Assert.True(listed.Select(x => x.Address).OrderBy(x => x).SequenceEqual(expected.Keys.OrderBy(x => x)),
+            $"Unfreed listed {r.Get("LISTED")}, the live blocks are {r.Get("EXPECTED")}");
+        foreach (var (address, size) in listed)
+            Assert.True(size >= expected[address], $"Unfreed gives block 0x{address:x} size {size}, its request was {expected[address]}");
+        Assert.Equal(0, r.GetLong("AFTER_EXTRA"));
+    }
+
+    [Fact]
+    public void UncheckedMode_UnfreedThrowsInvalidOperation()
+    {
+        var r = Probe.Run("unfreed-unchecked", ("CFA_MALLOC_CHECKED", "0"));
+        r.AssertRan();
+        r.AssertEqual("IS_CHECKED", "False");
+        r.AssertEqual("UNFREED.EXCEPTION", nameof(InvalidOperationException));
+        if (!CfaMalloc.IsChecked)
+            Assert.Throws<InvalidOperationException>(() => CfaMalloc.Unfreed());
+    }
+
+    [Fact]
+    public void CheckedFillConstants_AreTheDocumentedBytes()
+    {
+        Assert.Equal(0xA5, (int)CfaMalloc.CheckedAllocFill);
+        Assert.Equal(0xDF, (int)CfaMalloc.CheckedFreeFill);
+    }
+
+    // ---- start-up options ----
+
+    [Fact]
+    public void Configure_BeforeTheFirstAllocation_TurnsCheckedModeOn()
+    {
+        var r = Probe.Run("configure-checked");
+        r.AssertRan();
+        r.AssertEqual("IS_CHECKED", "True");
+        r.AssertEqual("HAS_OWNERSHIP", "True");
+        r.AssertEqual("MALLOC_SCRUB", "ok");
+        r.AssertEqual("DOUBLE_FREE.EXCEPTION", nameof(HeapCorruptionException));
+        r.AssertEqual("DOUBLE_FREE.PROBLEM", nameof(HeapProblem.DoubleFree));
+        r.AssertEqual("CONFIGURE_AGAIN.EXCEPTION", nameof(InvalidOperationException));
+    }
+
+    [Fact]
+    public void Configure_SetsOwnershipAndMmapThreshold()
+    {
+        var r = Probe.Run("configure-options");
+        r.AssertRan();
+        r.AssertEqual("IS_CHECKED", "False");
+        r.AssertEqual("HAS_OWNERSHIP", "False");
+        r.AssertEqual("MMAP_THRESHOLD", "131072");
+        r.AssertEqual("MMAP_DELTA", "1");
+        r.AssertEqual("CONFIGURE_AGAIN.EXCEPTION", nameof(InvalidOperationException));
+    }
+
+    [Fact]
+    public void MmapThreshold_IsReadFromTheEnvironment()
+    {
+        var r = Probe.Run("env-threshold", ("CFA_MALLOC_MMAP_THRESHOLD", "200000"));
+        r.AssertRan();
+        r.AssertEqual("MMAP_THRESHOLD", "200000");
+        r.AssertEqual("BELOW_MMAP_DELTA", "0");
+        r.AssertEqual("AT_MMAP_DELTA", "1");
+    }
+
+    [Fact]
+    public void Extension_IsReadFromTheEnvironment_SmallerExtensionsMeanMoreOfThem()
+    {
+        var small = Probe.Run("extension", ("CFA_MALLOC_EXTENSION", "1048576"));
+        small.AssertRan();
+        var normal = Probe.Run("extension");
+        normal.AssertRan();
+        small.AssertEqual("INTACT", "True");
+        normal.AssertEqual("INTACT", "True");
+        long smallCalls = small.GetLong("EXTEND_CALLS"), normalCalls = normal.GetLong("EXTEND_CALLS");
+        Assert.True(smallCalls > normalCalls, $"1 MiB extensions: {smallCalls} extend calls; 10 MiB: {normalCalls}");
+        Assert.True(small.GetLong("EXTEND_BYTES") >= 8L << 20, $"24 MiB of blocks grew the shared area by {small.GetLong("EXTEND_BYTES")} bytes");
+    }
+
+    // ---- no ownership ----
+
+    [Fact]
+    public void NoOwnership_TheFreeingThreadKeepsTheBlocks()
+    {
+        var r = Probe.Run("noown-basic", ("CFA_MALLOC_OWNERSHIP", "0"));
+        r.AssertRan();
+        r.AssertEqual("HAS_OWNERSHIP", "False");
+        r.AssertEqual("REMOTE_BEFORE_FREE", "100");
+        r.AssertEqual("PUSHES_DELTA", "0");
+        Assert.True(r.GetLong("REUSED") >= 1, "the freeing thread never reused the blocks it freed\n" + r.Describe());
+        r.AssertEqual("REMOTE_AFTER", "0");
+    }
+
+    [Fact]
+    public void NoOwnership_Stress_NoRemotePushesAndNoCorruption()
+    {
+        var r = Probe.Run("noown-stress", ("CFA_MALLOC_OWNERSHIP", "0"));
+        r.AssertRan();
+        r.AssertEqual("HAS_OWNERSHIP", "False");
+        r.AssertEqual("ERRORS", "0");
+        Assert.Equal(400_000, r.GetLong("OPERATIONS"));
+        Assert.True(r.GetLong("CROSS_THREAD_FREES") > 1000, r.Describe());
+        r.AssertEqual("PUSHES_DELTA", "0");
+        r.AssertEqual("PULLS_DELTA", "0");
+        r.AssertEqual("INUSE_DELTA", "0");
+        r.AssertEqual("MALLOC_CALLS_OK", "True");
+        r.AssertEqual("FREE_CALLS_OK", "True");
+        r.AssertEqual("REALLOC_CALLS_OK", "True");
+    }
+    [Fact]
+    public void CheckedMode_ThreadedWorkloadWithinTheRequestSizes_ReportsNothing()
+    {
+        var r = Probe.Run("checked-stress", s_checked);
+        r.AssertRan();
+        r.AssertEqual("IS_CHECKED", "True");
+        r.AssertEqual("ERRORS", "0");
+        Assert.Equal(60_000, r.GetLong("OPERATIONS"));
+        r.AssertEqual("INUSE_DELTA", "0");
+        r.AssertEqual("UNFREED", "0");
+    }
+
+    // ---- heap pool ----
+
+    [Fact]
+    public void ANewThread_TakesOverTheHeapOfAnExitedThread_WithItsFreeLists()
+    {
+        var r = Probe.Run("heap-reuse");
+        r.AssertRan();
+        r.AssertEqual("STARTED_DELTA", "1");
+        r.AssertEqual("HEAPS_NEW_DELTA", "0");
+        r.AssertEqual("HEAPS_REUSED_DELTA", "1");
+        Assert.True(r.GetLong("REUSED_BLOCKS") >= 1, "the new thread did not get the exited thread's free blocks\n" + r.Describe());
+    }
+
+    [Fact]
+    public void MallocTrim_ReleasesFreeBlocksOfPooledHeaps()
+    {
+        var r = Probe.Run("trim-pooled");
+        r.AssertRan();
+        r.AssertEqual("TRIM_HUGE_PAD", "0");
+        r.AssertEqual("HUGE_PAD_TRIM_BYTES", "0");
+        r.AssertEqual("TRIM_ZERO_PAD", "1");
+        Assert.True(r.GetLong("ZERO_PAD_TRIM_CALLS") >= 1, r.Describe());
+        // 48 free blocks of 64 KiB hold at least 14 whole pages each.
+        long pages = r.GetLong("ZERO_PAD_TRIM_BYTES") / Environment.SystemPageSize;
+        Assert.True(pages >= 48 * 14 * 4096 / Environment.SystemPageSize, $"trimmed only {pages} pages\n" + r.Describe());
+    }
+}

@@ -1,0 +1,323 @@
+using Workbench.Allocator.Testing;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>The GNU C routines and the simple extensions: what each returns and what its block holds.</summary>
+public unsafe class StandardRoutineTests
+{
+    private static readonly nuint[] s_sizes = [1, 7, 15, 16, 17, 63, 100, 128, 129, 1000, 4096, 5000, 65536, 100_000, 300_000];
+
+    [Fact]
+    public void Malloc_ReturnsAWritableBlockWithTheRequestedSizeAndDefaultProperties()
+    {
+        var blocks = new List<(nint P, ulong Seed, nuint Usable)>();
+        foreach (nuint n in s_sizes)
+        {
+            void* p = CfaMalloc.Malloc(n);
+            Support.NotNull(p, $"Malloc({n})");
+            Assert.True((nuint)p % 16 == 0, $"Malloc({n}) = 0x{(nint)p:x} is not 16-byte aligned");
+            Assert.Equal(n, CfaMalloc.MallocSize(p));
+            Assert.True(CfaMalloc.MallocUsableSize(p) >= n, $"usable {CfaMalloc.MallocUsableSize(p)} < {n}");
+            Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(p));
+            Assert.False(CfaMalloc.MallocZeroFill(p));
+            Assert.False(CfaMalloc.MallocRemote(p));
+            blocks.Add(((nint)p, Support.FillUsable(p), CfaMalloc.MallocUsableSize(p)));
+        }
+        foreach (var (p, seed, usable) in blocks)
+        {
+            Support.AssertPattern((void*)p, usable, seed, $"block of {CfaMalloc.MallocSize((void*)p)}");
+            CfaMalloc.Free((void*)p);
+        }
+    }
+
+    [Fact]
+    public void MallocZero_ReturnsUniqueNonNullPointersThatMustBeFreed()
+    {
+        var s0 = CfaMalloc.GetStatistics();
+        var set = new HashSet<nint>();
+        for (int i = 0; i < 64; i++)
+        {
+            void* p = CfaMalloc.Malloc(0);
+            Support.NotNull(p, "Malloc(0)");
+            Assert.True(set.Add((nint)p), $"Malloc(0) returned 0x{(nint)p:x} twice");
+            Assert.Equal((nuint)0, CfaMalloc.MallocSize(p));
+        }
+        // Live zero-size blocks must not overlap real blocks either.
+        void* real = CfaMalloc.Malloc(16);
+        Assert.DoesNotContain((nint)real, set);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(64, s1.Malloc.ZeroCalls - s0.Malloc.ZeroCalls);
+        foreach (nint p in set)
+            CfaMalloc.Free((void*)p);
+        CfaMalloc.Free(real);
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(s0.BytesInUse, s2.BytesInUse);
+    }
+
+    [Fact]
+    public void Calloc_ZeroesTheRequestEvenOnRecycledStorage()
+    {
+        foreach (nuint n in s_sizes)
+        {
+            for (nuint count = 1; count <= 4; count++)
+            {
+                nuint total = n * count;
+                // Dirty a block of the same size so that the calloc'd one is likely recycled storage.
+                void* dirty = CfaMalloc.Malloc(total);
+                Pattern.FillByte(dirty, CfaMalloc.MallocUsableSize(dirty), 0xFF);
+                CfaMalloc.Free(dirty);
+                void* p = CfaMalloc.Calloc(count, n);
+                Support.NotNull(p, $"Calloc({count}, {n})");
+                Support.AssertBytes(p, total, 0, $"Calloc({count}, {n})");
+                Assert.Equal(total, CfaMalloc.MallocSize(p));
+                Assert.True(CfaMalloc.MallocZeroFill(p), "Calloc must set zero fill");
+                Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(p));
+                Assert.True(CfaMalloc.MallocUsableSize(p) >= total);
+                Pattern.FillByte(p, CfaMalloc.MallocUsableSize(p), 0xEE);
+                CfaMalloc.Free(p);
+            }
+        }
+    }
+
+    [Fact]
+    public void Aalloc_AllocatesCountTimesSizeWithoutZeroFill()
+    {
+        void* p = CfaMalloc.Aalloc(10, 30);
+        Support.NotNull(p, "Aalloc(10, 30)");
+        Assert.Equal((nuint)300, CfaMalloc.MallocSize(p));
+        Assert.True(CfaMalloc.MallocUsableSize(p) >= 300);
+        Assert.False(CfaMalloc.MallocZeroFill(p));
+        Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(p));
+        ulong seed = Support.FillUsable(p);
+        Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "Aalloc block");
+        CfaMalloc.Free(p);
+    }
+
+    [Fact]
+    public void ReallocOfNull_IsMalloc()
+    {
+        void* p = CfaMalloc.Realloc(null, 200);
+        Support.NotNull(p, "Realloc(null, 200)");
+        Assert.Equal((nuint)200, CfaMalloc.MallocSize(p));
+        Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(p));
+        Assert.False(CfaMalloc.MallocZeroFill(p));
+        Support.FillUsable(p);
+        CfaMalloc.Free(p);
+    }
+
+    [Fact]
+    public void ReallocToZero_FreesTheBlockAndReturnsNull()
+    {
+        var s0 = CfaMalloc.GetStatistics();
+        void* p = CfaMalloc.Malloc(300);
+        Support.NotNull(p, "Malloc(300)");
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(s1.BytesInUse > s0.BytesInUse, "BytesInUse must grow while a block is held");
+        void* q = CfaMalloc.Realloc(p, 0);
+        Assert.True(q == null, "Realloc(p, 0) must return null");
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(s0.BytesInUse, s2.BytesInUse);
+        Assert.Equal(0, s2.Free.Calls - s1.Free.Calls);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1000)]
+    [InlineData(5000)]
+    [InlineData(70_000)]
+    [InlineData(300_000)]
+    public void Realloc_StaysInPlaceExactlyWhenNewSizeFitsWithinTwiceTheUsable(int initial)
+    {
+        nuint n = (nuint)initial;
+        void* p = CfaMalloc.Malloc(n);
+        Support.NotNull(p, $"Malloc({n})");
+        nuint u = CfaMalloc.MallocUsableSize(p);
+        ulong seed = Pattern.SeedFor(p, n);
+        Pattern.Fill(p, n, seed);
+
+        // newSize == usable: in place.
+        void* q = CfaMalloc.Realloc(p, u);
+        Assert.True(q == p, $"Realloc({n} -> usable {u}) moved");
+        Assert.Equal(u, CfaMalloc.MallocSize(q));
+        Support.AssertPattern(q, n, seed, "prefix after in-place growth to usable");
+
+        // newSize == usable / 2: usable <= 2 * newSize, in place.
+        q = CfaMalloc.Realloc(q, u / 2);
+        Assert.True(q == p, $"Realloc(usable {u} -> {u / 2}) moved");
+        Assert.Equal(u / 2, CfaMalloc.MallocSize(q));
+        Support.AssertPattern(q, u / 2, seed, "prefix after in-place shrink");
+
+        // newSize == usable / 2 - 1: usable > 2 * newSize, it moves.
+        nuint small = u / 2 - 1;
+        void* r = CfaMalloc.Realloc(q, small);
+        Support.NotNull(r, "shrinking Realloc");
+        Assert.True(r != p, $"Realloc(usable {u} -> {small}) stayed in place; the contract says it moves");
+        Assert.Equal(small, CfaMalloc.MallocSize(r));
+        Support.AssertPattern(r, small, seed, "prefix after moving shrink");
+
+        // Beyond the usable size: it moves, keeping the whole old request.
+        nuint u2 = CfaMalloc.MallocUsableSize(r);
+        void* s = CfaMalloc.Realloc(r, u2 + 1);
+        Support.NotNull(s, "growing Realloc");
+        Assert.True(s != r, "Realloc beyond the usable size cannot stay in place");
+        Assert.Equal(u2 + 1, CfaMalloc.MallocSize(s));
+        Support.AssertPattern(s, small, seed, "prefix after moving growth");
+        Assert.True(CfaMalloc.MallocUsableSize(s) >= u2 + 1);
+        Support.FillUsable(s);
+        CfaMalloc.Free(s);
+    }
+
+    [Fact]
+    public void Realloc_MovedBlockFreesTheOldOne()
+    {
+        var s0 = CfaMalloc.GetStatistics();
+        void* p = CfaMalloc.Malloc(64);
+        void* q = CfaMalloc.Realloc(p, 10_000);
+        Support.NotNull(q, "Realloc(64 -> 10000)");
+        void* r = CfaMalloc.Realloc(q, 100);
+        Support.NotNull(r, "Realloc(10000 -> 100)");
+        CfaMalloc.Free(r);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    [Fact]
+    public void ReallocArray_IsReallocOfCountTimesSize()
+    {
+        void* p = CfaMalloc.Malloc(40);
+        ulong seed = Pattern.SeedFor(p, 40);
+        Pattern.Fill(p, 40, seed);
+        void* q = CfaMalloc.ReallocArray(p, 100, 12);
+        Support.NotNull(q, "ReallocArray(p, 100, 12)");
+        Assert.Equal((nuint)1200, CfaMalloc.MallocSize(q));
+        Support.AssertPattern(q, 40, seed, "ReallocArray prefix");
+        Support.FillUsable(q);
+        void* r = CfaMalloc.ReallocArray(null, 3, 5);
+        Support.NotNull(r, "ReallocArray(null, 3, 5)");
+        Assert.Equal((nuint)15, CfaMalloc.MallocSize(r));
+        CfaMalloc.Free(q);
+        CfaMalloc.Free(r);
+    }
+
+    [Fact]
+    public void FreeOfNull_DoesNothingAndCountsAsAZeroFree()
+    {
+        var s0 = CfaMalloc.GetStatistics();
+        CfaMalloc.Free(null);
+        CfaMalloc.Free(null);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(2, s1.Free.ZeroCalls - s0.Free.ZeroCalls);
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    [Fact]
+    public void Valloc_IsPageAligned()
+    {
+        foreach (nuint n in new nuint[] { 1, 100, Support.Page, Support.Page + 1, 3 * Support.Page, 700_000 })
+        {
+            void* p = CfaMalloc.Valloc(n);
+            Support.NotNull(p, $"Valloc({n})");
+            Assert.True((nuint)p % Support.Page == 0, $"Valloc({n}) = 0x{(nint)p:x} is not page-aligned");
+            Assert.Equal(Support.Page, CfaMalloc.MallocAlignment(p));
+            Assert.Equal(n, CfaMalloc.MallocSize(p));
+            Assert.True(CfaMalloc.MallocUsableSize(p) >= n);
+            ulong seed = Support.FillUsable(p);
+            Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, $"Valloc({n})");
+            CfaMalloc.Free(p);
+        }
+    }
+
+    [Fact]
+    public void Pvalloc_IsPageAlignedAndRoundsTheSizeUpToWholePages()
+    {
+        nuint page = Support.Page;
+        foreach (var (n, rounded) in new (nuint, nuint)[] { (0, page), (1, page), (page - 1, page), (page, page), (page + 1, 2 * page), (5 * page + 7, 6 * page) })
+        {
+            void* p = CfaMalloc.Pvalloc(n);
+            Support.NotNull(p, $"Pvalloc({n})");
+            Assert.True((nuint)p % page == 0, $"Pvalloc({n}) = 0x{(nint)p:x} is not page-aligned");
+            Assert.Equal(page, CfaMalloc.MallocAlignment(p));
+            Assert.True(CfaMalloc.MallocUsableSize(p) >= rounded, $"Pvalloc({n}): usable {CfaMalloc.MallocUsableSize(p)} < {rounded}");
+            Assert.True(CfaMalloc.MallocSize(p) == rounded, $"Pvalloc({n}): request size {CfaMalloc.MallocSize(p)}, expected the rounded {rounded}");
+            Pattern.FillByte(p, rounded, 0x77);
+            Support.AssertBytes(p, rounded, 0x77, $"Pvalloc({n})");
+            CfaMalloc.Free(p);
+        }
+    }
+
+    [Fact]
+    public void QueriesOfNull_AreZeroOrFalse()
+    {
+        Assert.Equal((nuint)0, CfaMalloc.MallocSize(null));
+        Assert.Equal((nuint)0, CfaMalloc.MallocUsableSize(null));
+        Assert.Equal((nuint)0, CfaMalloc.MallocAlignment(null));
+        Assert.False(CfaMalloc.MallocZeroFill(null));
+        Assert.False(CfaMalloc.MallocRemote(null));
+    }
+
+    [Fact]
+    public void Resize_KeepsNothingSticky()
+    {
+        void* p = CfaMalloc.Cmemalign(4096, 1, 100);
+        Support.NotNull(p, "Cmemalign(4096, 1, 100)");
+        Assert.True(CfaMalloc.MallocZeroFill(p));
+        Assert.Equal((nuint)4096, CfaMalloc.MallocAlignment(p));
+        void* q = CfaMalloc.Resize(p, 200);
+        Support.NotNull(q, "Resize(p, 200)");
+        Assert.Equal((nuint)200, CfaMalloc.MallocSize(q));
+        Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(q));
+        Assert.False(CfaMalloc.MallocZeroFill(q), "Resize must drop zero fill");
+        Assert.True(CfaMalloc.MallocUsableSize(q) >= 200);
+        Support.FillUsable(q);
+        // In place and moving resizes of a zero-filled block: neither keeps zero fill.
+        void* z = CfaMalloc.Calloc(1, 100);
+        nuint u = CfaMalloc.MallocUsableSize(z);
+        void* z2 = CfaMalloc.Resize(z, u);
+        Assert.Equal((nuint)16, CfaMalloc.MallocAlignment(z2));
+        Assert.False(CfaMalloc.MallocZeroFill(z2), "an in-place Resize must drop zero fill");
+        void* z3 = CfaMalloc.Resize(z2, 50_000);
+        Support.NotNull(z3, "Resize(z, 50000)");
+        Assert.False(CfaMalloc.MallocZeroFill(z3), "a moving Resize must drop zero fill");
+        Assert.Equal((nuint)50_000, CfaMalloc.MallocSize(z3));
+        Support.FillUsable(z3);
+        CfaMalloc.Free(q);
+        CfaMalloc.Free(z3);
+    }
+
+    [Fact]
+    public void Resize_StaysInPlaceWhenTheBucketFitsAndReleasesTheOldBlockWhenItMoves()
+    {
+        var s0 = CfaMalloc.GetStatistics();
+        void* p = CfaMalloc.Malloc(100);
+        nuint u = CfaMalloc.MallocUsableSize(p);
+        void* q = CfaMalloc.Resize(p, u);
+        Assert.True(q == p, "Resize to the usable size of its own bucket must stay in place");
+        Assert.Equal(u, CfaMalloc.MallocSize(q));
+        void* r = CfaMalloc.Resize(q, 20_000);
+        Support.NotNull(r, "Resize(p, 20000)");
+        Assert.Equal((nuint)20_000, CfaMalloc.MallocSize(r));
+        Assert.True(CfaMalloc.MallocUsableSize(r) >= 20_000);
+        Support.FillUsable(r);
+        CfaMalloc.Free(r);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    [Fact]
+    public void UsableSize_IsNeverBelowTheRequestSize()
+    {
+        var rng = new Random(42);
+        var live = new List<nint>();
+        for (int i = 0; i < 3000; i++)
+        {
+            nuint n = (nuint)rng.Next(0, 20_000);
+            void* p = CfaMalloc.Malloc(n);
+            Support.NotNull(p, $"Malloc({n})");
+            Assert.Equal(n, CfaMalloc.MallocSize(p));
+            Assert.True(CfaMalloc.MallocUsableSize(p) >= n);
+            live.Add((nint)p);
+        }
+        foreach (nint p in live)
+            CfaMalloc.Free((void*)p);
+    }
+}

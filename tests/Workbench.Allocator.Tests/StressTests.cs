@@ -1,0 +1,39 @@
+using Workbench.Allocator.Testing;
+using Xunit.Abstractions;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>The multi-threaded stress with ownership on (in this process).</summary>
+public class StressTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void FourThreads_RandomOperationsWithHandOffs_NoCorruptionAndConsistentStatistics()
+    {
+        Assert.True(CfaMalloc.HasOwnership);
+        var s0 = CfaMalloc.GetStatistics();
+        var r = StressWorkload.Run(threads: 4, operationsPerThread: 400_000, seed: 20261126);
+        var s1 = CfaMalloc.GetStatistics();
+        output.WriteLine($"{r.Operations} operations in {r.Elapsed.TotalSeconds:F1} s; {r.BytesVerified >> 20} MiB verified; " +
+            $"{r.HandOffs} hand-offs; {r.CrossThreadHeapFrees} cross-thread frees; pushes {s1.RemotePushes - s0.RemotePushes}; pulls {s1.RemotePulls - s0.RemotePulls}");
+
+        Assert.True(r.Errors.IsEmpty, string.Join("\n", r.Errors));
+        Assert.Equal(4L * 400_000, r.Operations);
+        Assert.True(r.CrossThreadHeapFrees > 1000, $"the workload made only {r.CrossThreadHeapFrees} cross-thread frees");
+
+        Assert.Equal(r.Mallocs, s1.Malloc.Calls - s0.Malloc.Calls);
+        Assert.Equal(r.Callocs, s1.Calloc.Calls - s0.Calloc.Calls);
+        Assert.Equal(r.Memaligns, s1.Memalign.Calls - s0.Memalign.Calls);
+        Assert.Equal(r.Aallocs, s1.Aalloc.Calls - s0.Aalloc.Calls);
+        Assert.Equal(r.Amemaligns, s1.Amemalign.Calls - s0.Amemalign.Calls);
+        Assert.Equal(r.Cmemaligns, s1.Cmemalign.Calls - s0.Cmemalign.Calls);
+        Assert.Equal(r.Reallocs, s1.Realloc.Calls - s0.Realloc.Calls);
+        Assert.Equal(r.Frees, s1.Free.Calls - s0.Free.Calls);
+        long allocations = r.Mallocs + r.Callocs + r.Memaligns + r.Aallocs + r.Amemaligns + r.Cmemaligns;
+        Assert.Equal(allocations, r.Frees);
+
+        Assert.True(s1.RemotePushes - s0.RemotePushes >= r.CrossThreadHeapFrees,
+            $"{r.CrossThreadHeapFrees} frees of other threads' heap blocks but {s1.RemotePushes - s0.RemotePushes} remote pushes");
+        Assert.True(s1.RemotePulls - s0.RemotePulls >= 1, "the owners never took their remote lists");
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Workbench.Allocator.Testing;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>Thousands of short-lived threads: exited threads' heaps are reused, memory stays bounded.</summary>
+public unsafe class ThreadChurnTests
+{
+    private const int Threads = 2000;
+    private const int Wave = 20;
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    private static void RunWave(int wave, ConcurrentQueue<(nint P, nuint Size, ulong Seed)> leftBehind, ConcurrentQueue<string> errors)
+    {
+        var threads = new Thread[Wave];
+        for (int t = 0; t < Wave; t++)
+        {
+            int id = wave * Wave + t;
+            threads[t] = new Thread(() =>
+            {
+                try
+                {
+                    var rng = new Random(id);
+                    var mine = new List<(nint P, nuint Size, ulong Seed)>();
+                    for (int i = 0; i < 40; i++)
+                    {
+                        nuint n = (nuint)rng.Next(1, rng.Next(10) == 0 ? 20_000 : 400);
+                        void* p = CfaMalloc.Malloc(n);
+                        if (p == null)
+                        {
+                            errors.Enqueue($"thread {id}: Malloc({n}) returned null");
+                            return;
+                        }
+                        ulong seed = Pattern.SeedFor(p, n);
+                        Pattern.Fill(p, n, seed);
+                        mine.Add(((nint)p, n, seed));
+                    }
+                    for (int i = 0; i < mine.Count; i++)
+                    {
+                        var (p, n, seed) = mine[i];
+                        if (Pattern.Check((void*)p, n, seed) >= 0)
+                            errors.Enqueue($"thread {id}: block 0x{p:x} of {n} corrupted");
+                        // Every fifth thread leaves one block for the main thread to free later.
+                        if (i == 0 && id % 5 == 0)
+                            leftBehind.Enqueue(mine[i]);
+                        else
+                            CfaMalloc.Free((void*)p);
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue($"thread {id}: {e}");
+                }
+            }, 256 * 1024);
+            threads[t].Start();
+        }
+        foreach (var t in threads)
+            t.Join();
+    }
+
+    [Fact]
+    public void ShortLivedThreads_ReuseHeapsAndMemoryStaysBounded()
+    {
+        var leftBehind = new ConcurrentQueue<(nint P, nuint Size, ulong Seed)>();
+        var errors = new ConcurrentQueue<string>();
+        const int Waves = Threads / Wave;
+        const int WarmWaves = 5;
+        Collect();
+        var s0 = CfaMalloc.GetStatistics();
+        AllocatorStatistics? sWarm = null;
+        for (int w = 0; w < Waves; w++)
+        {
+            if (w == WarmWaves)
+                sWarm = CfaMalloc.GetStatistics();
+            RunWave(w, leftBehind, errors);
+            // Blocks left behind by the exited threads are freed here, on the main thread.
+            while (leftBehind.TryDequeue(out var b))
+            {
+                if (Pattern.Check((void*)b.P, b.Size, b.Seed) >= 0)
+                    errors.Enqueue($"left-behind block 0x{b.P:x} corrupted");
+                CfaMalloc.Free((void*)b.P);
+            }
+            Collect();
+        }
+        Collect();
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(20)));
+
+        long started = s1.ThreadsStarted - s0.ThreadsStarted;
+        long exited = s1.ThreadsExited - s0.ThreadsExited;
+        long heapsNew = s1.HeapsNew - s0.HeapsNew;
+        long heapsReused = s1.HeapsReused - s0.HeapsReused;
+        string summary = $"started {started}, exited {exited}, heaps new {heapsNew}, reused {heapsReused}";
+        Assert.True(started >= Threads && started <= Threads + 10, summary);
+        Assert.True(exited >= Threads - Wave && exited <= started + 100, summary);
+        Assert.True(heapsNew + heapsReused == started, "every started thread gets one heap, new or reused: " + summary);
+        Assert.True(heapsNew <= 3 * Wave, "exited threads' heaps must be reused: " + summary);
+        Assert.True(heapsReused >= Threads - 3 * Wave, summary);
+
+        // After the warm-up waves the pool holds enough heaps: few new heaps, little new memory.
+        Assert.NotNull(sWarm);
+        long lateNew = s1.HeapsNew - sWarm!.HeapsNew;
+        long lateExtend = s1.ExtendBytes - sWarm.ExtendBytes;
+        long lateMmap = (s1.MmapBytes - sWarm.MmapBytes) - (s1.MunmapBytes - sWarm.MunmapBytes);
+        Assert.True(lateNew <= Wave, $"{lateNew} new heaps after the warm-up waves: " + summary);
+        Assert.True(lateExtend <= 32L << 20, $"the shared area grew by {lateExtend} bytes after the warm-up waves");
+        Assert.True(lateMmap <= 8L << 20, $"{lateMmap} bytes stayed mapped after the warm-up waves");
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+}
