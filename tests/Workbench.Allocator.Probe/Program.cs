@@ -41,6 +41,7 @@ internal static unsafe class Program
                 "heap-reuse" => HeapReuse(),
                 "trim-pooled" => TrimPooled(),
                 "checked-stress" => CheckedStress(),
+                "top-pad" => TopPad(),
                 _ => false,
             };
             if (!known)
@@ -120,6 +121,23 @@ internal static unsafe class Program
         Put("AFTER_DISTINCT", q != r && q != null && r != null);
         CfaMalloc.Free(q);
         CfaMalloc.Free(r);
+        // Realloc(p, 0) frees p: freeing it again is a double free.
+        void* z = CfaMalloc.Malloc(32);
+        Put("REALLOC0", Hex(z));
+        Put("REALLOC0_RESULT", Hex(CfaMalloc.Realloc(z, 0)));
+        nint za = (nint)z;
+        Catch("REALLOC0_FREE", () => CfaMalloc.Free((void*)za));
+        // A freed mmap'd block (its pages are gone) and a freed aligned block.
+        void* big = CfaMalloc.Malloc(700_000);
+        Put("BIG", Hex(big));
+        CfaMalloc.Free(big);
+        nint b = (nint)big;
+        Catch("BIG_FREE", () => CfaMalloc.Free((void*)b));
+        void* aligned = CfaMalloc.Memalign(4096, 300);
+        Put("ALIGNED", Hex(aligned));
+        CfaMalloc.Free(aligned);
+        nint al = (nint)aligned;
+        Catch("ALIGNED_FREE", () => CfaMalloc.Free((void*)al));
         Put("AFTER", "ok");
         return true;
     }
@@ -142,6 +160,9 @@ internal static unsafe class Program
         // Nothing was changed: the real block is intact and frees normally.
         Put("BLOCK_INTACT", Pattern.CheckByte(p, 256, 0x3C) < 0);
         Catch("BLOCK_FREE", () => CfaMalloc.Free(p));
+        // A wild pointer into memory that is not mapped at all.
+        Put("WILD", Hex((nint)0x10000));
+        Catch("WILD", () => CfaMalloc.Free((void*)0x10000));
         Put("AFTER", "ok");
         return true;
     }
@@ -416,7 +437,7 @@ internal static unsafe class Program
         Put("INUSE_DELTA", s1.BytesInUse - s0.BytesInUse);
         Put("MALLOC_CALLS_OK", s1.Malloc.Calls - s0.Malloc.Calls == r.Mallocs);
         Put("FREE_CALLS_OK", s1.Free.Calls - s0.Free.Calls == r.Frees);
-        Put("REALLOC_CALLS_OK", s1.Realloc.Calls - s0.Realloc.Calls == r.Reallocs);
+        Put("REALLOC_CALLS_OK", s1.Realloc.Calls - s0.Realloc.Calls + (s1.Resize.Calls - s0.Resize.Calls) == r.Reallocs + r.AlignedReallocs + r.Resizes + r.AlignedResizes);
         Put("ELAPSED_MS", (long)r.Elapsed.TotalMilliseconds);
         return true;
     }
@@ -486,11 +507,28 @@ internal static unsafe class Program
         var s0 = CfaMalloc.GetStatistics();
         Put("TRIM_HUGE_PAD", CfaMalloc.MallocTrim(nuint.MaxValue / 2));
         var s1 = CfaMalloc.GetStatistics();
+        Put("TRIM_HALF_PAD", CfaMalloc.MallocTrim(N / 2 * Size));
+        var sHalf = CfaMalloc.GetStatistics();
         Put("TRIM_ZERO_PAD", CfaMalloc.MallocTrim(0));
         var s2 = CfaMalloc.GetStatistics();
         Put("HUGE_PAD_TRIM_BYTES", s1.TrimBytes - s0.TrimBytes);
-        Put("ZERO_PAD_TRIM_BYTES", s2.TrimBytes - s1.TrimBytes);
-        Put("ZERO_PAD_TRIM_CALLS", s2.TrimCalls - s1.TrimCalls);
+        Put("HALF_PAD_TRIM_BYTES", sHalf.TrimBytes - s1.TrimBytes);
+        Put("ZERO_PAD_TRIM_BYTES", s2.TrimBytes - sHalf.TrimBytes);
+        Put("ZERO_PAD_TRIM_CALLS", s2.TrimCalls - sHalf.TrimCalls);
+        // The trimmed blocks are still good blocks.
+        var blocks = new nint[N];
+        bool ok = true;
+        for (int i = 0; i < N; i++)
+        {
+            blocks[i] = (nint)CfaMalloc.Malloc(Size);
+            Pattern.FillByte((void*)blocks[i], Size, (byte)i);
+        }
+        for (int i = 0; i < N; i++)
+        {
+            ok &= Pattern.CheckByte((void*)blocks[i], Size, (byte)i) < 0;
+            CfaMalloc.Free((void*)blocks[i]);
+        }
+        Put("REUSE_OK", ok);
         return true;
     }
 
@@ -510,6 +548,14 @@ internal static unsafe class Program
         Put("INUSE_DELTA", s1.BytesInUse - s0.BytesInUse);
         Put("UNFREED", CfaMalloc.Unfreed().Count);
         return true;
+    }
+
+    private static bool TopPad()
+    {
+        void* warm = CfaMalloc.Malloc(1);
+        CfaMalloc.Free(warm);
+        Put("MALLOPT", CfaMalloc.Mallopt(CfaMalloc.M_TOP_PAD, 1 << 20));
+        return Extension();
     }
 
     private static bool Extension()

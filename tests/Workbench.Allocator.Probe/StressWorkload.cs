@@ -7,7 +7,7 @@ namespace Workbench.Allocator.Testing;
 public sealed class StressResult
 {
     /// <summary>Successful calls per routine, as the workload made them.</summary>
-    public long Mallocs, Callocs, Memaligns, Aallocs, Amemaligns, Cmemaligns, Reallocs, Frees;
+    public long Mallocs, Callocs, Memaligns, Aallocs, Amemaligns, Cmemaligns, Reallocs, AlignedReallocs, Resizes, AlignedResizes, Frees;
 
     /// <summary>Frees, by a worker, of a heap (not mmap'd) block that another worker allocated.</summary>
     public long CrossThreadHeapFrees;
@@ -71,7 +71,7 @@ public static unsafe class StressWorkload
         for (int t = 0; t < threads; t++)
         {
             int me = t;
-            counts[me] = new long[12];
+            counts[me] = new long[16];
             workers[t] = new Thread(() =>
             {
                 try
@@ -111,6 +111,9 @@ public static unsafe class StressWorkload
             result.Amemaligns += c[4];
             result.Cmemaligns += c[5];
             result.Reallocs += c[6];
+            result.AlignedReallocs += c[12];
+            result.Resizes += c[13];
+            result.AlignedResizes += c[14];
             result.Frees += c[7];
             result.CrossThreadHeapFrees += c[8];
             result.HandOffs += c[9];
@@ -144,6 +147,11 @@ public static unsafe class StressWorkload
 
     private static bool Verify(in Block b, StressResult result, string when)
     {
+        if (CfaMalloc.MallocAlignment((void*)b.P) != b.Alignment || CfaMalloc.MallocZeroFill((void*)b.P) != b.Zero || CfaMalloc.MallocSize((void*)b.P) != b.Size)
+        {
+            AddError(result, $"{when}: block 0x{b.P:x} reports alignment {CfaMalloc.MallocAlignment((void*)b.P)}, zero fill {CfaMalloc.MallocZeroFill((void*)b.P)}, size {CfaMalloc.MallocSize((void*)b.P)}; expected {b.Alignment}, {b.Zero}, {b.Size}");
+            return false;
+        }
         long bad = Pattern.Check((void*)b.P, b.Usable, b.Seed);
         if (bad >= 0)
         {
@@ -348,33 +356,57 @@ public static unsafe class StressWorkload
             1 => b.Size + (nuint)rng.Next(1, 64),
             _ => RandomSize(rng),
         };
-        void* q = CfaMalloc.Realloc((void*)b.P, newSize);
-        c[6]++;
+        // Mostly Realloc; also AlignedRealloc (copies, keeps zero fill, new alignment), Resize
+        // (no copy, nothing sticky) and AlignedResize (no copy, only the new alignment).
+        int kind = rng.Next(100);
+        nuint alignment = kind < 70 ? b.Alignment : kind < 85 || kind >= 95 ? (nuint)16 << rng.Next(0, 8) : 16;
+        bool copies = kind < 85;
+        bool zero = copies && b.Zero;
+        string name = kind < 70 ? "Realloc" : kind < 85 ? "AlignedRealloc" : kind < 95 ? "Resize" : "AlignedResize";
+        void* q = kind switch
+        {
+            < 70 => CfaMalloc.Realloc((void*)b.P, newSize),
+            < 85 => CfaMalloc.AlignedRealloc((void*)b.P, alignment, newSize),
+            < 95 => CfaMalloc.Resize((void*)b.P, newSize),
+            _ => CfaMalloc.AlignedResize((void*)b.P, alignment, newSize),
+        };
+        c[kind < 70 ? 6 : kind < 85 ? 12 : kind < 95 ? 13 : 14]++;
         if (q == null)
         {
-            AddError(result, $"Realloc(0x{b.P:x}, {newSize}) returned null, LastError {CfaMalloc.LastError}");
+            AddError(result, $"{name}(0x{b.P:x}, {newSize}) returned null, LastError {CfaMalloc.LastError}");
             return false;
         }
-        nuint keep = Math.Min(b.Size, newSize);
-        // The preserved prefix still holds the old block's pattern.
-        long bad = Pattern.Check(q, keep, b.Seed);
-        if (bad >= 0)
+        if (copies)
         {
-            AddError(result, $"Realloc(0x{b.P:x}, {b.Size} -> {newSize}) = 0x{(nint)q:x}: preserved prefix differs at byte {bad}");
-            return false;
+            nuint keep = Math.Min(b.Size, newSize);
+            // The preserved prefix still holds the old block's pattern.
+            long bad = Pattern.Check(q, keep, b.Seed);
+            if (bad >= 0)
+            {
+                AddError(result, $"{name}(0x{b.P:x}, {b.Size} -> {newSize}) = 0x{(nint)q:x}: preserved prefix differs at byte {bad}");
+                return false;
+            }
+            if (zero && newSize > b.Size)
+            {
+                long at = Pattern.CheckByte((byte*)q + b.Size, newSize - b.Size, 0);
+                if (at >= 0)
+                    AddError(result, $"{name} of zero-filled 0x{b.P:x} {b.Size} -> {newSize}: grown tail byte {(long)b.Size + at} not zero");
+            }
         }
-        if (b.Zero && newSize > b.Size)
-        {
-            long at = Pattern.CheckByte((byte*)q + b.Size, newSize - b.Size, 0);
-            if (at >= 0)
-                AddError(result, $"Realloc of zero-filled 0x{b.P:x} {b.Size} -> {newSize}: grown tail byte {(long)b.Size + at} not zero");
-        }
-        if ((nuint)q % b.Alignment != 0)
-            AddError(result, $"Realloc lost alignment {b.Alignment}: 0x{(nint)q:x}");
+        if ((nuint)q % alignment != 0)
+            AddError(result, $"{name} to alignment {alignment}: 0x{(nint)q:x} is not aligned");
+        if (CfaMalloc.MallocAlignment(q) != alignment)
+            AddError(result, $"{name}: MallocAlignment {CfaMalloc.MallocAlignment(q)}, expected {alignment}");
+        if (CfaMalloc.MallocZeroFill(q) != zero)
+            AddError(result, $"{name}: MallocZeroFill {CfaMalloc.MallocZeroFill(q)}, expected {zero}");
+        if (CfaMalloc.MallocSize(q) != newSize)
+            AddError(result, $"{name}: MallocSize {CfaMalloc.MallocSize(q)}, expected {newSize}");
         if (q != (void*)b.P)
             b.Owner = me;
         b.P = (nint)q;
         b.Size = newSize;
+        b.Alignment = alignment;
+        b.Zero = zero;
         Refill(ref b);
         return true;
     }

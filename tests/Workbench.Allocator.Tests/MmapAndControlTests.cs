@@ -195,4 +195,59 @@ public unsafe class MmapAndControlTests
             CfaMalloc.Free((void*)p);
         }
     }
+    [Theory]
+    [InlineData(16)]
+    [InlineData(4096)]
+    [InlineData(64 * KiB)]
+    [InlineData(2 * MiB)]
+    public void LargeRealloc_GrowingAndShrinkingMappedBlocks_KeepsContentsAndAlignment(int alignment)
+    {
+        nuint a = (nuint)alignment;
+        nuint size = 700 * KiB;
+        byte* p = (byte*)CfaMalloc.Memalign(a, size);
+        Support.NotNull(p, $"Memalign({a}, 700 KiB)");
+        foreach (nuint next in new nuint[] { 3 * MiB, 9 * MiB, 5 * MiB, 33 * MiB, 600 * KiB, 2 * MiB })
+        {
+            ulong seed = Pattern.SeedFor(p, size);
+            Pattern.Fill(p, size, seed);
+            byte* q = (byte*)CfaMalloc.Realloc(p, next);
+            Support.NotNull(q, $"Realloc({size} -> {next})");
+            Assert.True((nuint)q % a == 0, $"Realloc({size} -> {next}) of a block aligned to {a}: 0x{(nint)q:x}");
+            Assert.Equal(a, CfaMalloc.MallocAlignment(q));
+            Assert.Equal(next, CfaMalloc.MallocSize(q));
+            Assert.True(CfaMalloc.MallocUsableSize(q) >= next);
+            Support.AssertPattern(q, Math.Min(size, next), seed, $"prefix after Realloc({size} -> {next})");
+            p = q;
+            size = next;
+        }
+        ulong last = Support.FillUsable(p);
+        Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), last, "final block");
+        CfaMalloc.Free(p);
+    }
+
+    [Fact]
+    public void LargeZeroFilledRealloc_GrowingAfterAnInPlaceShrink_ZeroesFromTheRequestSize()
+    {
+        byte* p = (byte*)CfaMalloc.Calloc(1, 800 * KiB);
+        Support.NotNull(p, "Calloc(1, 800 KiB)");
+        Pattern.FillByte(p, CfaMalloc.MallocUsableSize(p), 0x99);
+        // 800 KiB -> 500 KiB stays in place (usable <= 2 * new size), leaving dirty bytes past 500 KiB.
+        byte* q = (byte*)CfaMalloc.Realloc(p, 500 * KiB);
+        Assert.True(q == p, "Realloc(800 KiB -> 500 KiB) must stay in place");
+        Assert.True(CfaMalloc.MallocZeroFill(q));
+        foreach (nuint next in new nuint[] { 700 * KiB, 3 * MiB, 12 * MiB })
+        {
+            nuint before = CfaMalloc.MallocSize(q);
+            byte* r = (byte*)CfaMalloc.Realloc(q, next);
+            Support.NotNull(r, $"Realloc(-> {next})");
+            Assert.True(CfaMalloc.MallocZeroFill(r));
+            Support.AssertBytes(r, 500 * KiB, 0x99, "kept prefix");
+            Support.AssertBytes(r + before, next - before, 0, $"grown tail {before} -> {next} of a zero-filled block");
+            Support.AssertBytes(r + 500 * KiB, next - 500 * KiB, 0, "zero part");
+            // Dirty the slack again, so the next growth has to zero it.
+            Pattern.FillByte(r + next, CfaMalloc.MallocUsableSize(r) - next, 0x99);
+            q = r;
+        }
+        CfaMalloc.Free(q);
+    }
 }

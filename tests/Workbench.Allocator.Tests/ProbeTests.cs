@@ -66,6 +66,10 @@ public partial class ProbeTests
         AssertReported(r, "FREE", HeapProblem.DoubleFree, "EXPECT");
         AssertReported(r, "REALLOC", HeapProblem.DoubleFree, "EXPECT");
         r.AssertEqual("AFTER_DISTINCT", "True");
+        AssertReported(r, "BIG_FREE", HeapProblem.DoubleFree, "BIG");
+        AssertReported(r, "ALIGNED_FREE", HeapProblem.DoubleFree, "ALIGNED");
+        r.AssertEqual("REALLOC0_RESULT", "0x0");
+        AssertReported(r, "REALLOC0_FREE", HeapProblem.DoubleFree, "REALLOC0");
         r.AssertEqual("AFTER", "ok");
     }
 
@@ -79,6 +83,7 @@ public partial class ProbeTests
         AssertReported(r, "FOREIGN_REALLOC", HeapProblem.UnknownPointer, "FOREIGN");
         r.AssertEqual("BLOCK_INTACT", "True");
         r.AssertEqual("BLOCK_FREE.EXCEPTION", "none");
+        AssertReported(r, "WILD", HeapProblem.UnknownPointer, "WILD");
     }
 
     [Fact]
@@ -213,6 +218,19 @@ public partial class ProbeTests
         Assert.True(small.GetLong("EXTEND_BYTES") >= 8L << 20, $"24 MiB of blocks grew the shared area by {small.GetLong("EXTEND_BYTES")} bytes");
     }
 
+    [Fact]
+    public void MalloptTopPad_SetsTheExtensionSize()
+    {
+        var small = Probe.Run("top-pad");
+        small.AssertRan();
+        small.AssertEqual("MALLOPT", "1");
+        small.AssertEqual("INTACT", "True");
+        var normal = Probe.Run("extension");
+        normal.AssertRan();
+        long smallCalls = small.GetLong("EXTEND_CALLS"), normalCalls = normal.GetLong("EXTEND_CALLS");
+        Assert.True(smallCalls > normalCalls, $"M_TOP_PAD 1 MiB: {smallCalls} extend calls; default 10 MiB: {normalCalls}");
+    }
+
     // ---- no ownership ----
 
     [Fact]
@@ -275,10 +293,15 @@ public partial class ProbeTests
         r.AssertRan();
         r.AssertEqual("TRIM_HUGE_PAD", "0");
         r.AssertEqual("HUGE_PAD_TRIM_BYTES", "0");
+        // A pad of 24 blocks' worth keeps about half of the 48 free 64 KiB blocks untouched.
+        r.AssertEqual("TRIM_HALF_PAD", "1");
+        long half = r.GetLong("HALF_PAD_TRIM_BYTES");
+        Assert.True(half >= 20L * 14 * 4096 && half <= 26L * 64 * 1024, $"a pad of half the free blocks trimmed {half} bytes\n" + r.Describe());
         r.AssertEqual("TRIM_ZERO_PAD", "1");
         Assert.True(r.GetLong("ZERO_PAD_TRIM_CALLS") >= 1, r.Describe());
-        // 48 free blocks of 64 KiB hold at least 14 whole pages each.
-        long pages = r.GetLong("ZERO_PAD_TRIM_BYTES") / Environment.SystemPageSize;
-        Assert.True(pages >= 48 * 14 * 4096 / Environment.SystemPageSize, $"trimmed only {pages} pages\n" + r.Describe());
+        // The other half: at least 14 whole pages in each 64 KiB block.
+        long rest = r.GetLong("ZERO_PAD_TRIM_BYTES");
+        Assert.True(rest >= 20L * 14 * 4096, $"trimmed only {rest} bytes after the half pad\n" + r.Describe());
+        r.AssertEqual("REUSE_OK", "True");
     }
 }
