@@ -250,4 +250,48 @@ public unsafe class MmapAndControlTests
         }
         CfaMalloc.Free(q);
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64 * KiB)]
+    [InlineData(1 * MiB)]
+    public void EveryAllocatingRoutine_MapsARequestAtTheThreshold(int threshold)
+    {
+        nuint old = CfaMalloc.MmapThreshold;
+        if (threshold != 0)
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, threshold));
+        try
+        {
+            nuint t = CfaMalloc.MmapThreshold;
+            var calls = new (string Name, Func<nint> Call)[]
+            {
+                ("Malloc", () => (nint)CfaMalloc.Malloc(t)),
+                ("Calloc", () => (nint)CfaMalloc.Calloc(1, t)),
+                ("Aalloc", () => (nint)CfaMalloc.Aalloc(t / 16, 16)),
+                ("Realloc(null)", () => (nint)CfaMalloc.Realloc(null, t)),
+                ("Memalign", () => (nint)CfaMalloc.Memalign(64, t)),
+                ("AlignedAlloc", () => (nint)CfaMalloc.AlignedAlloc(64, t)),
+                ("Valloc", () => (nint)CfaMalloc.Valloc(t)),
+                ("Amemalign", () => (nint)CfaMalloc.Amemalign(64, t / 16, 16)),
+                ("Cmemalign", () => (nint)CfaMalloc.Cmemalign(64, t / 16, 16)),
+            };
+            var failures = new List<string>();
+            foreach (var (name, call) in calls)
+            {
+                // A free block of the same size is waiting in the heap: it must not be used.
+                CfaMalloc.Free(CfaMalloc.Malloc(t - 1));
+                var s0 = CfaMalloc.GetStatistics();
+                nint p = call();
+                var s1 = CfaMalloc.GetStatistics();
+                Assert.True(p != 0, $"{name}({t}) returned null");
+                if (s1.MmapCalls - s0.MmapCalls != 1)
+                    failures.Add($"{name} of {t} bytes (threshold {t}) made {s1.MmapCalls - s0.MmapCalls} mmap calls");
+                CfaMalloc.Free((void*)p);
+            }
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+        }
+        finally
+        {
+            CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, (int)old);
+        }
+    }
 }

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Workbench.Allocator.Testing;
+
+namespace Workbench.Allocator.Tests;
+
+/// <summary>Races the stress test does not aim at: exiting owners, producer/consumer, statistics under load.</summary>
+public unsafe class ConcurrencyTests
+{
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    [Fact]
+    public void ShortLivedProducers_HandBlocksToALongLivedConsumer_WhileTheyExit()
+    {
+        // Blocks are freed remotely while their owners exit and their heaps are pooled and
+        // taken over by new threads: pushes race with the hand-over of the heap.
+        Collect();
+        var s0 = CfaMalloc.GetStatistics();
+        var queue = new BlockingCollection<(nint P, nuint Size, ulong Seed)>(4000);
+        var errors = new ConcurrentQueue<string>();
+        long consumed = 0;
+        var consumer = new Thread(() =>
+        {
+            foreach (var (p, n, seed) in queue.GetConsumingEnumerable())
+            {
+                if (Pattern.Check((void*)p, n, seed) >= 0)
+                    errors.Enqueue($"block 0x{p:x} of {n} corrupted before the consumer freed it");
+                if (!CfaMalloc.MallocRemote((void*)p) && n < 100_000)
+                    errors.Enqueue($"block 0x{p:x} of a producer is not remote on the consumer");
+                CfaMalloc.Free((void*)p);
+                consumed++;
+            }
+        });
+        consumer.Start();
+        const int Producers = 400, Concurrent = 8, PerProducer = 200;
+        for (int wave = 0; wave < Producers / Concurrent; wave++)
+        {
+            var threads = new Thread[Concurrent];
+            for (int t = 0; t < Concurrent; t++)
+            {
+                int id = wave * Concurrent + t;
+                threads[t] = new Thread(() =>
+                {
+                    var rng = new Random(id);
+                    for (int i = 0; i < PerProducer; i++)
+                    {
+                        nuint n = (nuint)rng.Next(1, 2000);
+                        void* p = CfaMalloc.Malloc(n);
+                        if (p == null)
+                        {
+                            errors.Enqueue($"producer {id}: Malloc({n}) returned null");
+                            return;
+                        }
+                        ulong seed = Pattern.SeedFor(p, n);
+                        Pattern.Fill(p, n, seed);
+                        queue.Add(((nint)p, n, seed));
+                    }
+                }, 256 * 1024);
+                threads[t].Start();
+            }
+            foreach (var t in threads)
+                t.Join();
+            if (wave % 10 == 9)
+                Collect();
+        }
+        queue.CompleteAdding();
+        Assert.True(consumer.Join(120_000), "consumer hung");
+        Collect();
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(20)));
+        Assert.Equal((long)Producers * PerProducer, consumed);
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+        Assert.True(s1.RemotePushes - s0.RemotePushes >= (long)Producers * PerProducer, $"pushes {s1.RemotePushes - s0.RemotePushes}");
+        long heapsNew = s1.HeapsNew - s0.HeapsNew;
+        Assert.True(heapsNew <= 4 * Concurrent, $"{heapsNew} new heaps for {Producers} producers run {Concurrent} at a time");
+    }
+
+    [Fact]
+    public void ProducerConsumer_MemoryStaysBoundedBecauseTheOwnerGetsItsBlocksBack()
+    {
+        Assert.True(CfaMalloc.HasOwnership);
+        var s0 = CfaMalloc.GetStatistics();
+        var queue = new BlockingCollection<nint>(2000);
+        const int Total = 300_000;
+        const nuint Size = 256;
+        var producer = new Thread(() =>
+        {
+            for (int i = 0; i < Total; i++)
+            {
+                void* p = CfaMalloc.Malloc(Size);
+                *(int*)p = i;
+                queue.Add((nint)p);
+            }
+            queue.CompleteAdding();
+        });
+        int bad = 0;
+        var consumer = new Thread(() =>
+        {
+            int expected = 0;
+            foreach (nint p in queue.GetConsumingEnumerable())
+            {
+                if (*(int*)p != expected++)
+                    bad++;
+                CfaMalloc.Free((void*)p);
+            }
+        });
+        producer.Start();
+        consumer.Start();
+        Assert.True(producer.Join(120_000) && consumer.Join(120_000), "producer/consumer hung");
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, bad);
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+        long grown = s1.ExtendBytes - s0.ExtendBytes;
+        // 300,000 blocks of 256 bytes are 77 MB; at most 2,000 are live at a time.
+        Assert.True(grown <= 32L << 20, $"the shared area grew by {grown} bytes: the producer does not get its blocks back");
+        Assert.True(s1.RemotePulls - s0.RemotePulls >= 1);
+    }
+
+    [Fact]
+    public void Statistics_CanBeReadWhileOtherThreadsAllocate_AndOnlyGrow()
+    {
+        int stop = 0;
+        var workers = new Thread[2];
+        for (int t = 0; t < workers.Length; t++)
+        {
+            int seed = t;
+            workers[t] = new Thread(() =>
+            {
+                var rng = new Random(seed);
+                var live = new List<nint>();
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    live.Add((nint)CfaMalloc.Malloc((nuint)rng.Next(1, 5000)));
+                    if (live.Count > 100)
+                    {
+                        foreach (nint p in live)
+                            CfaMalloc.Free((void*)p);
+                        live.Clear();
+                    }
+                }
+                foreach (nint p in live)
+                    CfaMalloc.Free((void*)p);
+            });
+            workers[t].Start();
+        }
+        try
+        {
+            long lastCalls = 0, lastFrees = 0, lastStarted = 0;
+            for (int i = 0; i < 300; i++)
+            {
+                var s = CfaMalloc.GetStatistics();
+                Assert.True(s.Malloc.Calls >= lastCalls, $"Malloc.Calls went back from {lastCalls} to {s.Malloc.Calls}");
+                Assert.True(s.Free.Calls >= lastFrees, $"Free.Calls went back from {lastFrees} to {s.Free.Calls}");
+                Assert.True(s.ThreadsStarted >= lastStarted);
+                lastCalls = s.Malloc.Calls;
+                lastFrees = s.Free.Calls;
+                lastStarted = s.ThreadsStarted;
+                if (i % 50 == 0)
+                {
+                    var w = new StringWriter();
+                    CfaMalloc.MallocStats(w);
+                    CfaMalloc.MallocInfo(w);
+                }
+                Thread.Sleep(1);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1);
+            foreach (var t in workers)
+                t.Join();
+        }
+    }
+}
