@@ -10,7 +10,7 @@ namespace Workbench.Allocator;
 /// </summary>
 internal static unsafe class AllocPaths
 {
-    /// <summary>The smallest mmap threshold Mallopt accepts: the fast path serves requests up to here.</summary>
+    /// <summary>The smallest mmap threshold Mallopt accepts: the fast path of Malloc serves only smaller requests.</summary>
     internal const nuint MinMmapThreshold = SizeClasses.LookupLimit;
 
     /// <summary>The largest mmap threshold: the largest bucket.</summary>

@@ -73,8 +73,9 @@ public static unsafe partial class CfaMalloc
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
         ThreadHeap* heap = HeapPool.t_heap;
+        // Sizes 1 to 64 KiB - 1: below the smallest mmap threshold, so no threshold test here.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
-        if (heap != null && size - 1 < SizeClasses.LookupLimit)
+        if (heap != null && size - 1 < SizeClasses.LookupLimit - 1)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
             BlockHeader* block = bucket->FreeList;

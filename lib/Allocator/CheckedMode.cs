@@ -11,8 +11,10 @@ namespace Workbench.Allocator;
 /// <remarks>
 /// Invariants: every block handed out while checked mode is on has a record in
 /// <see cref="s_live"/> keyed by its data address, holding the header words the allocator
-/// wrote; a freed address stays in <see cref="s_freed"/> until it is handed out again, with the
-/// number of bytes scrubbed (0 when the storage went back to the OS or was not scrubbed).
+/// wrote; a freed data address stays in <see cref="s_freed"/> until it is handed out again.
+/// A freed bucket block is scrubbed from its natural data address (right after the real
+/// header, before any fake header) to its end, and <see cref="s_scrubbed"/> holds that length
+/// under that address until the block is handed out again, whatever its next layout.
 /// Both tables and every checked operation are serialised by <see cref="s_lock"/>: this mode
 /// trades speed for certainty. When the mode is off (the default) <see cref="Policy.Checked"/>
 /// is a folded constant and none of this code runs.
@@ -24,7 +26,8 @@ internal static unsafe class CheckedMode
 
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<nuint, LiveBlock> s_live = [];
-    private static readonly Dictionary<nuint, nuint> s_freed = [];
+    private static readonly HashSet<nuint> s_freed = [];
+    private static readonly Dictionary<nuint, nuint> s_scrubbed = [];
 
     private readonly record struct LiveBlock(nuint Real, nuint RealWord, nuint Size, nuint FakeWord, nuint Alignment, nuint Usable);
 
@@ -42,19 +45,21 @@ internal static unsafe class CheckedMode
         lock (s_lock)
         {
             var address = (nuint)p;
-            if (s_freed.Remove(address, out nuint scrubbed) && scrubbed > 0 && !zeroFilled)
+            s_freed.Remove(address);
+            byte* natural = (byte*)(BlockHeader.RealOf(p) + 1);
+            if (s_scrubbed.Remove((nuint)natural, out nuint scrubbed) && !zeroFilled)
             {
-                nuint length = Math.Min(scrubbed, BlockHeader.UsableSize(p));
-                long bad = FirstNot((byte*)p, length, CfaMalloc.CheckedFreeFill);
+                // The allocator itself wrote only the fake header of an aligned block.
+                long bad = FirstNot(natural, scrubbed, CfaMalloc.CheckedFreeFill, skipFrom: (byte*)p - SizeClasses.HeaderSize, skipTo: p);
                 if (bad >= 0)
                 {
                     Record(p);
-                    throw new HeapCorruptionException(HeapProblem.WriteAfterFree, address, $"byte {bad} of the block changed after it was freed");
+                    throw new HeapCorruptionException(HeapProblem.WriteAfterFree, address, $"byte {bad} of the block (from 0x{(ulong)natural:x}) changed after it was freed");
                 }
             }
             nuint size = BlockHeader.RealOf(p)->Size;
             if (!zeroFilled)
-                new Span<byte>(p, checked((int)Math.Min(size, int.MaxValue))).Fill(CfaMalloc.CheckedAllocFill);
+                NativeMemory.Fill(p, size, CfaMalloc.CheckedAllocFill);
             Record(p);
         }
     }
@@ -92,6 +97,7 @@ internal static unsafe class CheckedMode
                 if (!CfaMalloc.MallocZeroFill(q) && size > kept)
                     new Span<byte>((byte*)q + kept, checked((int)(size - kept))).Fill(CfaMalloc.CheckedAllocFill);
                 s_freed.Remove((nuint)q);
+                s_scrubbed.Remove((nuint)(BlockHeader.RealOf(q) + 1));
                 Record(q);
             }
             return q;
@@ -121,7 +127,7 @@ internal static unsafe class CheckedMode
         var address = (nuint)p;
         if (!s_live.TryGetValue(address, out LiveBlock block))
         {
-            throw s_freed.ContainsKey(address)
+            throw s_freed.Contains(address)
                 ? new HeapCorruptionException(HeapProblem.DoubleFree, address, "the block was freed already")
                 : new HeapCorruptionException(HeapProblem.UnknownPointer, address, "no live block starts at this address");
         }
@@ -140,21 +146,31 @@ internal static unsafe class CheckedMode
     private static void Forget(void* p, LiveBlock block, bool scrub)
     {
         s_live.Remove((nuint)p);
+        s_freed.Add((nuint)p);
         bool mapped = (block.RealWord & BlockHeader.MmapFlag) != 0;
         if (scrub && !mapped)
         {
-            NativeMemory.Fill(p, block.Usable, CfaMalloc.CheckedFreeFill);
-            s_freed[(nuint)p] = block.Usable;
-        }
-        else
-        {
-            s_freed[(nuint)p] = 0;
+            var real = (BlockHeader*)block.Real;
+            nuint length = real->BlockBytes - SizeClasses.HeaderSize;
+            NativeMemory.Fill(real + 1, length, CfaMalloc.CheckedFreeFill);
+            s_scrubbed[(nuint)(real + 1)] = length;
         }
     }
 
     private static long FirstNot(byte* start, nuint length, byte value)
+        => new ReadOnlySpan<byte>(start, checked((int)length)).IndexOfAnyExcept(value);
+
+    /// <summary>The offset of the first byte in [start, start + length) other than <paramref name="value"/>, outside [skipFrom, skipTo); -1 if none.</summary>
+    private static long FirstNot(byte* start, nuint length, byte value, byte* skipFrom, void* skipTo)
     {
-        var span = new ReadOnlySpan<byte>(start, checked((int)length));
-        return span.IndexOfAnyExcept(value);
+        byte* end = start + length;
+        if (skipFrom <= start || skipFrom >= end)
+            return FirstNot(start, length, value);
+        long bad = FirstNot(start, (nuint)(skipFrom - start), value);
+        if (bad >= 0)
+            return bad;
+        byte* resume = (byte*)Math.Min((nuint)skipTo, (nuint)end);
+        bad = FirstNot(resume, (nuint)(end - resume), value);
+        return bad >= 0 ? bad + (resume - start) : -1;
     }
 }
