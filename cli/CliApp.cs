@@ -30,7 +30,9 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             string command = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            error.WriteLine($"workbench: {parse.Errors[0].Message.TrimEnd('.')}: type 'workbench{command} --help' for what to write");
+            // The most telling error first: an unrecognised word says more than a missing command.
+            string message = (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
+            error.WriteLine($"workbench: {message.TrimEnd('.')}: type 'workbench{command} --help' for what to write");
             return ExitCodes.Usage;
         }
         try

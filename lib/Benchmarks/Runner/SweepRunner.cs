@@ -92,7 +92,7 @@ public sealed class SweepRunner
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new UsageException($"cannot write to '{runDirectory}' ({e.GetType().Name}): choose a writable folder, e.g. --out data/runs/NAME", e);
+            throw new UsageException($"cannot write to '{runDirectory}': choose a writable folder, e.g. --out data/runs/NAME", e);
         }
     }
 }

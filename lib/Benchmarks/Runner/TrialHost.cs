@@ -24,6 +24,10 @@ public static class TrialHost
                 ?? throw new ArgumentException($"unknown benchmark '{spec.Benchmark}'");
             SizeDistribution sizes = SizeDistribution.Parse(spec.Sizes);
             WorkloadContext context = new(spec.Threads, sizes, spec.Seed, spec.Knobs);
+            if (spec.Prime)
+            {
+                AllocatorCatalog.Run(spec.Allocator, workload, new WorkloadContext(spec.Threads, sizes, spec.Seed, workload.PrimeKnobs()));
+            }
             for (int w = 0; w < spec.Warmup; w++)
             {
                 AllocatorCatalog.Run(spec.Allocator, workload, context);

@@ -40,6 +40,18 @@ public sealed class TrialLauncher
         return new TrialLauncher(process, []);
     }
 
+    /// <summary>
+    /// The .NET settings of every trial process, unless the caller's environment sets them: workstation GC,
+    /// and tiered compilation off, so that the managed allocators (cfa-malloc, the .NET options) and the
+    /// benchmark loops run fully optimised from their first call instead of spending a short trial in
+    /// unoptimised tier-0 code (native allocators are always optimised; without this the comparison is unfair).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_TieredCompilation"] = "0",
+    };
+
     /// <summary>Runs the trial in a child process.</summary>
     public TrialResult Run(TrialSpec spec, TimeSpan timeout)
     {
@@ -56,7 +68,7 @@ public sealed class TrialLauncher
             start.ArgumentList.Add(argument);
         }
         start.ArgumentList.Add("trial");
-        start.ArgumentList.Add(JsonSerializer.Serialize(spec));
+        start.ArgumentList.Add(JsonSerializer.Serialize(spec, RunnerJsonContext.Default.TrialSpec));
         AllocatorInfo? info = AllocatorCatalog.Find(spec.Allocator);
         if (info is not null)
         {
@@ -65,7 +77,13 @@ public sealed class TrialLauncher
                 start.Environment[name] = value;
             }
         }
-        start.Environment["DOTNET_gcServer"] = "0";
+        foreach ((string name, string value) in RuntimeEnvironment)
+        {
+            if (Environment.GetEnvironmentVariable(name) is null)
+            {
+                start.Environment[name] = value;
+            }
+        }
 
         TrialMessage? message = null;
         Queue<string> errorTail = new();

@@ -46,7 +46,7 @@ public sealed class TrialMessage
     [JsonPropertyName("samples")] public List<double[]> Samples { get; set; } = [];
 
     /// <summary>The line to print.</summary>
-    public string ToLine() => Marker + JsonSerializer.Serialize(this);
+    public string ToLine() => Marker + JsonSerializer.Serialize(this, RunnerJsonContext.Default.TrialMessage);
 
     /// <summary>The message in a line of output, or null when the line is not one.</summary>
     public static TrialMessage? FromLine(string? line)
@@ -57,7 +57,7 @@ public sealed class TrialMessage
         }
         try
         {
-            return JsonSerializer.Deserialize<TrialMessage>(line.AsSpan(Marker.Length));
+            return JsonSerializer.Deserialize(line.AsSpan(Marker.Length), RunnerJsonContext.Default.TrialMessage);
         }
         catch (JsonException)
         {

@@ -30,6 +30,9 @@ public sealed record TrialSpec
     /// <summary>Untimed runs of the workload, in the same process, before the measured one.</summary>
     public int Warmup { get; init; }
 
+    /// <summary>Run the workload once at miniature size (untimed) first, to take JIT compilation out of the figures.</summary>
+    public bool Prime { get; init; } = true;
+
     /// <summary>Milliseconds between samples of the RSS over time (0: none).</summary>
     public int SampleMs { get; init; } = 10;
 

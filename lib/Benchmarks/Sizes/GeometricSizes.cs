@@ -20,7 +20,7 @@ public sealed class GeometricSizes : SizeDistribution
     {
         if (mean <= a || mean > b)
         {
-            throw new SizeSpecException($"bad size spec 'geometric:{a}-{b}:{Format(mean)}': the mean must lie above A and at most B, e.g. geometric:16-4096:128");
+            throw new SizeSpecException($"bad size spec 'geometric:{a}-{b}:{Format(mean)}': the mean must lie above A and at most B: write e.g. geometric:16-4096:128");
         }
         _a = a;
         _b = b;

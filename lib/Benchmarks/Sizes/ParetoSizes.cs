@@ -18,7 +18,7 @@ public sealed class ParetoSizes : SizeDistribution
     {
         if (a < 1)
         {
-            throw new SizeSpecException($"bad size spec 'pareto:{a}-{b}:{Format(alpha)}': A must be at least 1, e.g. pareto:8-1024:1");
+            throw new SizeSpecException($"bad size spec 'pareto:{a}-{b}:{Format(alpha)}': A must be at least 1: write e.g. pareto:8-1024:1");
         }
         _a = a;
         _b = b;

@@ -15,7 +15,7 @@ public sealed class PowerOfTwoSizes : SizeDistribution
     {
         if (a <= 0 || b <= 0 || !BitOperations.IsPow2(a) || !BitOperations.IsPow2(b))
         {
-            throw new SizeSpecException($"bad size spec 'pow2:{a}-{b}': both bounds must be powers of two, e.g. pow2:16-4096");
+            throw new SizeSpecException($"bad size spec 'pow2:{a}-{b}': both bounds must be powers of two: write e.g. pow2:16-4096");
         }
         _low = BitOperations.Log2((ulong)a);
         _high = BitOperations.Log2((ulong)b);

@@ -107,7 +107,7 @@ public abstract class SizeDistribution
         long b = ParseSize(spec, text[(dash + 1)..]);
         if (a > b)
         {
-            throw new SizeSpecException($"bad range '{text}' in size spec '{spec}': the first bound must not exceed the second, e.g. 16-1024");
+            throw new SizeSpecException($"bad range '{text}' in size spec '{spec}': the first bound must not exceed the second: write A-B with A <= B, e.g. 16-1024");
         }
         return (a, b);
     }

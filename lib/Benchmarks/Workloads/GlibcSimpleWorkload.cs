@@ -29,7 +29,7 @@ public sealed class GlibcSimpleWorkload : Workload
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
         new("blocks", "blocks in the array (glibc: 25, 100, 400, 1600)", 100, 100),
-        new("allocations", "allocations per thread in total (glibc: 2,000,000)", 2_000_000, 200_000),
+        new("allocations", "allocations per thread in total (glibc: 2,000,000)", 2_000_000, 100_000),
     ];
 
     /// <inheritdoc />

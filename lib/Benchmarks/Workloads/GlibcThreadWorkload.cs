@@ -25,20 +25,20 @@ public sealed class GlibcThreadWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long to run (glibc: 10 s)", 10_000, 300),
+        new("duration_ms", "how long to run (glibc: 10 s)", 10_000, 150),
         new("working_set", "slots per thread (glibc: 1024)", 1024, 1024),
     ];
 
     /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
     {
-        long stopAt = Stopwatch.GetTimestamp() + context.Knob("duration_ms") * Stopwatch.Frequency / 1000;
+        long duration = context.Knob("duration_ms") * Stopwatch.Frequency / 1000;
         int slots = (int)context.Knob("working_set");
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
         long operations = 0;
         double elapsed = ThreadGang.Run(context.Threads, t =>
         {
-            long done = Worker(allocator, tables[t], slots, context.Seed + t, stopAt);
+            long done = Worker(allocator, tables[t], slots, context.Seed + t, Stopwatch.GetTimestamp() + duration);
             Interlocked.Add(ref operations, done);
         });
         return new WorkloadResult { ElapsedSeconds = elapsed, Operations = operations };
@@ -52,7 +52,7 @@ public sealed class GlibcThreadWorkload : Workload
         long i = 0;
         while (true)
         {
-            if ((i & 1023) == 0 && Stopwatch.GetTimestamp() >= stopAt)
+            if ((i & 1023) == 1023 && Stopwatch.GetTimestamp() >= stopAt)
             {
                 break;
             }

@@ -28,7 +28,7 @@ public sealed class LarsonWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long the threads run (mimalloc-bench: 5 s)", 5000, 300),
+        new("duration_ms", "how long the threads run (mimalloc-bench: 5 s)", 5000, 150),
         new("chunks", "blocks per thread (mimalloc-bench: 5000)", 5000, 1000),
         new("rounds", "a thread makes rounds x chunks replacements, then hands over to a new thread (mimalloc-bench: 100)", 100, 10),
     ];
@@ -53,14 +53,13 @@ public sealed class LarsonWorkload : Workload
         }
         long operations = 0;
         long threadsStarted = 0;
-        long start = Stopwatch.GetTimestamp();
-        long stopAt = start + durationTicks;
         double elapsed = ThreadGang.Run(context.Threads, t =>
         {
             // One lineage of threads per slot: each generation runs on a fresh thread.
             int generation = 0;
             long done = 0;
-            while (Stopwatch.GetTimestamp() < stopAt)
+            long stopAt = Stopwatch.GetTimestamp() + durationTicks;
+            do
             {
                 long ops = 0;
                 int seed = context.Seed + t * 7919 + generation;
@@ -85,6 +84,7 @@ public sealed class LarsonWorkload : Workload
                 done += ops;
                 generation++;
             }
+            while (Stopwatch.GetTimestamp() < stopAt);
             Interlocked.Add(ref operations, done);
             Interlocked.Add(ref threadsStarted, generation);
         });
@@ -108,7 +108,7 @@ public sealed class LarsonWorkload : Workload
         long i = 0;
         for (; i < replacements; i++)
         {
-            if ((i & 255) == 0 && Stopwatch.GetTimestamp() >= stopAt)
+            if ((i & 255) == 255 && Stopwatch.GetTimestamp() >= stopAt)
             {
                 break;
             }

@@ -28,7 +28,7 @@ public sealed class LatencyWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("iterations", "timed free+malloc replacements per thread", 2_000_000, 100_000),
+        new("iterations", "timed free+malloc replacements per thread", 2_000_000, 50_000),
         new("slots", "live blocks per thread", 1000, 1000),
     ];
 

@@ -29,7 +29,7 @@ public sealed class MleakWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("generations", "generations of short-lived threads", 1000, 40),
+        new("generations", "generations of short-lived threads", 1000, 20),
         new("objects", "objects each thread allocates and frees", 1000, 500),
     ];
 

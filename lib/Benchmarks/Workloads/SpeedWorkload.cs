@@ -33,7 +33,7 @@ public sealed class SpeedWorkload : Workload
     [
         new("calls", "calls of each routine per thread", 1_000_000, 50_000),
         new("batch", "blocks allocated before they are freed, in the batch routine", 100, 100),
-        new("alignment", "alignment of the aligned routine (bytes, a power of two)", 64, 64),
+        new("alignment", "alignment of the aligned routine (bytes, a power of two)", 64, 64, 16),
     ];
 
     /// <inheritdoc />

@@ -34,6 +34,20 @@ public abstract class Workload
     public abstract WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
         where TAllocator : struct, IAllocator;
 
+    /// <summary>
+    /// Knob values for a miniature run (each knob at most 10, at least its minimum) that the trial process makes,
+    /// untimed, before the measured run, so that JIT compilation and the allocator's start-up stay out of the figures.
+    /// </summary>
+    public Dictionary<string, long> PrimeKnobs()
+    {
+        Dictionary<string, long> values = new(StringComparer.Ordinal);
+        foreach (Knob knob in Knobs)
+        {
+            values[knob.Name] = Math.Max(knob.Min, Math.Min(knob.Quick, 10));
+        }
+        return values;
+    }
+
     /// <summary>The knob values to use: defaults (or quick values) overridden by <paramref name="overrides"/>.</summary>
     public Dictionary<string, long> ResolveKnobs(bool quick, IReadOnlyDictionary<string, long>? overrides = null)
     {

@@ -27,7 +27,7 @@ public sealed class XmallocTestWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long to run (mimalloc-bench: -t 5)", 5000, 300),
+        new("duration_ms", "how long to run (mimalloc-bench: -t 5)", 5000, 150),
         new("batch", "blocks per hand-over", 256, 256),
         new("in_flight", "batches waiting in the queue before producers block", 64, 64),
     ];
@@ -35,7 +35,7 @@ public sealed class XmallocTestWorkload : Workload
     /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
     {
-        long stopAt = Stopwatch.GetTimestamp() + context.Knob("duration_ms") * Stopwatch.Frequency / 1000;
+        long duration = context.Knob("duration_ms") * Stopwatch.Frequency / 1000;
         int batchSize = (int)context.Knob("batch");
         int producers = context.Threads;
         using BlockingCollection<Block[]> queue = new((int)context.Knob("in_flight"));
@@ -48,7 +48,8 @@ public sealed class XmallocTestWorkload : Workload
             {
                 SizeTable sizes = tables[index];
                 int next = 0;
-                while (Stopwatch.GetTimestamp() < stopAt)
+                long stopAt = Stopwatch.GetTimestamp() + duration;
+                do
                 {
                     Block[] batch = new Block[batchSize];
                     for (int i = 0; i < batchSize; i++)
@@ -59,6 +60,7 @@ public sealed class XmallocTestWorkload : Workload
                     }
                     queue.Add(batch);
                 }
+                while (Stopwatch.GetTimestamp() < stopAt);
                 if (Interlocked.Decrement(ref running) == 0)
                 {
                     queue.CompleteAdding();

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Workbench.Benchmarks.Runner;
+
+/// <summary>Source-generated JSON for what passes between the runner and its trial processes (fast start-up, no reflection).</summary>
+[JsonSerializable(typeof(TrialSpec))]
+[JsonSerializable(typeof(TrialMessage))]
+public sealed partial class RunnerJsonContext : JsonSerializerContext
+{
+}

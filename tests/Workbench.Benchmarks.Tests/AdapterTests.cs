@@ -1,0 +1,120 @@
+using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Benchmarks.Tests;
+
+/// <summary>Each installed allocator does a malloc/write/read/free round trip, and its other routines work.</summary>
+public sealed class AdapterTests
+{
+    private static void RoundTrip<TAllocator>(TAllocator allocator)
+        where TAllocator : struct, IAllocator
+    {
+        foreach (nuint size in new nuint[] { 1, 16, 100, 4096, 100_000, 1 << 21 })
+        {
+            Block b = allocator.Malloc(size);
+            Assert.False(b.IsNull);
+            b.Fill(0x5A);
+            b.Touch(7);
+            Assert.Equal(14, b.ReadEnds());
+            if (size >= 3)
+            {
+                Assert.Equal(0x5A, b.At(size / 2));
+            }
+            allocator.Free(b);
+        }
+        AllocatorFeatures features = allocator.Features;
+        if ((features & AllocatorFeatures.Calloc) != 0)
+        {
+            Block z = allocator.Calloc(100, 10);
+            Assert.Equal((nuint)1000, z.Size);
+            Assert.True(z.IsZero());
+            allocator.Free(z);
+        }
+        if ((features & AllocatorFeatures.Realloc) != 0)
+        {
+            Block r = allocator.Malloc(64);
+            r.Fill(9);
+            r = allocator.Realloc(r, 10_000);
+            Assert.False(r.IsNull);
+            for (nuint i = 0; i < 64; i++)
+            {
+                Assert.Equal(9, r.At(i));
+            }
+            r.Touch(1);
+            allocator.Free(r);
+        }
+        if ((features & AllocatorFeatures.Aligned) != 0)
+        {
+            Block a = allocator.AlignedAlloc(256, 1000);
+            Assert.Equal(0, a.Address & 255);
+            a.Touch(3);
+            allocator.AlignedFree(a);
+        }
+    }
+
+    public static TheoryData<string> NativeInProcess() => ["glibc", "tcmalloc", "mimalloc", "tbb"];
+
+    [Theory]
+    [MemberData(nameof(NativeInProcess))]
+    public void InstalledNativeAllocatorRoundTrips(string name)
+    {
+        AllocatorInfo info = AllocatorCatalog.Find(name)!;
+        if (info.Unavailable is not null)
+        {
+            // Not installed on this machine: setup.sh installs it where it can; nothing to test here.
+            return;
+        }
+        RoundTrip(new NativeAllocator(NativeFunctions.Load(info.Library!)));
+    }
+
+    [Fact]
+    public void ManagedAllocatorsAndTheFloorRoundTrip()
+    {
+        RoundTrip(new NativeMemoryAllocator());
+        RoundTrip(new GcAllocator());
+        RoundTrip(new ArrayPoolAllocator());
+        RoundTrip(new BumpAllocator());
+        BumpAllocator.ReleaseAll();
+    }
+
+    [Fact]
+    public void CfaRoundTrips()
+    {
+        Assert.True(AllocatorCatalog.CfaBuiltIn);
+        RoundTrip(new CfaAllocator());
+    }
+
+    [Fact]
+    public void JemallocRoundTripsInItsOwnProcess()
+    {
+        // jemalloc needs GLIBC_TUNABLES at process start, so its round trip runs in a trial process.
+        AllocatorInfo info = AllocatorCatalog.Find("jemalloc")!;
+        if (info.Unavailable is not null)
+        {
+            return;
+        }
+        TrialSpec spec = new()
+        {
+            Benchmark = "speed",
+            Allocator = "jemalloc",
+            Threads = 1,
+            Sizes = "uniform:1-5000",
+            Repetition = 1,
+            Knobs = new(Workloads.WorkloadCatalog.Find("speed")!.ResolveKnobs(true, new Dictionary<string, long> { ["calls"] = 1000 })),
+            SampleMs = 0,
+        };
+        TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
+        Assert.True(result.Status == TrialStatus.Ok, result.Message);
+        Assert.True(result.Metrics.ContainsKey("speed_aligned_free_ns"));
+        Assert.True(result.Metrics.ContainsKey("speed_realloc_grow_ns"));
+    }
+
+    [Fact]
+    public void CatalogueNamesAreTheDocumentedOnesAndCrashIsHidden()
+    {
+        Assert.Equal("cfa,cfa-noown,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump", AllocatorCatalog.Names);
+        Assert.True(AllocatorCatalog.Find("crash")!.Hidden);
+        Assert.Equal("glibc.rtld.optional_static_tls=2048", AllocatorCatalog.Find("jemalloc")!.Environment["GLIBC_TUNABLES"]);
+        Assert.Equal("0", AllocatorCatalog.Find("cfa-noown")!.Environment["CFA_MALLOC_OWNERSHIP"]);
+    }
+}

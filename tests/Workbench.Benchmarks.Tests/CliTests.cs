@@ -1,0 +1,70 @@
+using Workbench.Cli;
+
+namespace Workbench.Benchmarks.Tests;
+
+/// <summary>The command line: bad input gets one line that says what to type, a usage exit code and no stack trace.</summary>
+public sealed class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using StringWriter output = new();
+        using StringWriter error = new();
+        int code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("unknown benchmark 'nosuch': use one of churn,", "run", "nosuch", "--allocators", "glibc")]
+    [InlineData("unknown allocator 'glibcc': use one of cfa,cfa-noown,glibc", "run", "churn", "--allocators", "glibcc")]
+    [InlineData("unknown size spec 'bogus:1': write fixed:N, uniform:A-B", "run", "churn", "--allocators", "glibc", "--sizes", "bogus:1")]
+    [InlineData("bad range '100-1' in size spec 'uniform:100-1'", "run", "churn", "--allocators", "glibc", "--sizes", "uniform:100-1")]
+    [InlineData("bad thread count '0': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2", "run", "churn", "--threads", "0")]
+    [InlineData("bad shard '3/2': write --shard i/n", "run", "churn", "--allocators", "bump", "--shard", "3/2")]
+    [InlineData("unknown knob 'colour' for churn: use one of iterations, slots", "run", "churn", "--set", "colour=3")]
+    [InlineData("bad knob setting 'iterations': write --set NAME=VALUE", "run", "churn", "--set", "iterations")]
+    [InlineData("cannot write to '/proc/workbench-test'", "run", "churn", "--allocators", "bump", "--out", "/proc/workbench-test")]
+    [InlineData("experiment file 'missing.yaml' not found", "sweep", "missing.yaml")]
+    [InlineData("no results at 'data/runs/does-not-exist'", "report", "data/runs/does-not-exist")]
+    [InlineData("'frobnicate'", "frobnicate")]
+    [InlineData("type 'workbench run --help'", "run")]
+    [InlineData("type 'workbench run --help'", "run", "churn", "--repetitions", "many")]
+    public void BadInputGetsOneLineAndExitCodeTwo(string expected, params string[] args)
+    {
+        (int code, string output, string error) = Run(args);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.StartsWith("workbench: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ListShowsEveryBenchmarkAndAllocator()
+    {
+        (int code, string output, string error) = Run("list");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", error);
+        foreach (string name in new[] { "churn", "cache-thrash", "cache-scratch", "speed", "memory", "larson", "threadtest", "xmalloc-test", "glibc-simple", "glibc-thread", "mleak", "malloc-large", "latency", "cfa-noown", "arraypool", "bump" })
+        {
+            Assert.Contains(name, output, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("crash", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunThenReportPrintsTheSummaryTable()
+    {
+        string folder = TestRuns.NewFolder("cli");
+        (int code, string output, string error) = Run("run", "churn,threadtest", "--allocators", "bump,glibc", "--quick", "--in-process",
+            "--threads", "1", "--set", "iterations=50", "--set", "objects=100", "--repetitions", "2", "--out", folder);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("8 ok", output, StringComparison.Ordinal);
+        Assert.Contains("ns per operation", output, StringComparison.Ordinal);
+        (code, output, error) = Run("report", folder, "--detailed");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("p (Welch)", output, StringComparison.Ordinal);
+        Assert.Contains("threadtest", output, StringComparison.Ordinal);
+        Assert.Contains("bump", output, StringComparison.Ordinal);
+    }
+}
