@@ -10,7 +10,10 @@ public static class ThreadGang
     public static double Run(int threads, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        using Barrier barrier = new(threads + 1);
+        // The clock starts in the barrier's post-phase action, which runs before any thread is released,
+        // so a worker can never start before the clock even when the calling thread is descheduled.
+        long start = 0;
+        using Barrier barrier = new(threads + 1, _ => start = Stopwatch.GetTimestamp());
         List<Exception> errors = [];
         Thread[] workers = new Thread[threads];
         for (int i = 0; i < threads; i++)
@@ -35,7 +38,6 @@ public static class ThreadGang
             workers[i].Start();
         }
         barrier.SignalAndWait();
-        long start = Stopwatch.GetTimestamp();
         foreach (Thread worker in workers)
         {
             worker.Join();
