@@ -47,6 +47,9 @@ public static unsafe class StressWorkload
         public int Owner;
         public nuint Alignment;
         public bool Zero;
+
+        /// <summary>The block may be mmap'd: it was big enough when it was (re)allocated, or shrank in place since.</summary>
+        public bool MaybeMapped;
     }
 
     /// <summary>Runs the workload; returns what it did. It frees everything it allocated.</summary>
@@ -57,6 +60,7 @@ public static unsafe class StressWorkload
     public static StressResult Run(int threads, int operationsPerThread, int seed, int maxLivePerThread = 400, bool fillUsable = true)
     {
         s_fillUsable = fillUsable;
+        s_threshold = CfaMalloc.MmapThreshold;
         var result = new StressResult();
         // Worker t hands blocks to the other workers' queues and takes blocks from queues[t] only,
         // so every block it takes was allocated (or last moved) by another thread.
@@ -124,6 +128,9 @@ public static unsafe class StressWorkload
     }
 
     private static bool s_fillUsable = true;
+    private static nuint s_threshold;
+
+    private static bool MayBeMapped(nuint size, nuint alignment) => size + alignment + 4096 >= s_threshold;
 
     private static void AddError(StressResult result, string message)
     {
@@ -143,7 +150,7 @@ public static unsafe class StressWorkload
         return (nuint)rng.Next(256 * 1024 + 1, 4 * 1024 * 1024 + 1);
     }
 
-    private static bool IsHeapBlock(in Block b, nuint threshold) => b.Size + b.Alignment + 4096 < threshold;
+    private static bool IsHeapBlock(in Block b, nuint threshold) => !b.MaybeMapped && b.Size + b.Alignment + 4096 < threshold;
 
     private static bool Verify(in Block b, StressResult result, string when)
     {
@@ -338,7 +345,7 @@ public static unsafe class StressWorkload
             if (at >= 0)
                 AddError(result, $"zero-filled block 0x{(nint)p:x} of {size} bytes has a non-zero byte at {at}");
         }
-        var b = new Block { P = (nint)p, Size = size, Owner = me, Alignment = alignment, Zero = zero };
+        var b = new Block { P = (nint)p, Size = size, Owner = me, Alignment = alignment, Zero = zero, MaybeMapped = MayBeMapped(size, alignment) };
         if (CfaMalloc.MallocUsableSize(p) < size)
             AddError(result, $"usable size {CfaMalloc.MallocUsableSize(p)} < request {size}");
         Refill(ref b);
@@ -402,7 +409,15 @@ public static unsafe class StressWorkload
         if (CfaMalloc.MallocSize(q) != newSize)
             AddError(result, $"{name}: MallocSize {CfaMalloc.MallocSize(q)}, expected {newSize}");
         if (q != (void*)b.P)
+        {
             b.Owner = me;
+            b.MaybeMapped = MayBeMapped(newSize, alignment);
+        }
+        else
+        {
+            // A mapped block that shrinks in place stays mapped.
+            b.MaybeMapped |= MayBeMapped(newSize, alignment);
+        }
         b.P = (nint)q;
         b.Size = newSize;
         b.Alignment = alignment;

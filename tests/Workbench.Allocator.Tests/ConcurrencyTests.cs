@@ -24,8 +24,13 @@ public unsafe class ConcurrencyTests
         var queue = new BlockingCollection<(nint P, nuint Size, ulong Seed)>(4000);
         var errors = new ConcurrentQueue<string>();
         long consumed = 0;
+        using var consumerReady = new ManualResetEventSlim();
         var consumer = new Thread(() =>
         {
+            // The consumer gets its own heap before any producer exits; otherwise its first call
+            // could take over an exited producer's heap, whose blocks would then be its own.
+            CfaMalloc.Free(CfaMalloc.Malloc(1));
+            consumerReady.Set();
             foreach (var (p, n, seed) in queue.GetConsumingEnumerable())
             {
                 if (Pattern.Check((void*)p, n, seed) >= 0)
@@ -37,6 +42,7 @@ public unsafe class ConcurrencyTests
             }
         });
         consumer.Start();
+        consumerReady.Wait();
         const int Producers = 400, Concurrent = 8, PerProducer = 200;
         for (int wave = 0; wave < Producers / Concurrent; wave++)
         {
