@@ -135,9 +135,21 @@ internal static unsafe class Program
         Catch("BIG_FREE", () => CfaMalloc.Free((void*)b));
         void* aligned = CfaMalloc.Memalign(4096, 300);
         Put("ALIGNED", Hex(aligned));
-        CfaMalloc.Free(aligned);
         nint al = (nint)aligned;
+        Catch("ALIGNED_FIRST_FREE", () => CfaMalloc.Free((void*)al));
         Catch("ALIGNED_FREE", () => CfaMalloc.Free((void*)al));
+        // Freed on another thread, freed again here.
+        void* other = CfaMalloc.Malloc(48);
+        Put("OTHER", Hex(other));
+        nint ot = (nint)other;
+        var t = new Thread(() => CfaMalloc.Free((void*)ot));
+        t.Start();
+        t.Join();
+        Catch("OTHER_FREE", () => CfaMalloc.Free((void*)ot));
+        // The typed face's Dispose is idempotent, in checked mode too.
+        var buffer = CfaMalloc.Alloc<int>(10);
+        buffer.Dispose();
+        Catch("BUFFER_DISPOSE_TWICE", buffer.Dispose);
         Put("AFTER", "ok");
         return true;
     }
@@ -250,7 +262,13 @@ internal static unsafe class Program
         t.Join();
         CfaMalloc.Free(b);
         CfaMalloc.Free(e);
-        var expected = new (nint P, nuint Size)[] { ((nint)a, 100), ((nint)c, 300), ((nint)d, 700_000), ((nint)g, 0), (f, 200) };
+        // A moved block is listed at its new address only; a block freed with Realloc(p, 0) not at all.
+        void* m = CfaMalloc.Malloc(10);
+        void* moved = CfaMalloc.Realloc(m, 5000);
+        Put("MOVED", moved != m);
+        void* gone = CfaMalloc.Malloc(10);
+        CfaMalloc.Realloc(gone, 0);
+        var expected = new (nint P, nuint Size)[] { ((nint)a, 100), ((nint)c, 300), ((nint)d, 700_000), ((nint)g, 0), (f, 200), ((nint)moved, 5000) };
         Put("EXPECTED", string.Join(",", expected.Select(x => $"{Hex(x.P)}:{x.Size}")));
         var listed = CfaMalloc.Unfreed().Where(x => !baseline.Contains(x.Address)).ToList();
         Put("LISTED", string.Join(",", listed.Select(x => $"{Hex((nint)x.Address)}:{x.Size}")));

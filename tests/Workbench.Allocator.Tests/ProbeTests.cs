@@ -67,6 +67,9 @@ public partial class ProbeTests
         AssertReported(r, "REALLOC", HeapProblem.DoubleFree, "EXPECT");
         r.AssertEqual("AFTER_DISTINCT", "True");
         AssertReported(r, "BIG_FREE", HeapProblem.DoubleFree, "BIG");
+        AssertReported(r, "OTHER_FREE", HeapProblem.DoubleFree, "OTHER");
+        r.AssertEqual("BUFFER_DISPOSE_TWICE.EXCEPTION", "none");
+        r.AssertEqual("ALIGNED_FIRST_FREE.EXCEPTION", "none");
         AssertReported(r, "ALIGNED_FREE", HeapProblem.DoubleFree, "ALIGNED");
         r.AssertEqual("REALLOC0_RESULT", "0x0");
         AssertReported(r, "REALLOC0_FREE", HeapProblem.DoubleFree, "REALLOC0");
@@ -138,6 +141,7 @@ public partial class ProbeTests
     {
         var r = Probe.Run("unfreed-report", s_checked);
         r.AssertRan();
+        r.AssertEqual("MOVED", "True");
         var expected = r.Get("EXPECTED").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(x => x.Split(':')).ToDictionary(x => ParseHex(x[0]), x => ulong.Parse(x[1], CultureInfo.InvariantCulture));
         var listed = r.Get("LISTED").Split(',', StringSplitOptions.RemoveEmptyEntries)
