@@ -102,6 +102,21 @@ public sealed class RunnerTests
         Assert.Throws<UsageException>(() => ResultsMerge.Merge(folders, merged));
     }
 
+    [Fact]
+    public void AKnobScopedToABenchmarkLeavesTheOthersAlone()
+    {
+        SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { ["churn.iterations"] = [7], ["repetitions"] = [9] } };
+        List<TrialSpec> plan = SweepPlan.Expand(sweep);
+        Assert.Equal(7, plan.Single(t => t.Benchmark == "churn").Knobs["iterations"]);
+        TrialSpec thrash = plan.Single(t => t.Benchmark == "cache-thrash");
+        Assert.Equal(1000, thrash.Knobs["iterations"]);
+        Assert.Equal(9, thrash.Knobs["repetitions"]);
+        sweep.Knobs = new() { ["larson.chunks"] = [5] };
+        Assert.Contains("not in this sweep", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
+        sweep.Knobs = new() { ["churn.chunks"] = [5] };
+        Assert.Contains("unknown knob 'chunks' for churn", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("1/1", true)]
     [InlineData("2/4", true)]

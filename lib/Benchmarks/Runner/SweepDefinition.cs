@@ -21,7 +21,10 @@ public sealed class SweepDefinition
     /// <summary>Size specs; empty means each benchmark's default.</summary>
     public List<string> Sizes { get; set; } = [];
 
-    /// <summary>Knob values to sweep, by knob name; knobs not named keep their default (or quick) value.</summary>
+    /// <summary>
+    /// Knob values to sweep, by knob name (every benchmark that has the knob) or <c>benchmark.knob</c> (that
+    /// benchmark only, e.g. <c>churn.iterations</c>); knobs not named keep their default (or quick) value.
+    /// </summary>
     public Dictionary<string, List<long>> Knobs { get; set; } = [];
 
     /// <summary>Repetitions of each trial.</summary>

@@ -42,13 +42,20 @@ public static class SweepPlan
                 throw new UsageException(e.Message, e);
             }
         }
-        foreach ((string knob, List<long> values) in definition.Knobs)
+        foreach ((string setting, List<long> values) in definition.Knobs)
         {
-            Knob[] matching = [.. workloads.SelectMany(w => w.Knobs).Where(k => k.Name == knob)];
+            // A knob is NAME (every selected benchmark that has it) or BENCHMARK.NAME (that benchmark only).
+            (string? scope, string knob) = SplitKnob(setting);
+            List<Workload> scoped = scope is null ? workloads : [.. workloads.Where(w => w.Name == scope)];
+            if (scope is not null && scoped.Count == 0)
+            {
+                throw new UsageException($"knob '{setting}' names benchmark '{scope}', which is not in this sweep: use one of {string.Join(",", workloads.Select(w => w.Name))}, e.g. --set {workloads[0].Name}.{knob}=...");
+            }
+            Knob[] matching = [.. scoped.SelectMany(w => w.Knobs).Where(k => k.Name == knob)];
             if (matching.Length == 0)
             {
-                string known = string.Join(", ", workloads.SelectMany(w => w.Knobs).Select(k => k.Name).Distinct());
-                throw new UsageException($"unknown knob '{knob}' for {string.Join(",", workloads.Select(w => w.Name))}: use one of {known} (see workbench list)");
+                string known = string.Join(", ", scoped.SelectMany(w => w.Knobs).Select(k => k.Name).Distinct());
+                throw new UsageException($"unknown knob '{knob}' for {string.Join(",", scoped.Select(w => w.Name))}: use one of {known} (see workbench list)");
             }
             if (values.Count == 0)
             {
@@ -142,12 +149,20 @@ public static class SweepPlan
         return allocators;
     }
 
+    private static (string? Scope, string Knob) SplitKnob(string setting)
+    {
+        int dot = setting.LastIndexOf('.');
+        return dot < 0 ? (null, setting) : (setting[..dot], setting[(dot + 1)..]);
+    }
+
     private static List<SortedDictionary<string, long>> KnobCombinations(Workload workload, SweepDefinition definition)
     {
         List<SortedDictionary<string, long>> sets = [new SortedDictionary<string, long>(workload.ResolveKnobs(definition.Quick), StringComparer.Ordinal)];
         foreach (Knob knob in workload.Knobs)
         {
-            if (!definition.Knobs.TryGetValue(knob.Name, out List<long>? values))
+            // A benchmark-scoped setting (churn.iterations) wins over a plain one (iterations).
+            if (!definition.Knobs.TryGetValue($"{workload.Name}.{knob.Name}", out List<long>? values)
+                && !definition.Knobs.TryGetValue(knob.Name, out values))
             {
                 continue;
             }
