@@ -75,7 +75,8 @@ internal static unsafe class CheckedMode
         {
             LiveBlock block = Verify(p);
             Forget(p, block, scrub: true);
-            FreePaths.FreeSlow(p);
+            // The scrub may have covered a fake header: free through the real one.
+            FreePaths.FreeBlock(HeapPool.Acquire(), (BlockHeader*)block.Real);
         }
     }
 
@@ -164,13 +165,17 @@ internal static unsafe class CheckedMode
     private static long FirstNot(byte* start, nuint length, byte value, byte* skipFrom, void* skipTo)
     {
         byte* end = start + length;
-        if (skipFrom <= start || skipFrom >= end)
+        byte* skipEnd = (byte*)skipTo;
+        if (skipEnd <= start || skipFrom >= end)
             return FirstNot(start, length, value);
-        long bad = FirstNot(start, (nuint)(skipFrom - start), value);
-        if (bad >= 0)
-            return bad;
-        byte* resume = (byte*)Math.Min((nuint)skipTo, (nuint)end);
-        bad = FirstNot(resume, (nuint)(end - resume), value);
-        return bad >= 0 ? bad + (resume - start) : -1;
+        if (skipFrom > start)
+        {
+            long before = FirstNot(start, (nuint)(skipFrom - start), value);
+            if (before >= 0)
+                return before;
+        }
+        byte* resume = skipEnd < end ? skipEnd : end;
+        long after = FirstNot(resume, (nuint)(end - resume), value);
+        return after >= 0 ? after + (resume - start) : -1;
     }
 }

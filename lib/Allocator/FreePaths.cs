@@ -24,7 +24,15 @@ internal static unsafe class FreePaths
             }
             return;
         }
-        BlockHeader* real = BlockHeader.RealOf(data);
+        FreeBlock(heap, BlockHeader.RealOf(data));
+    }
+
+    /// <summary>
+    /// Counts a Free of the block with real header <paramref name="real"/> and releases it.
+    /// Only the real header is read, so checked mode may scrub the data (and a fake header) first.
+    /// </summary>
+    internal static void FreeBlock(ThreadHeap* heap, BlockHeader* real)
+    {
         if (heap != null)
         {
             RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Free);
