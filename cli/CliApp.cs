@@ -20,9 +20,9 @@ public static class CliApp
         {
             Out = new AnsiConsoleOutput(output),
         });
-        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 160)
+        if (!console.Profile.Capabilities.Interactive && console.Profile.Width < 220)
         {
-            console.Profile.Width = 160;
+            console.Profile.Width = 220;
         }
         CliContext context = new(console, error, args);
         RootCommand root = Build(context);

@@ -103,6 +103,18 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void InProcessSweepsSkipAllocatorsThatNeedTheirOwnProcess()
+    {
+        string folder = TestRuns.NewFolder("inprocess");
+        SweepDefinition sweep = TestRuns.TinySweep("inprocess", ["churn"], ["cfa-noown", "bump"]);
+        SweepOutcome outcome = new SweepRunner(launcher: null).Run(sweep, folder, Shard.All, []);
+        Assert.Equal(1, outcome.Count(TrialStatus.Skipped));
+        Assert.Contains(outcome.Notes, n => n.Contains("CFA_MALLOC_OWNERSHIP=0", StringComparison.Ordinal));
+        // A skipped trial is not done: a rerun tries it again.
+        Assert.Equal(1, new SweepRunner(launcher: null).Run(sweep, folder, Shard.All, []).Count(TrialStatus.Skipped));
+    }
+
+    [Fact]
     public void AKnobScopedToABenchmarkLeavesTheOthersAlone()
     {
         SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { ["churn.iterations"] = [7], ["repetitions"] = [9] } };

@@ -15,6 +15,27 @@ public sealed record AllocatorInfo(
     IReadOnlyDictionary<string, string> Environment,
     bool Hidden = false)
 {
+    /// <summary>
+    /// Null when the allocator can run inside the current process; else why not (an environment variable it
+    /// needs at process start, e.g. jemalloc's static-TLS tunable or cfa-noown's ownership switch, is not set).
+    /// </summary>
+    public string? InProcessObstacle
+    {
+        get
+        {
+            foreach ((string name, string value) in Environment)
+            {
+                string? current = System.Environment.GetEnvironmentVariable(name);
+                bool isDefault = name == "CFA_MALLOC_OWNERSHIP" && value == "1";
+                if (current != value && !(current is null && isDefault))
+                {
+                    return $"skipped: {Name} needs {name}={value} when its process starts: run it without --in-process";
+                }
+            }
+            return null;
+        }
+    }
+
     /// <summary>Null when the allocator can run here; else a one-line reason that names the Debian package.</summary>
     public string? Unavailable
     {

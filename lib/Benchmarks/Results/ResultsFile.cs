@@ -175,6 +175,19 @@ public sealed class ResultsFile
             File.WriteAllText(Path, CsvFormat.Line(_header) + "\n", new UTF8Encoding(false));
             return;
         }
+        using (FileStream probe = new(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            if (probe.Length == 0)
+            {
+                return;
+            }
+            probe.Seek(-1, SeekOrigin.End);
+            if (probe.ReadByte() == '\n')
+            {
+                // The usual case: the last write ended its line.
+                return;
+            }
+        }
         string text = File.ReadAllText(Path);
         CsvFormat.Parse(text, out int tail);
         if (tail > 0)

@@ -58,7 +58,8 @@ public sealed class SweepRunner
     private TrialResult RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome)
     {
         AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
-        string? unavailable = info.Unavailable;
+        bool inProcess = _launcher is null || definition.InProcess;
+        string? unavailable = info.Unavailable ?? (inProcess ? info.InProcessObstacle : null);
         if (unavailable is not null)
         {
             if (!outcome.Notes.Contains(unavailable))
@@ -74,7 +75,7 @@ public sealed class SweepRunner
                 FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             };
         }
-        if (_launcher is null || definition.InProcess)
+        if (inProcess || _launcher is null)
         {
             return TrialHost.Execute(trial, wholeProcess: false);
         }
