@@ -29,10 +29,7 @@ public static class CliApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            string command = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            // The most telling error first: an unrecognised word says more than a missing command.
-            string message = (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
-            error.WriteLine($"workbench: {message.TrimEnd('.')}: type 'workbench{command} --help' for what to write");
+            error.WriteLine($"workbench: {DescribeParseError(parse, root)}");
             return ExitCodes.Usage;
         }
         try
@@ -49,6 +46,42 @@ public static class CliApp
             error.WriteLine($"workbench: failed: {TrialHost.Describe(e)}");
             return ExitCodes.Failure;
         }
+    }
+
+    private static readonly Dictionary<string, string> Examples = new(StringComparer.Ordinal)
+    {
+        ["run"] = "workbench run churn --allocators cfa,glibc --threads 1,2",
+        ["sweep"] = "workbench sweep data/experiments/first-comparison.yaml",
+        ["report"] = "workbench report data/runs/NAME",
+        ["merge"] = "workbench merge data/runs/all data/runs/part1 data/runs/part2",
+    };
+
+    /// <summary>One line for a parse error: what is wrong and what to type instead.</summary>
+    private static string DescribeParseError(ParseResult parse, RootCommand root)
+    {
+        Command command = parse.CommandResult.Command;
+        string name = command == root ? "" : " " + command.Name;
+        string help = $"type 'workbench{name} --help' for what to write";
+        // The most telling error first: an unrecognised word says more than a missing command.
+        string message = (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
+        System.Text.RegularExpressions.Match bad = System.Text.RegularExpressions.Regex.Match(
+            message, "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'");
+        if (bad.Success)
+        {
+            string kind = bad.Groups["type"].Value.Contains("Int", StringComparison.Ordinal) ? "a whole number" : "a number";
+            return $"bad value '{bad.Groups["value"].Value}' for {bad.Groups["option"].Value}: write {kind}, e.g. {bad.Groups["option"].Value} 3; {help}";
+        }
+        if (message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            string wanted = string.Join(" ", command.Arguments.Select(a => a.Name.ToUpperInvariant()));
+            string example = Examples.TryGetValue(command.Name, out string? e) ? $", e.g. {e}" : "";
+            return $"'{command.Name}' needs {wanted}{example}; {help}";
+        }
+        if (message.StartsWith("Required command was not provided", StringComparison.Ordinal))
+        {
+            return $"no command given: write one of {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; {help}";
+        }
+        return $"{message.TrimEnd('.')}: {help}";
     }
 
     private static RootCommand Build(CliContext context)

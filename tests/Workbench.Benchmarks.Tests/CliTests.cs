@@ -26,8 +26,9 @@ public sealed class CliTests
     [InlineData("experiment file 'missing.yaml' not found", "sweep", "missing.yaml")]
     [InlineData("no results at 'data/runs/does-not-exist'", "report", "data/runs/does-not-exist")]
     [InlineData("'frobnicate'", "frobnicate")]
-    [InlineData("type 'workbench run --help'", "run")]
-    [InlineData("type 'workbench run --help'", "run", "churn", "--repetitions", "many")]
+    [InlineData("'run' needs BENCHMARK, e.g. workbench run churn", "run")]
+    [InlineData("bad value 'many' for --repetitions: write a whole number", "run", "churn", "--repetitions", "many")]
+    [InlineData("no command given: write one of list, run, sweep, quick, report, merge", new string[0])]
     public void BadInputGetsOneLineAndExitCodeTwo(string expected, params string[] args)
     {
         (int code, string output, string error) = Run(args);
