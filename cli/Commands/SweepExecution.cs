@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Spectre.Console;
+using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 using Workbench.Cli.Rendering;
@@ -17,6 +18,14 @@ public static class SweepExecution
         IAnsiConsole console = context.Console;
         // Check the whole sweep before anything runs or is written.
         List<TrialSpec> plan = SweepPlan.Expand(definition);
+        if (definition.Allocators.Count == 0 || definition.Allocators is ["all"])
+        {
+            // "Every available allocator": say which ones are not, and which package brings each.
+            foreach (AllocatorInfo info in AllocatorCatalog.All.Where(a => !a.Hidden && a.Unavailable is not null))
+            {
+                context.Error.WriteLine(info.Unavailable);
+            }
+        }
         SweepRunner runner = new(inProcess || definition.InProcess ? null : TrialLauncher.ForCurrentProcess());
         using CancellationTokenSource cancel = new();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -110,6 +110,15 @@ public sealed class AdapterTests
     }
 
     [Fact]
+    public void AMissingLibraryIsSkippedWithItsDebianPackage()
+    {
+        NativeLibrarySpec missing = NativeLibrarySpec.Jemalloc with { LibraryFile = "libnosuchalloc.so.9", Package = "libnosuchalloc9" };
+        AllocatorInfo info = new("nosuch", "test", AllocatorKind.Native, missing, new Dictionary<string, string>());
+        Assert.Equal("skipped: nosuch: libnosuchalloc.so.9 not found (Debian package libnosuchalloc9)", info.Unavailable);
+        Assert.Throws<DllNotFoundException>(() => NativeFunctions.Load(missing));
+    }
+
+    [Fact]
     public void CatalogueNamesAreTheDocumentedOnesAndCrashIsHidden()
     {
         Assert.Equal("cfa,cfa-noown,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump", AllocatorCatalog.Names);
