@@ -59,6 +59,9 @@ public sealed class RunnerTests
         ResultRow crashed = rows.Single(r => r.Allocator == "crash");
         Assert.Equal(TrialStatus.Failed, crashed.Status);
         Assert.Contains("trial process died", crashed.Text("message"), StringComparison.Ordinal);
+        Assert.Contains("SIGABRT", crashed.Text("message"), StringComparison.Ordinal);
+        // Its CPU time comes from the parent's side (getrusage of the waited-for child).
+        Assert.True(crashed.Number("user_s") > 0);
         ResultRow ok = rows.Single(r => r.Allocator == "bump");
         Assert.Equal(TrialStatus.Ok, ok.Status);
         Assert.Equal("1", ok.Text("isolated"));

@@ -116,15 +116,19 @@ public sealed class ResultsFile
             values["ops"] = Int(result.Operations);
             values["ns_per_op"] = Real(result.NsPerOp);
             values["ops_per_s"] = result.ElapsedSeconds > 0 ? Real(result.Operations / result.ElapsedSeconds) : "";
-            values["user_s"] = Real(result.UserSeconds);
-            values["sys_s"] = Real(result.SystemSeconds);
             values["peak_rss_kib"] = Int(result.PeakRssKib);
-            values["page_faults"] = Int(result.PageFaults);
-            values["page_reclaims"] = Int(result.PageReclaims);
             foreach ((string name, double value) in result.Metrics)
             {
                 values[name] = Real(value);
             }
+        }
+        if (result.Status != TrialStatus.Skipped && (result.UserSeconds > 0 || result.SystemSeconds > 0))
+        {
+            // CPU time and faults are known for a failed or killed trial process too (from the parent's side).
+            values["user_s"] = Real(result.UserSeconds);
+            values["sys_s"] = Real(result.SystemSeconds);
+            values["page_faults"] = Int(result.PageFaults);
+            values["page_reclaims"] = Int(result.PageReclaims);
         }
         foreach ((string knob, long value) in spec.Knobs)
         {

@@ -11,13 +11,21 @@ namespace Workbench.Benchmarks.Runner;
 public readonly record struct ResourceUsage(double UserSeconds, double SystemSeconds, long MaxRssKib, long MinorFaults, long MajorFaults)
 {
     /// <summary>The usage of this process so far (zeros where getrusage is not available).</summary>
-    public static ResourceUsage OfSelf()
+    public static ResourceUsage OfSelf() => Get(0);
+
+    /// <summary>
+    /// The usage of this process's children that have ended and been waited for (<c>RUSAGE_CHILDREN</c>);
+    /// the difference around one child is that child's CPU time and faults (its peak RSS is not separable).
+    /// </summary>
+    public static ResourceUsage OfChildren() => Get(-1);
+
+    private static ResourceUsage Get(int who)
     {
         if (!OperatingSystem.IsLinux())
         {
             return default;
         }
-        if (NativeMethods.GetRUsage(0, out RUsage usage) != 0)
+        if (NativeMethods.GetRUsage(who, out RUsage usage) != 0)
         {
             return default;
         }
@@ -59,10 +67,4 @@ public readonly record struct ResourceUsage(double UserSeconds, double SystemSec
         public long NVCsw;
         public long NIvCsw;
     }
-}
-
-internal static partial class NativeMethods
-{
-    [LibraryImport("libc", EntryPoint = "getrusage")]
-    internal static partial int GetRUsage(int who, out ResourceUsage.RUsage usage);
 }

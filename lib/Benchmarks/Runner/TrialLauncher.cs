@@ -111,6 +111,7 @@ public sealed class TrialLauncher
             }
         };
         TrialResult result = new() { Spec = spec, Isolated = true };
+        ResourceUsage childrenBefore = ResourceUsage.OfChildren();
         try
         {
             process.Start();
@@ -133,6 +134,7 @@ public sealed class TrialLauncher
             {
             }
             process.WaitForExit();
+            FromParent(result, childrenBefore);
             result.Status = TrialStatus.Timeout;
             result.Message = $"killed after the time limit of {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
             return Finish(result);
@@ -140,6 +142,7 @@ public sealed class TrialLauncher
         process.WaitForExit();
         if (message is null)
         {
+            FromParent(result, childrenBefore);
             result.Status = TrialStatus.Failed;
             string tail;
             lock (errorTail)
@@ -173,6 +176,16 @@ public sealed class TrialLauncher
         }
         result.Series.AddRange(message.Series.Where(p => p.Length == 3).Select(p => new SeriesPoint(p[0], (long)p[1], (long)p[2])));
         result.Samples.AddRange(message.Samples.Where(p => p.Length >= 2).Select(p => new SeriesPoint(p[0], (long)p[1], -1)));
+    }
+
+    /// <summary>CPU time and faults of a child that could not report them itself, from the parent's view.</summary>
+    private static void FromParent(TrialResult result, ResourceUsage childrenBefore)
+    {
+        ResourceUsage usage = ResourceUsage.Delta(childrenBefore, ResourceUsage.OfChildren());
+        result.UserSeconds = usage.UserSeconds;
+        result.SystemSeconds = usage.SystemSeconds;
+        result.PageFaults = usage.MajorFaults;
+        result.PageReclaims = usage.MinorFaults;
     }
 
     private static TrialResult Finish(TrialResult result)

@@ -15,26 +15,3 @@ public enum TrialStatus
     /// <summary>It could not run here (allocator not installed, or lacking a routine); a rerun tries it again.</summary>
     Skipped,
 }
-
-/// <summary>The text form of <see cref="TrialStatus"/>.</summary>
-public static class TrialStatusText
-{
-    /// <summary>ok, failed, timeout or skipped.</summary>
-    public static string ToText(this TrialStatus status) => status switch
-    {
-        TrialStatus.Ok => "ok",
-        TrialStatus.Failed => "failed",
-        TrialStatus.Timeout => "timeout",
-        _ => "skipped",
-    };
-
-    /// <summary>Parses ok, failed, timeout or skipped.</summary>
-    public static TrialStatus Parse(string text) => text switch
-    {
-        "ok" => TrialStatus.Ok,
-        "failed" => TrialStatus.Failed,
-        "timeout" => TrialStatus.Timeout,
-        "skipped" => TrialStatus.Skipped,
-        _ => throw new FormatException($"unknown status '{text}'"),
-    };
-}
