@@ -15,10 +15,12 @@ public static class ReportCommand
         Argument<string> run = new("run") { Description = "run folder (data/runs/NAME) or a results.csv" };
         Option<string> baseline = new("--baseline") { Description = "allocator to compare with", DefaultValueFactory = _ => "glibc" };
         Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, ratio interval and Welch's p value" };
+        Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
         command.Add(run);
         command.Add(baseline);
         command.Add(detailed);
+        command.Add(markdown);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
@@ -28,6 +30,11 @@ public static class ReportCommand
                 throw new UsageException($"no results at '{path}': give a run folder such as data/runs/NAME (ls data/runs)");
             }
             ResultsFile results = ResultsFile.Read(file);
+            if (parse.GetValue(markdown))
+            {
+                context.Console.Profile.Out.Writer.Write(MarkdownRenderer.Render(results.Rows, parse.GetValue(baseline) ?? "glibc"));
+                return ExitCodes.Ok;
+            }
             ReportRenderer.Render(context.Console, results.Rows, parse.GetValue(baseline) ?? "glibc", parse.GetValue(detailed));
             return ExitCodes.Ok;
         });

@@ -67,5 +67,11 @@ public sealed class CliTests
         Assert.Contains("p (Welch)", output, StringComparison.Ordinal);
         Assert.Contains("threadtest", output, StringComparison.Ordinal);
         Assert.Contains("bump", output, StringComparison.Ordinal);
+        (code, output, _) = Run("report", folder, "--markdown");
+        Assert.Equal(ExitCodes.Ok, code);
+        string[] table = [.. output.Split('\n').Where(l => l.StartsWith('|'))];
+        Assert.Equal("| benchmark | config | glibc | bump |", table[0]);
+        Assert.Equal(4, table.Length);
+        Assert.Contains(" (1) |", table[2], StringComparison.Ordinal);
     }
 }

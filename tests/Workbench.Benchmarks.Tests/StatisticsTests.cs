@@ -74,6 +74,11 @@ public sealed class StatisticsTests
         Assert.Equal(2, c.Ratio, 2);
         Assert.True(c.RatioLow < c.Ratio && c.Ratio < c.RatioHigh);
         Assert.True(c.RatioLow > 1.8 && c.RatioHigh < 2.2);
+        // The interval is symmetric on the log scale: low * high = ratio^2.
+        Assert.Equal(c.Ratio * c.Ratio, c.RatioLow * c.RatioHigh, 9);
+        // Noisy samples give a wide interval that still stays positive.
+        Comparison noisy = Comparison.Of([1.0, 10, 100], [5.0, 6, 7]);
+        Assert.True(noisy.RatioLow > 0 && noisy.RatioLow < noisy.Ratio && noisy.Ratio < noisy.RatioHigh);
         Assert.True(c.Significant(0.001));
     }
 

@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Analysis;
 
 /// <summary>Two allocators' samples compared: ratio of means with its interval, and Welch's t test.</summary>
 /// <param name="Ratio">mean(a) / mean(b).</param>
-/// <param name="RatioLow">Lower end of the ratio's confidence interval (delta method, Welch degrees of freedom); NaN when a sample has one value.</param>
+/// <param name="RatioLow">Lower end of the ratio's confidence interval (delta method on the log of the ratio, so the interval stays positive; Welch-Satterthwaite degrees of freedom); NaN when a sample has one value.</param>
 /// <param name="RatioHigh">Upper end of the ratio's interval.</param>
 /// <param name="T">Welch's t statistic.</param>
 /// <param name="DegreesOfFreedom">Welch-Satterthwaite degrees of freedom.</param>
@@ -37,20 +37,20 @@ public sealed record Comparison(double Ratio, double RatioLow, double RatioHigh,
         double df = (va + vb) * (va + vb) / (va * va / (a.Count - 1) + vb * vb / (b.Count - 1));
         double t = se > 0 ? (ma - mb) / se : double.NaN;
         double p = se > 0 ? 2 * (1 - StudentT.CDF(0, 1, df, Math.Abs(t))) : double.NaN;
-        // Delta method on the ratio: Var(a/b) ~ r^2 (Var(ma)/ma^2 + Var(mb)/mb^2).
+        // Delta method on log(a/b): Var ~ Var(ma)/ma^2 + Var(mb)/mb^2; the interval is exp of log ratio +- t se.
         double ra = va / (ma * ma);
         double rb = vb / (mb * mb);
-        double seRatio = Math.Abs(ratio) * Math.Sqrt(ra + rb);
-        double dfRatio = (ra + rb) * (ra + rb) / (ra * ra / (a.Count - 1) + rb * rb / (b.Count - 1));
+        double seLog = Math.Sqrt(ra + rb);
         double low = double.NaN;
         double high = double.NaN;
-        if (seRatio > 0)
+        if (seLog > 0 && ratio > 0)
         {
-            double half = Describe.TQuantile(confidence, dfRatio) * seRatio;
-            low = ratio - half;
-            high = ratio + half;
+            double dfRatio = (ra + rb) * (ra + rb) / (ra * ra / (a.Count - 1) + rb * rb / (b.Count - 1));
+            double half = Describe.TQuantile(confidence, dfRatio) * seLog;
+            low = ratio * Math.Exp(-half);
+            high = ratio * Math.Exp(half);
         }
-        else if (seRatio == 0)
+        else if (seLog == 0)
         {
             low = high = ratio;
         }

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Results;
+
+namespace Workbench.Cli.Rendering;
+
+/// <summary>
+/// The summary as a Markdown table, for write-ups such as docs/results.md: one row per benchmark
+/// configuration, one column per allocator, each cell "mean ns/op (ratio to baseline)", with the 95% interval
+/// of the ratio when there are repetitions enough, and a star when Welch's test finds the difference significant.
+/// </summary>
+public static class MarkdownRenderer
+{
+    /// <summary>The Markdown text of the summary of <paramref name="rows"/>.</summary>
+    public static string Render(IReadOnlyList<ResultRow> rows, string baseline)
+    {
+        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline);
+        List<string> allocators = [.. lines.Select(l => l.Allocator).Distinct()];
+        StringBuilder text = new();
+        text.Append("| benchmark | config | ").AppendJoin(" | ", allocators).Append(" |\n");
+        text.Append("|---|---|").Append(string.Concat(allocators.Select(_ => "---:|"))).Append('\n');
+        foreach (var group in lines.GroupBy(l => (l.Benchmark, l.Configuration)))
+        {
+            text.Append("| ").Append(group.Key.Benchmark).Append(" | ").Append(group.Key.Configuration.Replace("|", "\\|", StringComparison.Ordinal)).Append(" |");
+            foreach (string allocator in allocators)
+            {
+                SummaryLine? line = group.FirstOrDefault(l => l.Allocator == allocator);
+                text.Append(' ').Append(Cell(line, allocator == baseline)).Append(" |");
+            }
+            text.Append('\n');
+        }
+        text.Append("\nns per operation, mean of the repetitions (lower is better); in brackets the ratio to ")
+            .Append(baseline).Append(" with its 95% interval; * = Welch's test p < 0.05.\n");
+        return text.ToString();
+    }
+
+    private static string Cell(SummaryLine? line, bool isBaseline)
+    {
+        if (line is null)
+        {
+            return "";
+        }
+        if (line.Time is null)
+        {
+            return line.Failed > 0 ? "failed" : line.Skipped > 0 ? "skipped" : "-";
+        }
+        string mean = line.Time.Mean.ToString(line.Time.Mean >= 100 ? "0" : line.Time.Mean >= 1 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+        if (isBaseline)
+        {
+            return $"{mean} (1)";
+        }
+        if (line.VersusBaseline is not { } v)
+        {
+            return mean;
+        }
+        string ratio = v.Ratio.ToString("0.00", CultureInfo.InvariantCulture);
+        string interval = double.IsNaN(v.RatioLow) ? "" : string.Create(CultureInfo.InvariantCulture, $" [{v.RatioLow:0.00}, {v.RatioHigh:0.00}]");
+        string star = v.Significant() ? "*" : "";
+        return $"{mean} ({ratio}{interval}){star}";
+    }
+}
