@@ -182,4 +182,53 @@ public unsafe class ConcurrencyTests
                 t.Join();
         }
     }
+    [Fact]
+    public void ThreadsExtendingTheSharedAreaAtOnce_GetDisjointBlocks()
+    {
+        const int Threads = 4, Blocks = 12_000;
+        var s0 = CfaMalloc.GetStatistics();
+        using var barrier = new Barrier(Threads);
+        var errors = new ConcurrentQueue<string>();
+        var workers = new Thread[Threads];
+        for (int t = 0; t < Threads; t++)
+        {
+            int me = t;
+            workers[t] = new Thread(() =>
+            {
+                var mine = new (nint P, nuint Size, ulong Seed)[Blocks];
+                var rng = new Random(me);
+                barrier.SignalAndWait();
+                for (int i = 0; i < Blocks; i++)
+                {
+                    nuint n = (nuint)rng.Next(512, 3000);
+                    void* p = CfaMalloc.Malloc(n);
+                    if (p == null)
+                    {
+                        errors.Enqueue($"thread {me}: Malloc({n}) returned null");
+                        return;
+                    }
+                    ulong seed = Pattern.SeedFor(p, n);
+                    Pattern.Fill(p, CfaMalloc.MallocUsableSize(p), seed);
+                    mine[i] = ((nint)p, CfaMalloc.MallocUsableSize(p), seed);
+                }
+                // Everyone has written everything: now check that nobody wrote into our blocks.
+                barrier.SignalAndWait();
+                foreach (var (p, usable, seed) in mine)
+                {
+                    if (Pattern.Check((void*)p, usable, seed) >= 0)
+                        errors.Enqueue($"thread {me}: block 0x{p:x} overwritten by another thread");
+                }
+                barrier.SignalAndWait();
+                foreach (var (p, _, _) in mine)
+                    CfaMalloc.Free((void*)p);
+            })
+            { IsBackground = true };
+            workers[t].Start();
+        }
+        foreach (var w in workers)
+            Assert.True(w.Join(120_000), "worker hung");
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(20)));
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
 }
