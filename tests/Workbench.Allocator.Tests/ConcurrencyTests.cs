@@ -231,4 +231,86 @@ public unsafe class ConcurrencyTests
         Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(20)));
         Assert.Equal(s0.BytesInUse, s1.BytesInUse);
     }
+    [Fact]
+    public void MallocTrim_WhileThreadsComeAndGo_NeverTouchesLiveBlocks()
+    {
+        // Trim walks the free blocks of pooled heaps while new threads take those heaps over
+        // and allocate from them: a live block must never lose its pages.
+        int stop = 0;
+        long trims = 0;
+        var trimmer = new Thread(() =>
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                CfaMalloc.MallocTrim(0);
+                trims++;
+            }
+        })
+        { IsBackground = true };
+        trimmer.Start();
+        var errors = new ConcurrentQueue<string>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        int waves = 0;
+        try
+        {
+            while (sw.ElapsedMilliseconds < 2500 && errors.IsEmpty)
+            {
+                var threads = new Thread[4];
+                for (int t = 0; t < threads.Length; t++)
+                {
+                    int id = waves * 4 + t;
+                    threads[t] = new Thread(() =>
+                    {
+                        var rng = new Random(id);
+                        var mine = new List<(nint P, nuint Size, ulong Seed)>();
+                        for (int round = 0; round < 4; round++)
+                        {
+                            for (int i = 0; i < 24; i++)
+                            {
+                                nuint n = (nuint)rng.Next(8 * 1024, 40 * 1024);
+                                void* p = CfaMalloc.Malloc(n);
+                                if (p == null)
+                                {
+                                    errors.Enqueue($"thread {id}: Malloc({n}) returned null");
+                                    return;
+                                }
+                                ulong seed = Pattern.SeedFor(p, n);
+                                Pattern.Fill(p, n, seed);
+                                mine.Add(((nint)p, n, seed));
+                            }
+                            Thread.Yield();
+                            for (int i = mine.Count - 1; i >= 0; i -= 2)
+                            {
+                                var (p, n, seed) = mine[i];
+                                long at = Pattern.Check((void*)p, n, seed);
+                                if (at >= 0)
+                                    errors.Enqueue($"thread {id}: live block 0x{p:x} of {n} bytes changed at byte {at} (trimmed under it?)");
+                                CfaMalloc.Free((void*)p);
+                                mine.RemoveAt(i);
+                            }
+                        }
+                        foreach (var (p, n, seed) in mine)
+                        {
+                            if (Pattern.Check((void*)p, n, seed) >= 0)
+                                errors.Enqueue($"thread {id}: live block 0x{p:x} of {n} bytes changed");
+                            CfaMalloc.Free((void*)p);
+                        }
+                    }, 256 * 1024);
+                    threads[t].Start();
+                }
+                foreach (var t in threads)
+                    t.Join();
+                waves++;
+                if (waves % 8 == 0)
+                    Collect();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1);
+            trimmer.Join();
+        }
+        Assert.True(errors.IsEmpty, $"{waves} waves, {trims} trims:\n" + string.Join("\n", errors.Take(20)));
+        Assert.True(trims > 0 && waves > 0);
+    }
 }
