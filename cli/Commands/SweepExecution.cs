@@ -84,7 +84,7 @@ public static class SweepExecution
             $"{outcome.InShard} trials in this shard: {outcome.AlreadyDone} already done, {outcome.Count(TrialStatus.Ok)} ok, " +
             $"{outcome.Count(TrialStatus.Failed)} failed, {outcome.Count(TrialStatus.Timeout)} timed out, {outcome.Count(TrialStatus.Skipped)} skipped " +
             $"in {clock.Elapsed.TotalSeconds:0.0} s" + (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
-        ResultsFile results = ResultsFile.Read(outcome.ResultsPath);
+        ResultsFile results = new(outcome.ResultsPath);
         ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
         return outcome.Cancelled ? ExitCodes.Failure : ExitCodes.Ok;
     }

@@ -46,6 +46,12 @@ public sealed class SweepRunner
                 break;
             }
             TrialResult result = RunOne(trial, definition, outcome);
+            if (cancellation.IsCancellationRequested && result.Status != TrialStatus.Ok)
+            {
+                // Ctrl+C reaches the trial process too: its death is the interruption, not a result.
+                outcome.Cancelled = true;
+                break;
+            }
             results.Append(result);
             SeriesFile.Write(runDirectory, result);
             outcome.Ran[result.Status] = outcome.Count(result.Status) + 1;
