@@ -250,6 +250,20 @@ public partial class ProbeTests
     }
 
     [Fact]
+    public void NoOwnership_ChurningProducersAndAConsumer_NoPushesNoCorruption()
+    {
+        var r = Probe.Run("noown-churn", ("CFA_MALLOC_OWNERSHIP", "0"));
+        r.AssertRan();
+        r.AssertEqual("HAS_OWNERSHIP", "False");
+        r.AssertEqual("ERRORS", "0");
+        r.AssertEqual("PUSHES_DELTA", "0");
+        r.AssertEqual("INUSE_DELTA", "0");
+        // The consumer keeps what it frees, so it allocates those blocks again.
+        Assert.True(r.GetLong("REUSED_BY_CONSUMER") > 0, r.Describe());
+        Assert.True(r.GetLong("HEAPS_NEW_DELTA") <= 16, "producers' heaps must be reused\n" + r.Describe());
+    }
+
+    [Fact]
     public void NoOwnership_Stress_NoRemotePushesAndNoCorruption()
     {
         var r = Probe.Run("noown-stress", ("CFA_MALLOC_OWNERSHIP", "0"));
