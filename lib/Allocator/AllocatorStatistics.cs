@@ -10,6 +10,13 @@ namespace Workbench.Allocator;
 /// <param name="BytesAllocated">Sum of block bytes (header and padding included) handed out, or for Free given back.</param>
 public readonly record struct RoutineCounters(long Calls, long ZeroCalls, long BytesRequested, long BytesAllocated);
 
+/// <summary>One heap in a statistics snapshot.</summary>
+/// <param name="Number">The heap's number (0 for the first heap made).</param>
+/// <param name="Owned">Whether a live thread owns it (false: pooled, waiting for a new thread).</param>
+/// <param name="BytesAllocated">Block bytes its owners allocated.</param>
+/// <param name="BytesFreed">Block bytes its owners freed (their own blocks or others').</param>
+public readonly record struct HeapSummary(int Number, bool Owned, long BytesAllocated, long BytesFreed);
+
 /// <summary>
 /// A snapshot of cfa-malloc's statistics, summed over every heap (live and pooled). Counters
 /// are cumulative since the process started; compare two snapshots for an interval.
@@ -97,10 +104,17 @@ public sealed class AllocatorStatistics
     /// <summary>Block bytes allocated and not yet freed (headers and padding included).</summary>
     public long BytesInUse { get; init; }
 
+    /// <summary>
+    /// Per heap: its number, whether a thread owns it, and the block bytes allocated and
+    /// freed by its owners (a block freed by another thread counts in that thread's heap).
+    /// </summary>
+    public IReadOnlyList<HeapSummary> PerHeap { get; init; } = [];
+
     /// <summary>Takes a snapshot.</summary>
     internal static unsafe AllocatorStatistics Collect()
     {
         Span<RoutineTally> sums = stackalloc RoutineTally[9];
+        var perHeap = new List<HeapSummary>();
         long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
         var global = HeapPool.GlobalCounters;
         lock (HeapPool.HeapLock)
@@ -108,6 +122,11 @@ public sealed class AllocatorStatistics
             for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
             {
                 heaps++;
+                long heapAllocated = 0;
+                for (int r = 0; r < 9; r++)
+                    if ((Routine)r != Routine.Free)
+                        heapAllocated += ThreadHeap.Tally(h, (Routine)r)->Allocated;
+                perHeap.Add(new HeapSummary(h->Id, HeapPool.IsOwned(h), heapAllocated, ThreadHeap.Tally(h, Routine.Free)->Allocated + h->InternalFreed));
                 for (int r = 0; r < 9; r++)
                 {
                     RoutineTally* t = ThreadHeap.Tally(h, (Routine)r);
@@ -158,6 +177,7 @@ public sealed class AllocatorStatistics
             HeapsNew = global.HeapsNew,
             HeapsReused = global.HeapsReused,
             Heaps = heaps,
+            PerHeap = perHeap.OrderBy(x => x.Number).ToArray(),
             BytesInUse = allocated - sums[(int)Routine.Free].Allocated - internalFreed,
         };
     }
@@ -202,6 +222,21 @@ public sealed class AllocatorStatistics
         using var xml = XmlWriter.Create(writer, settings);
         xml.WriteStartElement("malloc");
         xml.WriteAttributeString("version", "1");
+        foreach (HeapSummary heap in PerHeap)
+        {
+            xml.WriteStartElement("heap");
+            xml.WriteAttributeString("nr", heap.Number.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("owned", heap.Owned ? "1" : "0");
+            xml.WriteStartElement("total");
+            xml.WriteAttributeString("type", "allocated");
+            xml.WriteAttributeString("size", heap.BytesAllocated.ToString(CultureInfo.InvariantCulture));
+            xml.WriteEndElement();
+            xml.WriteStartElement("total");
+            xml.WriteAttributeString("type", "freed");
+            xml.WriteAttributeString("size", heap.BytesFreed.ToString(CultureInfo.InvariantCulture));
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
         void Element(string name, string type, params (string Key, long Value)[] attributes)
         {
             xml.WriteStartElement(name);

@@ -74,6 +74,9 @@ internal static unsafe class HeapPool
     internal static (long ExtendCalls, long ExtendBytes, long ThreadsStarted, long ThreadsExited, long HeapsNew, long HeapsReused, long TrimCalls, long TrimBytes) GlobalCounters
         => (Volatile.Read(ref s_extendCalls), Volatile.Read(ref s_extendBytes), s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused, s_trimCalls, s_trimBytes);
 
+    /// <summary>Whether a live thread owns <paramref name="heap"/> (call under <see cref="HeapLock"/>).</summary>
+    internal static bool IsOwned(ThreadHeap* heap) => s_owners[heap->Id] != null;
+
     /// <summary>Records a trim (called under <see cref="HeapLock"/>).</summary>
     internal static void CountTrim(long bytes)
     {
