@@ -54,6 +54,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void QuickRunsTheQuickSuiteIntoTheRunFolderAndPrintsTheSummary()
+    {
+        // One share of the quick suite on the floor allocator, in process, to keep the test short.
+        string folder = TestRuns.NewFolder("quick");
+        (int code, string output, string error) = Run("quick", "--allocators", "bump", "--in-process", "--shard", "1/22", "--out", folder);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("1 trials in this shard: 0 already done, 1 ok", output, StringComparison.Ordinal);
+        Assert.Contains("ns per operation", output, StringComparison.Ordinal);
+        Results.ResultsFile results = Results.ResultsFile.Read(Path.Combine(folder, "results.csv"));
+        Assert.Equal("churn", results.Rows.Single().Benchmark);
+        Assert.Equal(100_000, results.Rows.Single().Knobs["iterations"]);
+        Assert.True(File.Exists(Path.Combine(folder, "metadata.json")));
+    }
+
+    [Fact]
     public void RunThenReportPrintsTheSummaryTable()
     {
         string folder = TestRuns.NewFolder("cli");
