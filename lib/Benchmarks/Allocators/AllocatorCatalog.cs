@@ -7,14 +7,6 @@ public static class AllocatorCatalog
 {
     private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
-    /// <summary>Whether this build includes cfa-malloc.</summary>
-    public static bool CfaBuiltIn =>
-#if WITH_CFA
-        true;
-#else
-        false;
-#endif
-
     /// <summary>All allocators, hidden ones included, in the order results list them.</summary>
     public static IReadOnlyList<AllocatorInfo> All { get; } =
     [
@@ -54,6 +46,29 @@ public static class AllocatorCatalog
     };
 
     /// <summary>
+    /// Gets the named allocator ready in this process before any workload code is compiled: for
+    /// cfa-malloc, one malloc/free pair initialises its start-up policy, so that the JIT (trial
+    /// processes run without tiering) compiles the workload's loop with the policy switches
+    /// folded to constants, as a long-running program's tier-1 code has them. Native libraries
+    /// are loaded here too, so that no trial times a dlopen.
+    /// </summary>
+    public static unsafe void Prepare(string name)
+    {
+        switch (name)
+        {
+            case "cfa" or "cfa-noown":
+                Workbench.Allocator.CfaMalloc.Free(Workbench.Allocator.CfaMalloc.Malloc(1));
+                break;
+            default:
+                if (Find(name)?.Library is { } library)
+                {
+                    NativeFunctions.Load(library);
+                }
+                break;
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="workload"/> on the named allocator: the one switch from a name to a struct type,
     /// after which every call in the loop is direct.
     /// </summary>
@@ -63,9 +78,7 @@ public static class AllocatorCatalog
         ArgumentNullException.ThrowIfNull(workload);
         return name switch
         {
-#if WITH_CFA
             "cfa" or "cfa-noown" => workload.Run(new CfaAllocator(), context),
-#endif
             "glibc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Glibc)), context),
             "jemalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Jemalloc)), context),
             "tcmalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Tcmalloc)), context),
@@ -83,12 +96,10 @@ public static class AllocatorCatalog
     /// <summary>Statistics the allocator keeps about itself (cfa-malloc's), as named numbers; empty for others.</summary>
     public static IReadOnlyDictionary<string, double> SelfStatistics(string name)
     {
-#if WITH_CFA
         if (name is "cfa" or "cfa-noown")
         {
             return CfaStatistics.Snapshot();
         }
-#endif
         return new Dictionary<string, double>();
     }
 

@@ -45,10 +45,6 @@ public sealed record AllocatorInfo(
             {
                 return $"skipped: {Name}: {Library.LibraryFile} not found (Debian package {Library.Package})";
             }
-            if (Kind == AllocatorKind.Cfa && !AllocatorCatalog.CfaBuiltIn)
-            {
-                return $"skipped: {Name}: this build has no cfa-malloc (built with -p:WithCfa=false)";
-            }
             return null;
         }
     }

@@ -1,4 +1,3 @@
-#if WITH_CFA
 using System.Runtime.CompilerServices;
 using Workbench.Allocator;
 
@@ -38,4 +37,3 @@ public readonly unsafe struct CfaAllocator : IAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AlignedFree(Block block) => CfaMalloc.Free((void*)block.Address);
 }
-#endif

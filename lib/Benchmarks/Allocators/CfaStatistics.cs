@@ -1,4 +1,3 @@
-#if WITH_CFA
 using System.Reflection;
 using Workbench.Allocator;
 
@@ -64,4 +63,3 @@ public static class CfaStatistics
         return text.ToString();
     }
 }
-#endif

@@ -6,14 +6,21 @@ namespace Workbench.Benchmarks.Allocators;
 /// A native allocator (glibc, jemalloc, tcmalloc, mimalloc, tbb) called through unmanaged function
 /// pointers: each call is one indirect call into the library, with no marshalling and no GC transition.
 /// </summary>
+/// <remarks>
+/// The pointers are <c>unmanaged[SuppressGCTransition]</c>: the fastest way a C# program can call a
+/// native allocator (a plain P/Invoke such as <c>NativeMemory.Alloc</c>, the <c>nativememory</c> entry,
+/// pays the switch to preemptive mode and back on every call). It is safe here because these routines
+/// never call back into .NET; its cost is that a GC waits for a thread that is inside one of them
+/// (e.g. in an mmap), which a benchmark can afford. The peers are thus measured at their best.
+/// </remarks>
 public readonly unsafe struct NativeAllocator : IAllocator
 {
-    private readonly delegate* unmanaged<nuint, void*> _malloc;
-    private readonly delegate* unmanaged<void*, void> _free;
-    private readonly delegate* unmanaged<nuint, nuint, void*> _calloc;
-    private readonly delegate* unmanaged<void*, nuint, void*> _realloc;
-    private readonly delegate* unmanaged<nuint, nuint, void*> _aligned;
-    private readonly delegate* unmanaged<void*, void> _alignedFree;
+    private readonly delegate* unmanaged[SuppressGCTransition]<nuint, void*> _malloc;
+    private readonly delegate* unmanaged[SuppressGCTransition]<void*, void> _free;
+    private readonly delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*> _calloc;
+    private readonly delegate* unmanaged[SuppressGCTransition]<void*, nuint, void*> _realloc;
+    private readonly delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*> _aligned;
+    private readonly delegate* unmanaged[SuppressGCTransition]<void*, void> _alignedFree;
     private readonly bool _alignedSizeFirst;
 
     /// <summary>An adapter over routines already resolved.</summary>

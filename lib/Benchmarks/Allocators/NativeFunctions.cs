@@ -11,38 +11,38 @@ public sealed unsafe class NativeFunctions
     private NativeFunctions(NativeLibrarySpec spec, nint handle)
     {
         Spec = spec;
-        Malloc = (delegate* unmanaged<nuint, void*>)NativeLibrary.GetExport(handle, spec.Malloc);
-        Free = (delegate* unmanaged<void*, void>)NativeLibrary.GetExport(handle, spec.Free);
-        Calloc = (delegate* unmanaged<nuint, nuint, void*>)NativeLibrary.GetExport(handle, spec.Calloc);
-        Realloc = (delegate* unmanaged<void*, nuint, void*>)NativeLibrary.GetExport(handle, spec.Realloc);
-        Aligned = (delegate* unmanaged<nuint, nuint, void*>)NativeLibrary.GetExport(handle, spec.Aligned);
-        AlignedFree = (delegate* unmanaged<void*, void>)NativeLibrary.GetExport(handle, spec.AlignedFree);
-        UsableSize = (delegate* unmanaged<void*, nuint>)NativeLibrary.GetExport(handle, spec.UsableSize);
+        Malloc = (delegate* unmanaged[SuppressGCTransition]<nuint, void*>)NativeLibrary.GetExport(handle, spec.Malloc);
+        Free = (delegate* unmanaged[SuppressGCTransition]<void*, void>)NativeLibrary.GetExport(handle, spec.Free);
+        Calloc = (delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*>)NativeLibrary.GetExport(handle, spec.Calloc);
+        Realloc = (delegate* unmanaged[SuppressGCTransition]<void*, nuint, void*>)NativeLibrary.GetExport(handle, spec.Realloc);
+        Aligned = (delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*>)NativeLibrary.GetExport(handle, spec.Aligned);
+        AlignedFree = (delegate* unmanaged[SuppressGCTransition]<void*, void>)NativeLibrary.GetExport(handle, spec.AlignedFree);
+        UsableSize = (delegate* unmanaged[SuppressGCTransition]<void*, nuint>)NativeLibrary.GetExport(handle, spec.UsableSize);
     }
 
     /// <summary>The library this came from.</summary>
     public NativeLibrarySpec Spec { get; }
 
     /// <summary>malloc.</summary>
-    public delegate* unmanaged<nuint, void*> Malloc { get; }
+    public delegate* unmanaged[SuppressGCTransition]<nuint, void*> Malloc { get; }
 
     /// <summary>free.</summary>
-    public delegate* unmanaged<void*, void> Free { get; }
+    public delegate* unmanaged[SuppressGCTransition]<void*, void> Free { get; }
 
     /// <summary>calloc.</summary>
-    public delegate* unmanaged<nuint, nuint, void*> Calloc { get; }
+    public delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*> Calloc { get; }
 
     /// <summary>realloc.</summary>
-    public delegate* unmanaged<void*, nuint, void*> Realloc { get; }
+    public delegate* unmanaged[SuppressGCTransition]<void*, nuint, void*> Realloc { get; }
 
     /// <summary>The aligned routine; its argument order is <see cref="NativeLibrarySpec.AlignedSizeFirst"/>.</summary>
-    public delegate* unmanaged<nuint, nuint, void*> Aligned { get; }
+    public delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*> Aligned { get; }
 
     /// <summary>The free of aligned blocks.</summary>
-    public delegate* unmanaged<void*, void> AlignedFree { get; }
+    public delegate* unmanaged[SuppressGCTransition]<void*, void> AlignedFree { get; }
 
     /// <summary>The usable-size query.</summary>
-    public delegate* unmanaged<void*, nuint> UsableSize { get; }
+    public delegate* unmanaged[SuppressGCTransition]<void*, nuint> UsableSize { get; }
 
     /// <summary>Loads the library (once per process) and resolves its routines.</summary>
     /// <exception cref="DllNotFoundException">The library is not installed.</exception>

@@ -24,6 +24,7 @@ public static class TrialHost
                 ?? throw new ArgumentException($"unknown benchmark '{spec.Benchmark}'");
             SizeDistribution sizes = SizeDistribution.Parse(spec.Sizes);
             WorkloadContext context = new(spec.Threads, sizes, spec.Seed, spec.Knobs);
+            AllocatorCatalog.Prepare(spec.Allocator);
             if (spec.Prime)
             {
                 AllocatorCatalog.Run(spec.Allocator, workload, new WorkloadContext(spec.Threads, sizes, spec.Seed, workload.PrimeKnobs()));
