@@ -1,0 +1,545 @@
+using System.Globalization;
+using Plotly.NET;
+using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Results;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Workbench.Figures;
+
+/// <summary>What a thread-scaling figure plots.</summary>
+public enum Measure
+{
+    /// <summary>Operations per second (millions), higher is better.</summary>
+    Throughput,
+
+    /// <summary>Nanoseconds per operation, lower is better.</summary>
+    Time,
+}
+
+/// <summary>
+/// Every chart type of the workbench, built from result rows. Each takes a run (rows and series), draws one
+/// trace per allocator in that allocator's colour (<see cref="AllocatorColors"/>), titles both axes with
+/// units, and returns a <see cref="Figure"/> (null when the run has nothing to draw for it).
+/// </summary>
+public static class Charts
+{
+    /// <summary>Default static size (CSS pixels): fits a two-column paper's full width at scale 2.</summary>
+    public const int Width = 900;
+
+    /// <summary>Default static height.</summary>
+    public const int Height = 540;
+
+    private static readonly string[] LatencyColumns = ["p50", "p90", "p99", "p999", "max"];
+    private static readonly string[] LatencyLabels = ["p50", "p90", "p99", "p99.9", "max"];
+    private static readonly double[] LatencyFractions = [0.5, 0.9, 0.99, 0.999];
+
+    /// <summary>
+    /// Throughput (or time per operation) against threads, one line per allocator, with 95% confidence bars
+    /// (Student t over the repetitions). Rows of one configuration (sizes and knobs) are drawn: the first one
+    /// of the benchmark unless <paramref name="configuration"/> names another (see <see cref="RunData.ConfigurationOf"/>).
+    /// </summary>
+    public static Figure? ThreadScaling(RunData run, string benchmark, Measure measure = Measure.Throughput, string? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of(benchmark)];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        configuration ??= RunData.ConfigurationOf(rows[0]);
+        rows = [.. rows.Where(r => RunData.ConfigurationOf(r) == configuration)];
+        string column = measure == Measure.Throughput ? "ops_per_s" : "ns_per_op";
+        double scale = measure == Measure.Throughput ? 1e-6 : 1;
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<(int Threads, SampleSummary Summary)> points = [.. rows.Where(r => r.Allocator == allocator)
+                .GroupBy(r => r.Threads).OrderBy(g => g.Key)
+                .Select(g => (g.Key, Values(g, column, scale)))
+                .Where(p => p.Item2.Count > 0)
+                .Select(p => (p.Key, Describe.Sample(p.Item2)))];
+            if (points.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.Scatter<int, double, string>(
+                x: points.Select(p => p.Threads), y: points.Select(p => p.Summary.Mean), mode: StyleParam.Mode.Lines_Markers,
+                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+            Style.YError(trace, [.. points.Select(p => p.Summary.CiHigh - p.Summary.Mean)], [.. points.Select(p => p.Summary.Mean - p.Summary.CiLow)], colour);
+            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        int[] threadTicks = [.. rows.Select(r => r.Threads).Distinct().Order()];
+        Dictionary<string, object> xAxis = Style.Axis("threads");
+        xAxis["tickvals"] = threadTicks;
+        xAxis["range"] = new[] { threadTicks.Min() - 0.2, threadTicks.Max() + 0.2 };
+        Dictionary<string, object> yAxis = Style.Axis(measure == Measure.Throughput ? "throughput (million operations/s)" : "time per operation (ns)");
+        yAxis["rangemode"] = "nonnegative";
+        string what = measure == Measure.Throughput ? "throughput" : "time per operation";
+        string title = $"{benchmark}: {what} against threads ({configuration}; mean, 95% CI)";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
+        return new Figure($"{benchmark}-threads{(measure == Measure.Time ? "-time" : "")}", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// Grouped bars, one group per benchmark configuration, one bar per allocator: mean time per operation
+    /// relative to <paramref name="baseline"/>'s (lower is better), with the ratio's 95% interval (delta
+    /// method on the log ratio, as <c>workbench report --detailed</c>). A dashed line marks 1 (the baseline).
+    /// </summary>
+    public static Figure? RelativeToBaseline(RunData run, string baseline = "glibc", int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Ok.Where(r => threads is null || r.Threads == threads)];
+        // One category per benchmark and configuration that the baseline ran.
+        List<(string Label, List<ResultRow> Rows)> groups = [.. rows
+            .GroupBy(r => (r.Benchmark, r.Threads, Config: RunData.ConfigurationOf(r)))
+            .Where(g => g.Any(r => r.Allocator == baseline))
+            .Select(g => (g.Key.Benchmark, g.Key.Threads, g.Key.Config, Rows: g.ToList()))
+            .GroupBy(g => g.Benchmark)
+            .SelectMany(byBenchmark =>
+            {
+                bool severalThreads = byBenchmark.Select(g => g.Threads).Distinct().Count() > 1;
+                bool severalConfigs = byBenchmark.Select(g => g.Config).Distinct().Count() > 1;
+                return byBenchmark.Select(g => (
+                    g.Benchmark + (severalThreads ? $" {g.Threads}t" : "") + (severalConfigs ? $" {g.Config}" : ""),
+                    g.Rows));
+            })];
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+        List<string> allocators = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)).Where(a => a != baseline)];
+        List<GenericChart> traces = [];
+        List<string> drawn = [];
+        foreach (string allocator in allocators)
+        {
+            List<string> keys = [];
+            List<double> ratio = [];
+            List<double> plus = [];
+            List<double> minus = [];
+            foreach ((string label, List<ResultRow> groupRows) in groups)
+            {
+                List<double> mine = Values(groupRows.Where(r => r.Allocator == allocator), "ns_per_op", 1);
+                List<double> theirs = Values(groupRows.Where(r => r.Allocator == baseline), "ns_per_op", 1);
+                if (mine.Count == 0 || theirs.Count == 0)
+                {
+                    continue;
+                }
+                Comparison c = Comparison.Of(mine, theirs);
+                keys.Add(label);
+                ratio.Add(c.Ratio);
+                plus.Add(c.RatioHigh - c.Ratio);
+                minus.Add(c.Ratio - c.RatioLow);
+            }
+            if (keys.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            // Bars start at 1 (the baseline) and reach the ratio, up for slower, down for faster, on a log axis.
+            GenericChart trace = CSharpChart.Column<double, string, string>(values: ratio.Select(r => r - 1), Keys: keys, Name: allocator,
+                MarkerColor: Color.fromHex(colour), UseDefaults: false);
+            Style.Set(trace, "base", 1);
+            Style.Set(trace, "customdata", ratio.ToArray());
+            Style.Set(trace, "hovertemplate", "%{x}: %{customdata:.3f} x " + baseline + "<extra>" + allocator + "</extra>");
+            Style.YError(trace, plus, minus, "#333333");
+            traces.Add(trace);
+            drawn.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        Dictionary<string, object> xAxis = Style.Axis("benchmark", "category");
+        xAxis["categoryorder"] = "array";
+        xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
+        Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
+        yAxis["dtick"] = "D2";
+        string title = $"Time per operation relative to {baseline} (lower is better; 95% CI of the ratio)";
+        int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
+        {
+            layout.SetProperty("barmode", "group");
+            layout.SetProperty("shapes", new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["yref"] = "y", ["y0"] = 1, ["y1"] = 1,
+                    ["line"] = new Dictionary<string, object> { ["color"] = AllocatorColors.Of(baseline), ["width"] = 2, ["dash"] = "dash" },
+                },
+            });
+        });
+        return new Figure($"relative-to-{baseline}" + (threads is null ? "" : $"-{threads}t"), title, chart, drawn, width);
+    }
+
+    /// <summary>
+    /// Box plots of the repetitions of one benchmark (time per operation), one box per allocator and thread
+    /// count, every repetition drawn as a point beside its box: the noise of the measurement.
+    /// </summary>
+    public static Figure? Repetitions(RunData run, string benchmark)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of(benchmark)];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        string configuration = RunData.ConfigurationOf(rows[0]);
+        rows = [.. rows.Where(r => RunData.ConfigurationOf(r) == configuration && double.IsFinite(r.Number("ns_per_op")))];
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<ResultRow> mine = [.. rows.Where(r => r.Allocator == allocator).OrderBy(r => r.Threads)];
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.BoxPlot<string, double, string>(
+                X: mine.Select(r => r.Threads == 1 ? "1 thread" : $"{r.Threads} threads").ToArray(),
+                Y: mine.Select(r => r.Number("ns_per_op")).ToArray(),
+                Name: allocator, MarkerColor: Color.fromHex(colour), BoxPoints: StyleParam.BoxPoints.All,
+                Jitter: 0.3, PointPos: -1.6, UseDefaults: false);
+            Style.Set(trace, "line", new Dictionary<string, object> { ["color"] = colour, ["width"] = 1.5 });
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        string title = $"{benchmark}: time per operation over the repetitions ({configuration})";
+        Dictionary<string, object> yAxis = Style.Axis("time per operation (ns)");
+        yAxis["rangemode"] = "tozero";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("threads", "category"), yAxis, Width, Height,
+            more: layout => layout.SetProperty("boxmode", "group"));
+        return new Figure($"{benchmark}-repetitions", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// Memory over time of one benchmark's trials (the first ok repetition of each allocator at
+    /// <paramref name="threads"/>, default the most threads): resident set size (solid) and the bytes the
+    /// workload has requested and not freed (dashed), one colour per allocator, MiB against seconds.
+    /// </summary>
+    public static Figure? MemoryOverTime(RunData run, string benchmark = "memory", int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of(benchmark)];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        int t = threads ?? rows.Max(r => r.Threads);
+        string configuration = RunData.ConfigurationOf(rows[0]);
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            ResultRow? row = rows.Where(r => r.Allocator == allocator && r.Threads == t && RunData.ConfigurationOf(r) == configuration)
+                .OrderBy(r => r.Repetition).FirstOrDefault();
+            if (row is null)
+            {
+                continue;
+            }
+            List<SeriesSample> samples = [.. run.Series(row).OrderBy(s => s.Seconds)];
+            if (samples.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart rss = CSharpChart.Scatter<double, double, string>(
+                x: samples.Select(s => s.Seconds), y: samples.Select(s => s.RssKib / 1024.0), mode: StyleParam.Mode.Lines,
+                Name: allocator, LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+            Style.Set(rss, "legendgroup", allocator);
+            traces.Add(rss);
+            List<SeriesSample> requested = [.. samples.Where(s => s.RequestedBytes >= 0 && s.Source == "workload")];
+            if (requested.Count > 0)
+            {
+                GenericChart asked = CSharpChart.Scatter<double, double, string>(
+                    x: requested.Select(s => s.Seconds), y: requested.Select(s => s.RequestedBytes / 1048576.0), mode: StyleParam.Mode.Lines,
+                    Name: allocator + " requested", LineColor: Color.fromHex(colour), LineWidth: 1.2, LineDash: StyleParam.DrawingStyle.Dot, UseDefaults: false);
+                Style.Set(asked, "legendgroup", allocator);
+                Style.Set(asked, "showlegend", false);
+                Style.Set(asked, "opacity", 0.7);
+                traces.Add(asked);
+            }
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        string title = $"{benchmark}: memory over time, {t} thread{(t == 1 ? "" : "s")} (solid: RSS; dotted, same colour: bytes requested and not yet freed)";
+        Dictionary<string, object> yAxis = Style.Axis("memory (MiB)");
+        yAxis["rangemode"] = "tozero";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("time since the trial started (s)"), yAxis, Width, Height);
+        return new Figure($"{benchmark}-over-time", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// Latency percentiles (p50, p90, p99, p99.9, max) of one operation (<c>malloc</c> or <c>free</c>) of the
+    /// latency benchmark on a log axis, one line per allocator: the median over the repetitions, bars from the
+    /// smallest to the largest repetition.
+    /// </summary>
+    public static Figure? LatencyPercentiles(RunData run, string operation = "malloc", int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = LatencyRows(run, threads, out int t);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<ResultRow> mine = [.. rows.Where(r => r.Allocator == allocator)];
+            List<string> labels = [];
+            List<double> median = [];
+            List<double> plus = [];
+            List<double> minus = [];
+            for (int i = 0; i < LatencyColumns.Length; i++)
+            {
+                List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
+                if (values.Count == 0)
+                {
+                    continue;
+                }
+                double m = Describe.Quantile(values, 0.5);
+                labels.Add(LatencyLabels[i]);
+                median.Add(m);
+                plus.Add(values.Max() - m);
+                minus.Add(m - values.Min());
+            }
+            if (labels.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.Scatter<string, double, string>(x: labels, y: median, mode: StyleParam.Mode.Lines_Markers,
+                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+            Style.YError(trace, plus, minus, colour);
+            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        string title = $"latency: {operation} percentiles, {t} thread{(t == 1 ? "" : "s")} (median of repetitions; bars: min to max)";
+        Dictionary<string, object> xAxis = Style.Axis("percentile", "category");
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, Style.Axis($"{operation} latency (ns, log scale)", "log"), Width, Height);
+        return new Figure($"latency-{operation}-percentiles", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// The latency distribution of one operation as a tail CDF on log-log axes: for each latency x, the
+    /// fraction of calls slower than x (1 - CDF), drawn through the measured percentiles (p50, p90, p99,
+    /// p99.9) down to the maximum (one call in all of them). Steeper and further left is better.
+    /// </summary>
+    public static Figure? LatencyCdf(RunData run, string operation = "malloc", int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = LatencyRows(run, threads, out int t);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<ResultRow> mine = [.. rows.Where(r => r.Allocator == allocator)];
+            List<double> x = [];
+            List<double> y = [];
+            for (int i = 0; i < LatencyFractions.Length; i++)
+            {
+                List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
+                if (values.Count > 0)
+                {
+                    x.Add(Describe.Quantile(values, 0.5));
+                    y.Add(1 - LatencyFractions[i]);
+                }
+            }
+            List<double> max = Values(mine, $"{operation}_max_ns", 1);
+            List<double> ops = Values(mine, "ops", 1);
+            if (max.Count > 0 && ops.Count > 0)
+            {
+                x.Add(Describe.Quantile(max, 0.5));
+                y.Add(1 / Describe.Quantile(ops, 0.5));
+            }
+            if (x.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.Scatter<double, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
+                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+            Style.Set(trace, "line", new Dictionary<string, object> { ["color"] = colour, ["width"] = 2.5, ["shape"] = "vh" });
+            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 8 });
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        string title = $"latency: {operation} tail distribution, {t} thread{(t == 1 ? "" : "s")} (1 - CDF, log-log)";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title,
+            Style.Axis($"{operation} latency (ns, log scale)", "log"), Style.Axis("fraction of calls slower (1 - CDF, log scale)", "log"), Width, Height);
+        return new Figure($"latency-{operation}-cdf", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// A heatmap of size distribution x threads for one allocator of one benchmark: each cell is the mean time
+    /// per operation, or, with a <paramref name="baseline"/> that ran the same cells, the ratio to the
+    /// baseline's (below 1: faster). The value is written in each cell.
+    /// </summary>
+    public static Figure? SizeThreadsHeatmap(RunData run, string benchmark, string allocator, string? baseline = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of(benchmark)];
+        List<string> sizes = [.. rows.Select(r => r.Sizes).Distinct(StringComparer.Ordinal)];
+        List<int> threadCounts = [.. rows.Select(r => r.Threads).Distinct().Order()];
+        if (!rows.Any(r => r.Allocator == allocator) || sizes.Count * threadCounts.Count < 2)
+        {
+            return null;
+        }
+        bool relative = baseline is not null && baseline != allocator && rows.Any(r => r.Allocator == baseline);
+        double[][] z = new double[sizes.Count][];
+        string[][] text = new string[sizes.Count][];
+        for (int s = 0; s < sizes.Count; s++)
+        {
+            z[s] = new double[threadCounts.Count];
+            text[s] = new string[threadCounts.Count];
+            for (int t = 0; t < threadCounts.Count; t++)
+            {
+                List<ResultRow> cell = [.. rows.Where(r => r.Sizes == sizes[s] && r.Threads == threadCounts[t])];
+                List<double> mine = Values(cell.Where(r => r.Allocator == allocator), "ns_per_op", 1);
+                double value = double.NaN;
+                if (mine.Count > 0)
+                {
+                    value = mine.Average();
+                    if (relative)
+                    {
+                        List<double> theirs = Values(cell.Where(r => r.Allocator == baseline), "ns_per_op", 1);
+                        value = theirs.Count > 0 ? value / theirs.Average() : double.NaN;
+                    }
+                }
+                z[s][t] = value;
+                text[s][t] = Style.Number(value);
+            }
+        }
+        string unit = relative ? $"time relative to {baseline}" : "time per operation (ns)";
+        GenericChart trace = CSharpChart.Heatmap<double, string, string, string>(
+            zData: z, X: threadCounts.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray(), Y: sizes.ToArray(),
+            Name: allocator, UseDefaults: false);
+        Style.Set(trace, "text", text);
+        Style.Set(trace, "texttemplate", "%{text}");
+        Style.Set(trace, "textfont", new Dictionary<string, object> { ["size"] = 14 });
+        Style.Set(trace, "colorscale", relative ? "RdBu" : "Viridis");
+        Style.Set(trace, "reversescale", !relative);
+        if (relative)
+        {
+            // Centred on 1 on a log scale would need transformed data; a linear scale centred on 1 reads well.
+            double spread = Math.Max(0.05, z.SelectMany(r => r).Where(double.IsFinite).Select(v => Math.Abs(v - 1)).DefaultIfEmpty(0.5).Max());
+            Style.Set(trace, "zmin", 1 - spread);
+            Style.Set(trace, "zmax", 1 + spread);
+            Style.Set(trace, "reversescale", true);
+        }
+        Style.Set(trace, "colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = unit, ["side"] = "right" } });
+        string title = $"{benchmark}: {allocator}, {(relative ? $"time relative to {baseline}" : "time per operation")} by size distribution and threads";
+        GenericChart chart = Style.Layout(trace, title, Style.Axis("threads", "category"), Style.Axis("size distribution", "category"),
+            Width, Math.Max(360, 160 + 60 * sizes.Count));
+        return new Figure($"{benchmark}-{allocator}-sizes-threads", title, chart, [allocator]);
+    }
+
+    /// <summary>
+    /// False sharing (cache-thrash or cache-scratch): speed-up over one thread, elapsed(1) / elapsed(P), one
+    /// line per allocator with the ratio's 95% interval, against the ideal P-fold line (the work is split
+    /// among the threads, so an allocator that causes no false sharing scales P-fold on P idle cores).
+    /// </summary>
+    public static Figure? FalseSharingSpeedup(RunData run, string benchmark = "cache-thrash")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of(benchmark)];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        string configuration = RunData.ConfigurationOf(rows[0]);
+        rows = [.. rows.Where(r => RunData.ConfigurationOf(r) == configuration)];
+        List<int> threadCounts = [.. rows.Select(r => r.Threads).Distinct().Order()];
+        if (threadCounts.Count < 2 || threadCounts[0] != 1)
+        {
+            return null;
+        }
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<double> one = Values(rows.Where(r => r.Allocator == allocator && r.Threads == 1), "elapsed_s", 1);
+            if (one.Count == 0)
+            {
+                continue;
+            }
+            List<int> x = [];
+            List<double> y = [];
+            List<double> plus = [];
+            List<double> minus = [];
+            foreach (int p in threadCounts)
+            {
+                List<double> many = Values(rows.Where(r => r.Allocator == allocator && r.Threads == p), "elapsed_s", 1);
+                if (many.Count == 0)
+                {
+                    continue;
+                }
+                // At one thread the speed-up is 1 by definition (the same sample on both sides): no interval.
+                Comparison c = p == 1 ? new Comparison(1, 1, 1, double.NaN, double.NaN, double.NaN) : Comparison.Of(one, many);
+                x.Add(p);
+                y.Add(c.Ratio);
+                plus.Add(c.RatioHigh - c.Ratio);
+                minus.Add(c.Ratio - c.RatioLow);
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.Scatter<int, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
+                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+            Style.YError(trace, plus, minus, colour);
+            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        GenericChart ideal = CSharpChart.Scatter<int, int, string>(x: threadCounts, y: threadCounts, mode: StyleParam.Mode.Lines,
+            Name: "ideal (P-fold)", LineColor: Color.fromHex("#555555"), LineWidth: 2, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false);
+        traces.Insert(0, ideal);
+        Dictionary<string, object> xAxis = Style.Axis("threads (P)");
+        xAxis["tickvals"] = threadCounts.ToArray();
+        Dictionary<string, object> yAxis = Style.Axis("speed-up over 1 thread (elapsed(1) / elapsed(P))");
+        yAxis["rangemode"] = "tozero";
+        string kind = benchmark == "cache-scratch" ? "passive" : benchmark == "cache-thrash" ? "active" : "";
+        string title = $"{benchmark}: {(kind.Length > 0 ? kind + " " : "")}false sharing, speed-up against the ideal P-fold line (95% CI)";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
+        return new Figure($"{benchmark}-speedup", title, chart, allocators);
+    }
+
+    private static List<ResultRow> LatencyRows(RunData run, int? threads, out int t)
+    {
+        List<ResultRow> rows = [.. run.Of("latency")];
+        t = rows.Count == 0 ? 0 : threads ?? rows.Min(r => r.Threads);
+        int chosen = t;
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+        string configuration = RunData.ConfigurationOf(rows[0]);
+        return [.. rows.Where(r => r.Threads == chosen && RunData.ConfigurationOf(r) == configuration)];
+    }
+
+    private static List<double> Values(IEnumerable<ResultRow> rows, string column, double scale) =>
+        [.. rows.Select(r => r.Number(column) * scale).Where(double.IsFinite)];
+}

@@ -1,0 +1,27 @@
+namespace Workbench.Figures;
+
+/// <summary>The files a figure is exported to.</summary>
+[Flags]
+public enum ExportFormats
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>Standalone HTML with plotly.js inlined (interactive, opens offline).</summary>
+    Html = 1,
+
+    /// <summary>SVG (vector, for papers), rendered by plotly.js in Chromium.</summary>
+    Svg = 2,
+
+    /// <summary>PNG at twice the CSS size (for slides and the README).</summary>
+    Png = 4,
+
+    /// <summary>PDF (vector), Chromium printing the SVG on a page of the figure's size.</summary>
+    Pdf = 8,
+
+    /// <summary>The static formats.</summary>
+    Static = Svg | Png | Pdf,
+
+    /// <summary>Everything.</summary>
+    All = Html | Svg | Png | Pdf,
+}

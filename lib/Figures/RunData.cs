@@ -1,0 +1,107 @@
+using System.Globalization;
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Figures;
+
+/// <summary>The results of one run, as figures read them: the rows of <c>results.csv</c> and the memory series.</summary>
+public sealed class RunData
+{
+    private RunData(string name, string? directory, IReadOnlyList<ResultRow> rows)
+    {
+        Name = name;
+        Directory = directory;
+        Rows = rows;
+        Ok = [.. rows.Where(r => r.Status == TrialStatus.Ok)];
+    }
+
+    /// <summary>The run's name (its folder's name).</summary>
+    public string Name { get; }
+
+    /// <summary>The run folder (null for rows built in memory).</summary>
+    public string? Directory { get; }
+
+    /// <summary>Every row.</summary>
+    public IReadOnlyList<ResultRow> Rows { get; }
+
+    /// <summary>The rows whose trial ended ok.</summary>
+    public IReadOnlyList<ResultRow> Ok { get; }
+
+    /// <summary>The benchmarks with ok rows, in the order they first appear.</summary>
+    public IReadOnlyList<string> Benchmarks => [.. Ok.Select(r => r.Benchmark).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The allocators with ok rows, in catalogue order.</summary>
+    public IReadOnlyList<string> Allocators => [.. AllocatorColors.InCatalogueOrder(Ok.Select(r => r.Allocator))];
+
+    /// <summary>Reads a run folder (or a <c>results.csv</c>).</summary>
+    /// <exception cref="FileNotFoundException">There is no results file.</exception>
+    public static RunData Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string file = System.IO.Directory.Exists(path) ? Path.Combine(path, "results.csv") : path;
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"no results at '{path}': give a run folder such as data/runs/NAME", file);
+        }
+        string directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        return new RunData(Path.GetFileName(directory), directory, ResultsFile.Read(file).Rows);
+    }
+
+    /// <summary>A run from rows in memory (series are read from <paramref name="directory"/> when given).</summary>
+    public static RunData FromRows(string name, IEnumerable<ResultRow> rows, string? directory = null) =>
+        new(name, directory, [.. rows]);
+
+    /// <summary>The ok rows of one benchmark.</summary>
+    public IReadOnlyList<ResultRow> Of(string benchmark) => [.. Ok.Where(r => r.Benchmark == benchmark)];
+
+    /// <summary>The memory series of a row's trial, empty when it has none.</summary>
+    public IReadOnlyList<SeriesSample> Series(ResultRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (Directory is null)
+        {
+            return [];
+        }
+        string path = Path.Combine(Directory, SeriesFile.Folder, FileNameOf(row) + ".csv");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        List<SeriesSample> samples = [];
+        foreach (string line in File.ReadLines(path).Skip(1))
+        {
+            string[] f = line.Split(',');
+            if (f.Length >= 3
+                && double.TryParse(f[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
+                && long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rss)
+                && long.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out long requested))
+            {
+                samples.Add(new SeriesSample(seconds, rss, requested, f.Length > 3 ? f[3] : ""));
+            }
+        }
+        return samples;
+    }
+
+    /// <summary>The series file name of a row's trial (as the runner names it).</summary>
+    public static string FileNameOf(ResultRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        TrialSpec spec = new()
+        {
+            Benchmark = row.Benchmark,
+            Allocator = row.Allocator,
+            Threads = row.Threads,
+            Sizes = row.Sizes,
+            Repetition = row.Repetition,
+            Knobs = row.Knobs,
+        };
+        return spec.FileName;
+    }
+
+    /// <summary>A row's configuration apart from threads: sizes and knobs (used to keep one line per configuration).</summary>
+    public static string ConfigurationOf(ResultRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return string.Join(" ", new[] { row.Sizes }.Concat(row.Knobs.Select(k => $"{k.Key}={k.Value.ToString(CultureInfo.InvariantCulture)}")));
+    }
+}

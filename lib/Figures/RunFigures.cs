@@ -1,0 +1,54 @@
+namespace Workbench.Figures;
+
+/// <summary>Every figure a run supports, in a fixed order (what <c>workbench figures RUN</c> writes).</summary>
+public static class RunFigures
+{
+    /// <summary>The benchmarks whose figure is the false-sharing speed-up.</summary>
+    public static IReadOnlyList<string> FalseSharing { get; } = ["cache-thrash", "cache-scratch"];
+
+    /// <summary>
+    /// The figures of a run: relative time to the baseline over every benchmark; per benchmark, throughput
+    /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
+    /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
+    /// mleak); latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
+    /// benchmarks swept over two or more size distributions.
+    /// </summary>
+    public static List<Figure> All(RunData run, string baseline = "glibc")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
+        foreach (string benchmark in run.Benchmarks)
+        {
+            bool severalThreads = run.Of(benchmark).Select(r => r.Threads).Distinct().Count() > 1;
+            if (FalseSharing.Contains(benchmark))
+            {
+                figures.Add(Charts.FalseSharingSpeedup(run, benchmark));
+            }
+            else if (severalThreads)
+            {
+                figures.Add(Charts.ThreadScaling(run, benchmark));
+            }
+            figures.Add(Charts.Repetitions(run, benchmark));
+            if (benchmark is "memory" or "mleak")
+            {
+                figures.Add(Charts.MemoryOverTime(run, benchmark));
+            }
+            if (benchmark == "latency")
+            {
+                foreach (string operation in new[] { "malloc", "free" })
+                {
+                    figures.Add(Charts.LatencyPercentiles(run, operation));
+                    figures.Add(Charts.LatencyCdf(run, operation));
+                }
+            }
+            if (run.Of(benchmark).Select(r => r.Sizes).Distinct().Count() > 1)
+            {
+                foreach (string allocator in run.Allocators.Where(a => a != baseline))
+                {
+                    figures.Add(Charts.SizeThreadsHeatmap(run, benchmark, allocator, baseline));
+                }
+            }
+        }
+        return [.. figures.OfType<Figure>()];
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using DynamicObj;
+using Plotly.NET;
+
+namespace Workbench.Figures;
+
+/// <summary>
+/// The look shared by every figure: white background, framed axes with outside ticks, a light grid, one
+/// font, a legend titled by what it lists, and axis titles with units. Layout and error bars are set as
+/// plotly.js attributes on Plotly.NET's dynamic objects (Plotly.NET 6 has no C# API for them).
+/// </summary>
+internal static class Style
+{
+    internal const string Font = "Arial, Helvetica, sans-serif";
+
+    /// <summary>An axis: title with units, and its type (<c>linear</c>, <c>log</c> or <c>category</c>).</summary>
+    internal static Dictionary<string, object> Axis(string title, string type = "linear")
+    {
+        Dictionary<string, object> axis = new()
+        {
+            ["title"] = new Dictionary<string, object> { ["text"] = title, ["font"] = new Dictionary<string, object> { ["size"] = 16 } },
+            ["type"] = type,
+            ["showline"] = true,
+            ["linecolor"] = "#444444",
+            ["linewidth"] = 1,
+            ["mirror"] = true,
+            ["ticks"] = "outside",
+            ["tickfont"] = new Dictionary<string, object> { ["size"] = 14 },
+            ["showgrid"] = true,
+            ["gridcolor"] = "#E5E5E5",
+            ["zeroline"] = false,
+            ["automargin"] = true,
+        };
+        if (type == "log")
+        {
+            axis["dtick"] = 1;
+            axis["exponentformat"] = "power";
+        }
+        return axis;
+    }
+
+    /// <summary>Sets the layout of a chart (replacing what the trace constructors left).</summary>
+    internal static GenericChart Layout(GenericChart chart, string title, Dictionary<string, object> xAxis, Dictionary<string, object> yAxis,
+        int width, int height, string legendTitle = "allocator", Action<Layout>? more = null)
+    {
+        Layout layout = new();
+        layout.SetProperty("title", new Dictionary<string, object>
+        {
+            ["text"] = title,
+            ["x"] = 0.01,
+            ["xanchor"] = "left",
+            ["font"] = new Dictionary<string, object> { ["size"] = 18 },
+        });
+        layout.SetProperty("xaxis", xAxis);
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("font", new Dictionary<string, object> { ["family"] = Font, ["size"] = 14, ["color"] = "#222222" });
+        layout.SetProperty("legend", new Dictionary<string, object>
+        {
+            ["title"] = new Dictionary<string, object> { ["text"] = legendTitle },
+            ["bordercolor"] = "#CCCCCC",
+            ["borderwidth"] = 1,
+        });
+        layout.SetProperty("width", width);
+        layout.SetProperty("height", height);
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 80, ["r"] = 30, ["t"] = 60, ["b"] = 70 });
+        layout.SetProperty("plot_bgcolor", "#FFFFFF");
+        layout.SetProperty("paper_bgcolor", "#FFFFFF");
+        more?.Invoke(layout);
+        return GenericChart.setLayout(layout, chart);
+    }
+
+    /// <summary>Asymmetric error bars on the y values of a chart's traces.</summary>
+    internal static void YError(GenericChart chart, IReadOnlyList<double> plus, IReadOnlyList<double> minus, string colour)
+    {
+        foreach (Trace trace in GenericChart.getTraces(chart))
+        {
+            trace.SetProperty("error_y", new Dictionary<string, object>
+            {
+                ["type"] = "data",
+                ["symmetric"] = false,
+                ["array"] = Clean(plus),
+                ["arrayminus"] = Clean(minus),
+                ["color"] = colour,
+                ["thickness"] = 1.5,
+                ["width"] = 5,
+                ["visible"] = true,
+            });
+        }
+    }
+
+    /// <summary>Sets a plotly.js attribute on every trace of a chart.</summary>
+    internal static GenericChart Set(GenericChart chart, string attribute, object value)
+    {
+        foreach (Trace trace in GenericChart.getTraces(chart))
+        {
+            trace.SetProperty(attribute, value);
+        }
+        return chart;
+    }
+
+    /// <summary>NaN (no interval) becomes 0 so that plotly.js draws no bar rather than failing.</summary>
+    private static double[] Clean(IReadOnlyList<double> values) => [.. values.Select(v => double.IsFinite(v) && v > 0 ? v : 0)];
+
+    /// <summary>A number for a label: 3 significant digits.</summary>
+    internal static string Number(double value) =>
+        !double.IsFinite(value) ? "-" : Math.Abs(value) >= 100 ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Workbench.Benchmarks.Results;
+using Workbench.Figures;
+
+namespace Workbench.Figures.Tests;
+
+/// <summary>
+/// A small run made in memory with known numbers: three allocators (cfa, glibc, jemalloc), three
+/// repetitions each, churn over 1 and 2 threads and two size specs, cache-thrash, latency, memory with a
+/// series per trial written to a temporary run folder.
+/// </summary>
+internal sealed class Fixture : IDisposable
+{
+    public static readonly string[] Allocators = ["cfa", "glibc", "jemalloc"];
+
+    // ns/op by allocator at 1 thread: cfa is exactly half of glibc, jemalloc three quarters.
+    public static readonly Dictionary<string, double> BaseNs = new() { ["cfa"] = 50, ["glibc"] = 100, ["jemalloc"] = 75 };
+
+    private static readonly double[] Jitter = [-2, 0, 2];
+
+    public Fixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("figures-fixture-").FullName;
+        List<ResultRow> rows = [];
+        foreach (string allocator in Allocators)
+        {
+            for (int rep = 1; rep <= 3; rep++)
+            {
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    foreach (string sizes in new[] { "uniform:16-1024", "fixed:64" })
+                    {
+                        double ns = BaseNs[allocator] * (sizes == "fixed:64" ? 0.5 : 1) / threads * (1 + Jitter[rep - 1] / 100);
+                        rows.Add(Row("churn", allocator, threads, sizes, rep, ns, 1_000_000 * threads, new() { ["iterations"] = "1000000" }));
+                    }
+                    double elapsed = BaseNs[allocator] * 1e-3 / (threads == 1 ? 1 : allocator == "cfa" ? 1.9 : 1.2) * (1 + Jitter[rep - 1] / 100);
+                    rows.Add(Row("cache-thrash", allocator, threads, "fixed:1", rep, elapsed * 1e9 / 1e6, 1_000_000, new(), elapsed));
+                }
+                Dictionary<string, string> latency = new();
+                foreach ((string p, double v) in new[] { ("p50", 40.0), ("p90", 60.0), ("p99", 200.0), ("p999", 1500.0), ("max", 90000.0) })
+                {
+                    latency[$"malloc_{p}_ns"] = (v * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
+                    latency[$"free_{p}_ns"] = (v * 0.8 * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
+                }
+                rows.Add(Row("latency", allocator, 1, "uniform:16-1024", rep, 80, 100_000, latency));
+                ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new() { ["rounds"] = "5" });
+                rows.Add(memory);
+                WriteSeries(memory, allocator);
+            }
+        }
+        Run = RunData.FromRows("fixture", rows, Directory);
+    }
+
+    public string Directory { get; }
+
+    public RunData Run { get; }
+
+    private void WriteSeries(ResultRow row, string allocator)
+    {
+        string folder = Path.Combine(Directory, SeriesFile.Folder);
+        System.IO.Directory.CreateDirectory(folder);
+        List<string> lines = ["seconds,rss_kib,requested_bytes,source"];
+        for (int i = 0; i <= 20; i++)
+        {
+            double seconds = i * 0.01;
+            long rss = 40_000 + (long)(i * 1000 * BaseNs[allocator] / 50);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds},{rss},{i * 500_000},workload"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds + 0.005},{rss + 10},-1,sampler"));
+        }
+        File.WriteAllLines(Path.Combine(folder, RunData.FileNameOf(row) + ".csv"), lines);
+    }
+
+    private static ResultRow Row(string benchmark, string allocator, int threads, string sizes, int repetition, double nsPerOp, long ops,
+        Dictionary<string, string> extra, double? elapsed = null)
+    {
+        double seconds = elapsed ?? nsPerOp * ops / 1e9;
+        Dictionary<string, string> values = new(StringComparer.Ordinal)
+        {
+            ["benchmark"] = benchmark,
+            ["allocator"] = allocator,
+            ["threads"] = threads.ToString(CultureInfo.InvariantCulture),
+            ["sizes"] = sizes,
+            ["repetition"] = repetition.ToString(CultureInfo.InvariantCulture),
+            ["status"] = "ok",
+            ["elapsed_s"] = seconds.ToString("R", CultureInfo.InvariantCulture),
+            ["ops"] = ops.ToString(CultureInfo.InvariantCulture),
+            ["ns_per_op"] = nsPerOp.ToString("R", CultureInfo.InvariantCulture),
+            ["ops_per_s"] = (ops / seconds).ToString("R", CultureInfo.InvariantCulture),
+            ["peak_rss_kib"] = "50000",
+        };
+        List<string> knobs = [];
+        foreach ((string key, string value) in extra)
+        {
+            values[key] = value;
+            if (!key.EndsWith("_ns", StringComparison.Ordinal))
+            {
+                knobs.Add(key);
+            }
+        }
+        return new ResultRow(values, knobs);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
