@@ -202,8 +202,15 @@ internal static unsafe class HeapPool
         if ((nuint)(s_areaReserved - s_areaCommitted) < growth)
         {
             // A fresh range; the uncommitted tail of the old one stays reserved and unused.
+            // Under an address-space limit (ulimit -v, valgrind) a large reservation fails:
+            // halve it until the OS accepts, down to what this extension needs.
             nuint reserve = OsMemory.s_useMmap ? Math.Max(s_reservationSize, growth) : growth;
             byte* range = (byte*)OsMemory.Reserve(reserve);
+            while (range == null && reserve / 2 >= growth)
+            {
+                reserve = OsMemory.RoundUpToPage(reserve / 2);
+                range = (byte*)OsMemory.Reserve(reserve);
+            }
             if (range == null)
                 return false;
             s_areaNext = s_areaCommitted = range;
