@@ -1,0 +1,130 @@
+namespace Workbench.Benchmarks.Traces;
+
+/// <summary>
+/// Reads a trace as a stream and turns its events into <see cref="ReplayWindow"/>s for the replay threads: object ids
+/// become slots of a block table as large as the trace's peak of live objects (a freed object's slot is reused),
+/// each event gets its slot's sequence number, and the live requested bytes are followed exactly.
+/// </summary>
+internal sealed class ReplayDispatcher
+{
+    private readonly TraceReader _reader;
+    private readonly string _name;
+    private readonly long _sampleEvery;
+    private readonly long _maxEvents;
+    private readonly int _windowEvents;
+    private readonly Dictionary<long, (int Slot, long Size)> _live;
+    private readonly Stack<int> _freeSlots = new();
+    private readonly long[] _dispatched;
+    private int _usedSlots;
+
+    /// <summary>A dispatcher over <paramref name="reader"/>.</summary>
+    public ReplayDispatcher(TraceReader reader, string name, int windowEvents, long sampleEvery, long maxEvents)
+    {
+        _reader = reader;
+        _name = name;
+        _windowEvents = windowEvents;
+        _sampleEvery = sampleEvery;
+        _maxEvents = maxEvents;
+        int slots = (int)Math.Clamp(reader.Info.PeakLiveObjects, 1, int.MaxValue - 64);
+        _live = new Dictionary<long, (int, long)>(slots);
+        _dispatched = new long[slots];
+    }
+
+    /// <summary>Slots of the block table (the trace's peak of live objects).</summary>
+    public int Slots => _dispatched.Length;
+
+    /// <summary>Events handed out so far.</summary>
+    public long Events { get; private set; }
+
+    /// <summary>Bytes asked for and not freed, after the events handed out.</summary>
+    public long LiveBytes { get; private set; }
+
+    /// <summary>The peak of <see cref="LiveBytes"/>.</summary>
+    public long PeakLiveBytes { get; private set; }
+
+    /// <summary>The slots of the objects still live (the trace never freed them).</summary>
+    public IEnumerable<int> LiveSlots => _live.Values.Select(v => v.Slot);
+
+    /// <summary>Objects still live.</summary>
+    public int LiveObjects => _live.Count;
+
+    /// <summary>Fills <paramref name="window"/> with the next events; false when there are none left.</summary>
+    /// <exception cref="TraceFormatException">The trace file is truncated or corrupted.</exception>
+    /// <exception cref="InvalidDataException">The events contradict themselves or the summary.</exception>
+    public bool Fill(ReplayWindow window)
+    {
+        window.Clear();
+        long toBoundary = _sampleEvery - Events % _sampleEvery;
+        long wanted = Math.Min(Math.Min(_windowEvents, toBoundary), _maxEvents - Events);
+        int taken = 0;
+        while (taken < wanted && _reader.TryRead(out TraceEvent e))
+        {
+            ref ReplayOp op = ref window.Ops[e.Thread][window.Counts[e.Thread]++];
+            op.Object = e.Object;
+            op.Operation = e.Operation;
+            op.Size = (nuint)e.Size;
+            op.Alignment = (nuint)e.Alignment;
+            op.Tag = Tag(e.Object);
+            op.Slot = e.IsAllocation ? Allocate(e) : Existing(e);
+            op.Sequence = _dispatched[op.Slot]++;
+            Events++;
+            taken++;
+            PeakLiveBytes = Math.Max(PeakLiveBytes, LiveBytes);
+        }
+        if (taken == 0)
+        {
+            return false;
+        }
+        foreach (int count in window.Counts)
+        {
+            window.Remaining += count > 0 ? 1 : 0;
+        }
+        window.EventsEnd = Events;
+        window.LiveBytes = LiveBytes;
+        window.Sample = Events % _sampleEvery == 0 || taken < wanted || Events >= _maxEvents;
+        return true;
+    }
+
+    /// <summary>The byte an object's memory is filled with: from its id, never 0 (so zeroed memory never passes for it).</summary>
+    public static byte Tag(long id) => (byte)((((ulong)id * 0x9E3779B97F4A7C15UL) >> 56) | 1);
+
+    private int Allocate(in TraceEvent e)
+    {
+        int slot;
+        if (_freeSlots.Count > 0)
+        {
+            slot = _freeSlots.Pop();
+        }
+        else if (_usedSlots < _dispatched.Length)
+        {
+            slot = _usedSlots++;
+        }
+        else
+        {
+            throw new InvalidDataException($"trace '{_name}' is corrupted: event {Events} makes more objects live at once than its summary's peak of {_dispatched.Length}; record or import it again");
+        }
+        _live.Add(e.Object, (slot, (long)e.Size));
+        LiveBytes += (long)e.Size;
+        return slot;
+    }
+
+    private int Existing(in TraceEvent e)
+    {
+        if (!_live.TryGetValue(e.Object, out (int Slot, long Size) entry))
+        {
+            throw new InvalidDataException($"trace '{_name}' is corrupted: event {Events} ({e.Operation}) names object {e.Object}, which is not live; record or import it again");
+        }
+        if (e.Operation == TraceOperation.Free)
+        {
+            _live.Remove(e.Object);
+            _freeSlots.Push(entry.Slot);
+            LiveBytes -= entry.Size;
+        }
+        else
+        {
+            _live[e.Object] = (entry.Slot, (long)e.Size);
+            LiveBytes += (long)e.Size - entry.Size;
+        }
+        return entry.Slot;
+    }
+}
