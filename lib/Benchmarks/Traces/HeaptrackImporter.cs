@@ -15,27 +15,44 @@ public static class HeaptrackImporter
     /// <summary>Imports the recording file <paramref name="recording"/> (zstd, gzip or plain text) into the trace file <paramref name="trace"/>.</summary>
     /// <exception cref="FileNotFoundException">The recording does not exist.</exception>
     /// <exception cref="TraceToolException">zstd is needed and missing, or fails.</exception>
+    /// <exception cref="InvalidDataException">The file is not a heaptrack raw recording.</exception>
     public static HeaptrackImportReport Import(string recording, string trace)
     {
         using TextReader text = RecordingInput.Open(recording);
         string temporary = trace + ".partial";
-        HeaptrackImportReport report;
-        using (TraceWriter writer = TraceWriter.Create(temporary, ""))
+        try
         {
-            report = Import(text, writer);
+            HeaptrackImportReport report;
+            using (TraceWriter writer = TraceWriter.Create(temporary, ""))
+            {
+                report = Import(text, writer);
+            }
+            File.Move(temporary, trace, overwrite: true);
+            return report;
         }
-        File.Move(temporary, trace, overwrite: true);
-        return report;
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{recording}' {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>
     /// Reads the recording's lines from <paramref name="text"/> and writes the events to <paramref name="writer"/>;
     /// completes the trace with the recorded command line as its source.
     /// </summary>
+    /// <exception cref="InvalidDataException">The text does not start with heaptrack's version line.</exception>
     public static HeaptrackImportReport Import(TextReader text, TraceWriter writer)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(writer);
+        if (text.Peek() != 'v')
+        {
+            throw new InvalidDataException("is not a heaptrack raw recording (it does not start with heaptrack's version line 'v ...'): give the file that heaptrack --raw -o NAME PROGRAM wrote, NAME.raw.zst");
+        }
         HeaptrackImportReport report = new();
         Dictionary<ulong, long> live = [];
         long pageSize = 4096;

@@ -95,6 +95,7 @@ public sealed class HeaptrackImporterTests
     public void AnAddressAllocatedAgainWhileLiveImpliesItsFreeAndMalformedLinesAreSkipped()
     {
         const string recording = """
+            v 10400 3
             + 20 1 aaa0
             + 40 1 aaa0
             + zz 1 bbb0
@@ -105,12 +106,32 @@ public sealed class HeaptrackImporterTests
         (HeaptrackImportReport report, TraceInfo info, List<TraceEvent> events) = Import(recording);
         Assert.Equal(1, report.ImpliedFrees);
         Assert.Equal(3, report.MalformedLines);
-        Assert.Equal(3, report.FirstMalformedLine);
+        Assert.Equal(4, report.FirstMalformedLine);
         Assert.Equal(2, report.Allocations);
         Assert.Equal(1, report.Frees);
         Assert.Equal(4, events.Count);
         Assert.Equal(0, info.LiveObjectsAtEnd);
         Assert.Equal(0x40, info.PeakLiveBytes);
+    }
+
+    [Fact]
+    public void AFileThatIsNotAHeaptrackRecordingIsRefusedAndLeavesNoTrace()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"wb-notraw-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string bogus = Path.Combine(folder, "notes.txt");
+            File.WriteAllText(bogus, "these are not allocations\n");
+            InvalidDataException e = Assert.Throws<InvalidDataException>(() => HeaptrackImporter.Import(bogus, Path.Combine(folder, "notes.trace")));
+            Assert.Contains(bogus, e.Message, StringComparison.Ordinal);
+            Assert.Contains("heaptrack --raw", e.Message, StringComparison.Ordinal);
+            Assert.Equal([bogus], Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static (HeaptrackImportReport Report, TraceInfo Info, List<TraceEvent> Events) Import(string recording)
