@@ -24,11 +24,11 @@ public static class HeaptrackRecorder
 
     /// <summary>
     /// Runs <paramref name="program"/> with <paramref name="arguments"/> under heaptrack and writes the trace file
-    /// <paramref name="trace"/>. The program's own output goes to <paramref name="output"/> and <paramref name="error"/>
-    /// (heaptrack's messages are left out). The raw recording is kept at <paramref name="keepRaw"/> when given.
+    /// <paramref name="trace"/>. The program's own output lines go to <paramref name="output"/> and <paramref name="error"/>
+    /// (heaptrack's messages are left out; one line at a time). The raw recording is kept at <paramref name="keepRaw"/> when given.
     /// </summary>
     /// <exception cref="TraceToolException">heaptrack is not installed, or it wrote no recording.</exception>
-    public static HeaptrackRecording Record(string program, IReadOnlyList<string> arguments, string trace, string? keepRaw, TextWriter output, TextWriter error)
+    public static HeaptrackRecording Record(string program, IReadOnlyList<string> arguments, string trace, string? keepRaw, Action<string> output, Action<string> error)
     {
         ArgumentException.ThrowIfNullOrEmpty(program);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -52,8 +52,9 @@ public static class HeaptrackRecorder
             int exitCode;
             using (Process process = Process.Start(start) ?? throw new TraceToolException($"could not start {heaptrack}"))
             {
-                process.OutputDataReceived += (_, e) => Forward(e.Data, output);
-                process.ErrorDataReceived += (_, e) => Forward(e.Data, error);
+                Lock gate = new();
+                process.OutputDataReceived += (_, e) => Forward(e.Data, output, gate);
+                process.ErrorDataReceived += (_, e) => Forward(e.Data, error, gate);
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 process.WaitForExit();
@@ -76,15 +77,15 @@ public static class HeaptrackRecorder
         }
     }
 
-    private static void Forward(string? line, TextWriter writer)
+    private static void Forward(string? line, Action<string> writer, Lock gate)
     {
         if (line is null || Chatter.Any(c => line.Contains(c, StringComparison.Ordinal)))
         {
             return;
         }
-        lock (writer)
+        lock (gate)
         {
-            writer.WriteLine(line);
+            writer(line);
         }
     }
 }

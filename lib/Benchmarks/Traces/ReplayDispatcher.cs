@@ -28,6 +28,13 @@ internal sealed class ReplayDispatcher
         int slots = (int)Math.Clamp(reader.Info.PeakLiveObjects, 1, int.MaxValue - 64);
         _live = new Dictionary<long, (int, long)>(slots);
         _dispatched = new long[slots];
+        // Make the tables' pages resident before the replay's first RSS sample (see the replay's own tables).
+        for (int i = 0; i < slots; i++)
+        {
+            _live[-1 - i] = default;
+        }
+        _live.Clear();
+        Array.Clear(_dispatched);
     }
 
     /// <summary>Slots of the block table (the trace's peak of live objects).</summary>

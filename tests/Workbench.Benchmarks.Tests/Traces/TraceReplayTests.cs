@@ -50,7 +50,7 @@ public sealed class TraceReplayTests
     }
 
     [Fact]
-    public void ReplayTouchesOnlyTheEndsWithoutVerify()
+    public void ReplayWithoutVerifyChecksTheBytesItWrote()
     {
         TraceSizes trace = TraceSizes.Load("data/traces/cc1.trace");
         WorkloadResult result = Replay("glibc", trace, verify: false);
