@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Traces;
 
 namespace Workbench.Benchmarks.Workloads;
@@ -72,13 +71,31 @@ public sealed class TraceReplayWorkload : Workload
         }
         BlockingCollection<ReplayWindow>[] queues = [.. Enumerable.Range(0, threads).Select(_ => new BlockingCollection<ReplayWindow>())];
         ConcurrentQueue<SeriesPoint> samples = new();
+        using RssProbe rss = new();
         using CancellationTokenSource cancel = new();
         long[] busy = new long[threads];
         List<Exception> errors = [];
         GC.Collect();
-        long rss0 = ProcessMemory.CurrentRssKib();
+        long rss0 = rss.CurrentKib();
         long start = Stopwatch.GetTimestamp();
         samples.Enqueue(new SeriesPoint(0, rss0, 0));
+
+        void Fail(Exception e)
+        {
+            lock (errors)
+            {
+                errors.Add(e);
+                if (!cancel.IsCancellationRequested)
+                {
+                    cancel.Cancel();
+                    pool.CompleteAdding();
+                    foreach (BlockingCollection<ReplayWindow> queue in queues)
+                    {
+                        queue.CompleteAdding();
+                    }
+                }
+            }
+        }
 
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++)
@@ -88,7 +105,9 @@ public sealed class TraceReplayWorkload : Workload
             {
                 try
                 {
-                    foreach (ReplayWindow window in queues[thread].GetConsumingEnumerable(cancel.Token))
+                    // No cancellation token on the blocking calls (each call with one allocates): a failure completes the
+                    // collections instead, and the replay loop watches the token.
+                    foreach (ReplayWindow window in queues[thread].GetConsumingEnumerable())
                     {
                         long begin = Stopwatch.GetTimestamp();
                         replay.Run(window.Ops[thread], window.Counts[thread], cancel.Token);
@@ -97,22 +116,24 @@ public sealed class TraceReplayWorkload : Workload
                         {
                             if (window.Sample)
                             {
-                                samples.Enqueue(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, ProcessMemory.CurrentRssKib(), window.LiveBytes));
+                                samples.Enqueue(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, rss.CurrentKib(), window.LiveBytes));
                             }
-                            pool.Add(window);
+                            if (!pool.IsAddingCompleted)
+                            {
+                                pool.Add(window);
+                            }
                         }
                     }
                 }
                 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
                 {
                 }
+                catch (InvalidOperationException) when (cancel.IsCancellationRequested)
+                {
+                }
                 catch (Exception e)
                 {
-                    lock (errors)
-                    {
-                        errors.Add(e);
-                    }
-                    cancel.Cancel();
+                    Fail(e);
                 }
             })
             { IsBackground = true, Name = $"replay {t}" };
@@ -123,7 +144,7 @@ public sealed class TraceReplayWorkload : Workload
         {
             while (!cancel.IsCancellationRequested)
             {
-                ReplayWindow window = pool.Take(cancel.Token);
+                ReplayWindow window = pool.Take();
                 if (!dispatcher.Fill(window))
                 {
                     break;
@@ -137,16 +158,12 @@ public sealed class TraceReplayWorkload : Workload
                 }
             }
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (InvalidOperationException) when (cancel.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            lock (errors)
-            {
-                errors.Add(e);
-            }
-            cancel.Cancel();
+            Fail(e);
         }
         foreach (BlockingCollection<ReplayWindow> queue in queues)
         {
