@@ -2,8 +2,10 @@ namespace Workbench.Benchmarks.Traces;
 
 /// <summary>
 /// Reads a trace as a stream and turns its events into <see cref="ReplayWindow"/>s for the replay threads: object ids
-/// become slots of a block table as large as the trace's peak of live objects (a freed object's slot is reused),
-/// each event gets its slot's sequence number, and the live requested bytes are followed exactly.
+/// become slots of a block table as large as the trace's peak of live objects, each event gets its slot's sequence
+/// number, and the live requested bytes are followed exactly. A freed slot is reused first by the thread that freed
+/// it (no wait), then fresh slots are used, and only then the oldest slot another thread freed, so that slot reuse
+/// adds as few waits between threads as possible that the recorded program did not have.
 /// </summary>
 internal sealed class ReplayDispatcher
 {
@@ -13,9 +15,10 @@ internal sealed class ReplayDispatcher
     private readonly long _maxEvents;
     private readonly int _windowEvents;
     private readonly Dictionary<long, (int Slot, long Size)> _live;
-    private readonly Stack<int> _freeSlots = new();
+    private readonly Queue<int>[] _freeSlots;
     private readonly long[] _dispatched;
     private int _usedSlots;
+    private int _victim;
 
     /// <summary>A dispatcher over <paramref name="reader"/>.</summary>
     public ReplayDispatcher(TraceReader reader, string name, int windowEvents, long sampleEvery, long maxEvents)
@@ -28,6 +31,7 @@ internal sealed class ReplayDispatcher
         int slots = (int)Math.Clamp(reader.Info.PeakLiveObjects, 1, int.MaxValue - 64);
         _live = new Dictionary<long, (int, long)>(slots);
         _dispatched = new long[slots];
+        _freeSlots = [.. Enumerable.Range(0, Math.Max(1, reader.Info.Threads)).Select(_ => new Queue<int>())];
         // Make the tables' pages resident before the replay's first RSS sample (see the replay's own tables).
         for (int i = 0; i < slots; i++)
         {
@@ -97,22 +101,34 @@ internal sealed class ReplayDispatcher
 
     private int Allocate(in TraceEvent e)
     {
-        int slot;
-        if (_freeSlots.Count > 0)
+        if (!_freeSlots[e.Thread].TryDequeue(out int slot))
         {
-            slot = _freeSlots.Pop();
-        }
-        else if (_usedSlots < _dispatched.Length)
-        {
-            slot = _usedSlots++;
-        }
-        else
-        {
-            throw new InvalidDataException($"trace '{_name}' is corrupted: event {Events} makes more objects live at once than its summary's peak of {_dispatched.Length}; record or import it again");
+            if (_usedSlots < _dispatched.Length)
+            {
+                slot = _usedSlots++;
+            }
+            else if (!Steal(out slot))
+            {
+                throw new InvalidDataException($"trace '{_name}' is corrupted: event {Events} makes more objects live at once than its summary's peak of {_dispatched.Length}; record or import it again");
+            }
         }
         _live.Add(e.Object, (slot, (long)e.Size));
         LiveBytes += (long)e.Size;
         return slot;
+    }
+
+    private bool Steal(out int slot)
+    {
+        for (int i = 0; i < _freeSlots.Length; i++)
+        {
+            _victim = (_victim + 1) % _freeSlots.Length;
+            if (_freeSlots[_victim].TryDequeue(out slot))
+            {
+                return true;
+            }
+        }
+        slot = -1;
+        return false;
     }
 
     private int Existing(in TraceEvent e)
@@ -124,7 +140,7 @@ internal sealed class ReplayDispatcher
         if (e.Operation == TraceOperation.Free)
         {
             _live.Remove(e.Object);
-            _freeSlots.Push(entry.Slot);
+            _freeSlots[e.Thread].Enqueue(entry.Slot);
             LiveBytes -= entry.Size;
         }
         else
