@@ -272,7 +272,8 @@ public static class Charts
         string title = $"{benchmark}: memory over time, {t} thread{(t == 1 ? "" : "s")} (solid: RSS; dotted, same colour: bytes requested and not yet freed)";
         Dictionary<string, object> yAxis = Style.Axis("memory (MiB)");
         yAxis["rangemode"] = "tozero";
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("time since the trial started (s)"), yAxis, Width, Height);
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("time since the trial started (s)"), yAxis, Width, Height,
+            more: layout => ((Dictionary<string, object>)layout.GetPropertyValue("legend"))["tracegroupgap"] = 2);
         return new Figure($"{benchmark}-over-time", title, chart, allocators);
     }
 
@@ -431,24 +432,35 @@ public static class Charts
                 text[s][t] = Style.Number(value);
             }
         }
-        string unit = relative ? $"time relative to {baseline}" : "time per operation (ns)";
+        string unit = relative ? $"time relative to {baseline} (log scale)" : "time per operation (ns)";
+        // Relative: the colour is log2 of the ratio, centred on 1 (white), blue faster, red slower; the cells say the ratio.
+        double[][] colour = relative ? [.. z.Select(r => r.Select(v => double.IsFinite(v) && v > 0 ? Math.Log2(v) : double.NaN).ToArray())] : z;
         GenericChart trace = CSharpChart.Heatmap<double, string, string, string>(
-            zData: z, X: threadCounts.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray(), Y: sizes.ToArray(),
+            zData: colour, X: threadCounts.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray(), Y: sizes.ToArray(),
             Name: allocator, UseDefaults: false);
         Style.Set(trace, "text", text);
         Style.Set(trace, "texttemplate", "%{text}");
-        Style.Set(trace, "textfont", new Dictionary<string, object> { ["size"] = 14 });
-        Style.Set(trace, "colorscale", relative ? "RdBu" : "Viridis");
-        Style.Set(trace, "reversescale", !relative);
+        Style.Set(trace, "hovertemplate", "threads %{x}, sizes %{y}: %{text}<extra>" + allocator + "</extra>");
+        Style.Set(trace, "textfont", new Dictionary<string, object> { ["size"] = 16 });
+        Dictionary<string, object> colourBar = new() { ["title"] = new Dictionary<string, object> { ["text"] = unit, ["side"] = "right" } };
         if (relative)
         {
-            // Centred on 1 on a log scale would need transformed data; a linear scale centred on 1 reads well.
-            double spread = Math.Max(0.05, z.SelectMany(r => r).Where(double.IsFinite).Select(v => Math.Abs(v - 1)).DefaultIfEmpty(0.5).Max());
-            Style.Set(trace, "zmin", 1 - spread);
-            Style.Set(trace, "zmax", 1 + spread);
+            double spread = Math.Max(0.25, colour.SelectMany(r => r).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max());
+            Style.Set(trace, "colorscale", "RdBu");
+            Style.Set(trace, "reversescale", false);
+            Style.Set(trace, "zmid", 0);
+            Style.Set(trace, "zmin", -spread);
+            Style.Set(trace, "zmax", spread);
+            int[] ticks = [.. Enumerable.Range(-(int)Math.Ceiling(spread), 2 * (int)Math.Ceiling(spread) + 1)];
+            colourBar["tickvals"] = ticks;
+            colourBar["ticktext"] = ticks.Select(t => Style.Number(Math.Pow(2, t))).ToArray();
+        }
+        else
+        {
+            Style.Set(trace, "colorscale", "Viridis");
             Style.Set(trace, "reversescale", true);
         }
-        Style.Set(trace, "colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = unit, ["side"] = "right" } });
+        Style.Set(trace, "colorbar", colourBar);
         string title = $"{benchmark}: {allocator}, {(relative ? $"time relative to {baseline}" : "time per operation")} by size distribution and threads";
         GenericChart chart = Style.Layout(trace, title, Style.Axis("threads", "category"), Style.Axis("size distribution", "category"),
             Width, Math.Max(360, 160 + 60 * sizes.Count));

@@ -160,14 +160,20 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
             throw new InvalidOperationException(Chromium.MissingMessage);
         }
         _profile = Directory.CreateTempSubdirectory("workbench-chromium-");
-        _browser = await Puppeteer.LaunchAsync(new LaunchOptions
+        LaunchOptions options = new()
         {
             ExecutablePath = _executable,
             Headless = true,
             Args = [.. Chromium.Flags.Where(f => f != "--headless")],
             UserDataDir = _profile.FullName,
             Timeout = 60_000,
-        }).ConfigureAwait(false);
+        };
+        // Called through reflection: a notebook kernel (Roslyn scripting) loads Microsoft.Extensions.Logging.Abstractions
+        // once per referencing assembly, so a direct call's ILoggerFactory parameter would not match PuppeteerSharp's
+        // (MissingMethodException); the logger is left out either way.
+        System.Reflection.MethodInfo launch = typeof(Puppeteer).GetMethods()
+            .First(m => m.Name == nameof(Puppeteer.LaunchAsync) && m.GetParameters().Length == 2 && m.GetParameters()[0].ParameterType == typeof(LaunchOptions));
+        _browser = await ((Task<IBrowser>)launch.Invoke(null, [options, null])!).ConfigureAwait(false);
         return _browser;
     }
 
