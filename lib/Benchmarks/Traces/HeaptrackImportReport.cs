@@ -51,6 +51,11 @@ public sealed class HeaptrackImportReport
     public IEnumerable<string> Describe()
     {
         CultureInfo c = CultureInfo.InvariantCulture;
+        if (Lines == 0)
+        {
+            yield return "the recording is empty: heaptrack saw no allocation (a program that never calls malloc, or one that heaptrack could not preload into, such as a static binary)";
+            yield break;
+        }
         yield return $"recorded: {(Command.Length > 0 ? Command : "(no command line in the recording)")}";
         yield return string.Create(c, $"read {Lines:N0} lines: {Allocations:N0} allocations, {Frees:N0} frees written; program ran {DurationMs:N0} ms, peak RSS {PeakRssBytes / 1024:N0} KiB");
         yield return UnknownFrees == 0

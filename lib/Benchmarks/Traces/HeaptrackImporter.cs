@@ -44,12 +44,13 @@ public static class HeaptrackImporter
     /// Reads the recording's lines from <paramref name="text"/> and writes the events to <paramref name="writer"/>;
     /// completes the trace with the recorded command line as its source.
     /// </summary>
-    /// <exception cref="InvalidDataException">The text does not start with heaptrack's version line.</exception>
+    /// <exception cref="InvalidDataException">The text is not empty and does not start with heaptrack's version line.</exception>
     public static HeaptrackImportReport Import(TextReader text, TraceWriter writer)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(writer);
-        if (text.Peek() != 'v')
+        int first = text.Peek();
+        if (first != 'v' && first != -1)
         {
             throw new InvalidDataException("is not a heaptrack raw recording (it does not start with heaptrack's version line 'v ...'): give the file that heaptrack --raw -o NAME PROGRAM wrote, NAME.raw.zst");
         }

@@ -134,6 +134,15 @@ public sealed class HeaptrackImporterTests
         }
     }
 
+    [Fact]
+    public void AnEmptyRecordingGivesAnEmptyTraceAndSaysWhy()
+    {
+        (HeaptrackImportReport report, TraceInfo info, List<TraceEvent> events) = Import("");
+        Assert.Empty(events);
+        Assert.Equal(0, info.Events);
+        Assert.StartsWith("the recording is empty", report.Describe().Single(), StringComparison.Ordinal);
+    }
+
     private static (HeaptrackImportReport Report, TraceInfo Info, List<TraceEvent> Events) Import(string recording)
     {
         using MemoryStream stream = new();
