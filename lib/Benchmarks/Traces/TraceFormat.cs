@@ -7,12 +7,12 @@ namespace Workbench.Benchmarks.Traces;
 ///   0  magic      8 bytes "WBTRACE\0"
 ///   8  version    u16 = 1
 ///  10  codec      u16 = 1 (raw DEFLATE, RFC 1951, System.IO.Compression)
-///  12  reserved   u32 = 0
+///  12  reserved   u32 = 0 (a reader refuses other values)
 ///  16  summary    u64 byte offset of the summary block (0 while the writer has not finished)
-///  24  reserved   u64 = 0
+///  24  reserved   u64 = 0 (a reader refuses other values)
 /// blocks, from byte 32, each:
-///   kind u8 (1 events, 2 summary), stored length u32, plain length u32, events u32, CRC-32 of the plain bytes u32,
-///   then the stored (compressed) bytes
+///   kind u8 (1 events, 2 summary), stored length u32, plain length u32, events u32, CRC-32 u32 of the 13 bytes
+///   before it and the stored bytes (so any damaged bit of a block is found), then the stored (compressed) bytes
 /// the summary block comes last and the file ends with it.
 /// </code>
 /// An events block holds at most <see cref="MaxPlainBytes"/> bytes once inflated, a run of events, each:

@@ -63,6 +63,10 @@ public sealed class TraceReader : IDisposable
         {
             throw Fail(10, $"unknown codec {codec} (1 is DEFLATE)");
         }
+        if (header[12..16].ContainsAnyExcept((byte)0) || header[24..32].ContainsAnyExcept((byte)0))
+        {
+            throw Fail(header[12..16].ContainsAnyExcept((byte)0) ? 12 : 24, "corrupted: reserved header bytes are not zero");
+        }
         long summaryAt = BinaryPrimitives.ReadInt64LittleEndian(header[TraceFormat.SummaryOffsetField..]);
         if (summaryAt == 0)
         {
@@ -234,7 +238,7 @@ public sealed class TraceReader : IDisposable
     private TraceFormatException BadEvent(int start, string problem) =>
         Fail(_blockAt, $"corrupted: event {EventsRead} (byte {start} of the events block inflated): {problem}");
 
-    /// <summary>Reads the block at <paramref name="at"/> into <see cref="_plain"/>: checks lengths, inflates, checks the CRC.</summary>
+    /// <summary>Reads the block at <paramref name="at"/> into <see cref="_plain"/>: checks the lengths and the CRC, then inflates.</summary>
     private (byte Kind, int PlainLength, int Events) ReadBlock(long at)
     {
         Span<byte> header = stackalloc byte[TraceFormat.BlockHeaderBytes];
@@ -276,6 +280,10 @@ public sealed class TraceReader : IDisposable
         {
             throw Fail(at + TraceFormat.BlockHeaderBytes + got, $"truncated: the file ends inside the block at byte {at}");
         }
+        if (Crc32.Of(header[..13], _stored.AsSpan(0, (int)storedLength)) != crc)
+        {
+            throw Fail(at, $"corrupted: the CRC-32 of the block at byte {at} does not match its contents");
+        }
         int inflated = 0;
         try
         {
@@ -302,10 +310,6 @@ public sealed class TraceReader : IDisposable
         if (inflated != plainLength)
         {
             throw Fail(at, $"corrupted: the block at byte {at} inflates to {(inflated > plainLength ? "more" : inflated.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes, its header says {plainLength}");
-        }
-        if (Crc32.Of(_plain.AsSpan(0, (int)plainLength)) != crc)
-        {
-            throw Fail(at, $"corrupted: the CRC-32 of the block at byte {at} does not match its contents");
         }
         _stream.Position = end;
         return (kind, (int)plainLength, (int)events);

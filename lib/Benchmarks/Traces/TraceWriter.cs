@@ -219,7 +219,7 @@ public sealed class TraceWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header[1..], checked((uint)stored.Length));
         BinaryPrimitives.WriteUInt32LittleEndian(header[5..], checked((uint)plain.Length));
         BinaryPrimitives.WriteUInt32LittleEndian(header[9..], checked((uint)events));
-        BinaryPrimitives.WriteUInt32LittleEndian(header[13..], Crc32.Of(plain));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[13..], Crc32.Of(header[..13], stored.GetBuffer().AsSpan(0, (int)stored.Length)));
         _stream.Write(header);
         _stream.Write(stored.GetBuffer(), 0, (int)stored.Length);
     }

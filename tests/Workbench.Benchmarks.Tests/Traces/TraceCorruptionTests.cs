@@ -33,6 +33,23 @@ public sealed class TraceCorruptionTests
     }
 
     [Fact]
+    public void EveryDamagedBitIsFound()
+    {
+        byte[] trace = TraceTestData.Write(TraceTestData.RandomEvents(300, threads: 3, seed: 5)).ToArray();
+        for (int i = 0; i < trace.Length; i++)
+        {
+            foreach (byte bit in new byte[] { 0x01, 0x80 })
+            {
+                byte[] damaged = (byte[])trace.Clone();
+                damaged[i] ^= bit;
+                TraceFormatException e = ReadAll(damaged);
+                Assert.InRange(e.Offset, 0, trace.Length);
+                Assert.Contains($"byte offset {e.Offset}", e.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void ADamagedEventsBlockIsRejectedAtThatBlock()
     {
         byte[] trace = ValidTrace();
