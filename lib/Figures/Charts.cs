@@ -162,6 +162,7 @@ public static class Charts
         xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
         Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
         yAxis["dtick"] = "D2";
+        yAxis["exponentformat"] = "none";
         string title = $"Time per operation relative to {baseline} (lower is better; 95% CI of the ratio)";
         int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>

@@ -51,4 +51,19 @@ public static class RunFigures
         }
         return [.. figures.OfType<Figure>()];
     }
+
+    /// <summary>
+    /// Writes every figure of a run folder into <paramref name="outputDirectory"/> (what <c>workbench figures RUN</c>
+    /// does): HTML always; SVG, PNG and PDF when Chromium is there, else one line to <paramref name="log"/> says why.
+    /// Returns the figures and the files written.
+    /// </summary>
+    public static async Task<(List<Figure> Figures, List<string> Files)> ExportAsync(string run, string outputDirectory,
+        string baseline = "glibc", ExportFormats formats = ExportFormats.All, TextWriter? log = null)
+    {
+        RunData data = RunData.Load(run);
+        List<Figure> figures = All(data, baseline);
+        await using FigureExporter exporter = new();
+        List<string> files = await exporter.ExportAllAsync(figures, outputDirectory, formats, log).ConfigureAwait(false);
+        return (figures, files);
+    }
 }

@@ -132,6 +132,14 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
+    public void TheRunFolderOnDiskGivesTheSameFigures()
+    {
+        RunData fromDisk = RunData.Load(_fixture.Directory);
+        Assert.Equal(_fixture.Run.Rows.Count, fromDisk.Rows.Count);
+        Assert.Equal(RunFigures.All(_fixture.Run).Select(f => f.ToJson()), RunFigures.All(fromDisk).Select(f => f.ToJson()));
+    }
+
+    [Fact]
     public void ARunWithoutABenchmarkGivesNoFigureForIt()
     {
         Assert.Null(Charts.ThreadScaling(_fixture.Run, "larson"));

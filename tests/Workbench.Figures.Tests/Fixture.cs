@@ -49,6 +49,12 @@ internal sealed class Fixture : IDisposable
             }
         }
         Run = RunData.FromRows("fixture", rows, Directory);
+        // The same rows as a run folder on disk (results.csv beside series/), as a sweep writes it.
+        ResultsFile file = new(Path.Combine(Directory, "results.csv"));
+        foreach (ResultRow row in rows)
+        {
+            file.AppendValues(row.Values.ToDictionary(v => row.Knobs.ContainsKey(v.Key) ? "knob:" + v.Key : v.Key, v => v.Value));
+        }
     }
 
     public string Directory { get; }
