@@ -52,8 +52,10 @@ public static class Charts
         double scale = measure == Measure.Throughput ? 1e-6 : 1;
         List<GenericChart> traces = [];
         List<string> allocators = [];
-        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        List<string> all = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator))];
+        foreach (string allocator in all)
         {
+            double dodge = Dodge(all.IndexOf(allocator), all.Count);
             List<(int Threads, SampleSummary Summary)> points = [.. rows.Where(r => r.Allocator == allocator)
                 .GroupBy(r => r.Threads).OrderBy(g => g.Key)
                 .Select(g => (g.Key, Values(g, column, scale)))
@@ -64,8 +66,8 @@ public static class Charts
                 continue;
             }
             string colour = AllocatorColors.Of(allocator);
-            GenericChart trace = CSharpChart.Scatter<int, double, string>(
-                x: points.Select(p => p.Threads), y: points.Select(p => p.Summary.Mean), mode: StyleParam.Mode.Lines_Markers,
+            GenericChart trace = CSharpChart.Scatter<double, double, string>(
+                x: points.Select(p => p.Threads + dodge), y: points.Select(p => p.Summary.Mean), mode: StyleParam.Mode.Lines_Markers,
                 Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
             Style.YError(trace, [.. points.Select(p => p.Summary.CiHigh - p.Summary.Mean)], [.. points.Select(p => p.Summary.Mean - p.Summary.CiLow)], colour);
             Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
@@ -79,12 +81,12 @@ public static class Charts
         int[] threadTicks = [.. rows.Select(r => r.Threads).Distinct().Order()];
         Dictionary<string, object> xAxis = Style.Axis("threads");
         xAxis["tickvals"] = threadTicks;
-        xAxis["range"] = new[] { threadTicks.Min() - 0.2, threadTicks.Max() + 0.2 };
+        xAxis["range"] = new[] { threadTicks.Min() - 0.3, threadTicks.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis(measure == Measure.Throughput ? "throughput (million operations/s)" : "time per operation (ns)");
         yAxis["rangemode"] = "nonnegative";
         string what = measure == Measure.Throughput ? "throughput" : "time per operation";
-        string title = $"{benchmark}: {what} against threads ({configuration}; mean, 95% CI)";
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
+        string title = $"{benchmark}: {what} against threads (mean, 95% CI)";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), Style.Subtitled(title, configuration), xAxis, yAxis, Width, Height);
         return new Figure($"{benchmark}-threads{(measure == Measure.Time ? "-time" : "")}", title, chart, allocators);
     }
 
@@ -209,10 +211,10 @@ public static class Charts
             traces.Add(trace);
             allocators.Add(allocator);
         }
-        string title = $"{benchmark}: time per operation over the repetitions ({configuration})";
+        string title = $"{benchmark}: time per operation over the repetitions";
         Dictionary<string, object> yAxis = Style.Axis("time per operation (ns)");
         yAxis["rangemode"] = "tozero";
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("threads", "category"), yAxis, Width, Height,
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), Style.Subtitled(title, configuration), Style.Axis("threads", "category"), yAxis, Width, Height,
             more: layout => layout.SetProperty("boxmode", "group"));
         return new Figure($"{benchmark}-repetitions", title, chart, allocators);
     }
@@ -490,14 +492,16 @@ public static class Charts
         }
         List<GenericChart> traces = [];
         List<string> allocators = [];
-        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        List<string> all = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator))];
+        foreach (string allocator in all)
         {
+            double dodge = Dodge(all.IndexOf(allocator), all.Count);
             List<double> one = Values(rows.Where(r => r.Allocator == allocator && r.Threads == 1), "elapsed_s", 1);
             if (one.Count == 0)
             {
                 continue;
             }
-            List<int> x = [];
+            List<double> x = [];
             List<double> y = [];
             List<double> plus = [];
             List<double> minus = [];
@@ -510,13 +514,13 @@ public static class Charts
                 }
                 // At one thread the speed-up is 1 by definition (the same sample on both sides): no interval.
                 Comparison c = p == 1 ? new Comparison(1, 1, 1, double.NaN, double.NaN, double.NaN) : Comparison.Of(one, many);
-                x.Add(p);
+                x.Add(p + dodge);
                 y.Add(c.Ratio);
                 plus.Add(c.RatioHigh - c.Ratio);
                 minus.Add(c.Ratio - c.RatioLow);
             }
             string colour = AllocatorColors.Of(allocator);
-            GenericChart trace = CSharpChart.Scatter<int, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
+            GenericChart trace = CSharpChart.Scatter<double, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
                 Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
             Style.YError(trace, plus, minus, colour);
             Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
@@ -528,10 +532,11 @@ public static class Charts
             return null;
         }
         GenericChart ideal = CSharpChart.Scatter<int, int, string>(x: threadCounts, y: threadCounts, mode: StyleParam.Mode.Lines,
-            Name: "ideal (P-fold)", LineColor: Color.fromHex("#555555"), LineWidth: 2, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false);
+            Name: "ideal (P-fold)", LineColor: Color.fromHex("#222222"), LineWidth: 1.5, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false);
         traces.Insert(0, ideal);
         Dictionary<string, object> xAxis = Style.Axis("threads (P)");
         xAxis["tickvals"] = threadCounts.ToArray();
+        xAxis["range"] = new[] { threadCounts.Min() - 0.3, threadCounts.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis("speed-up over 1 thread (elapsed(1) / elapsed(P))");
         yAxis["rangemode"] = "tozero";
         string kind = benchmark == "cache-scratch" ? "passive" : benchmark == "cache-thrash" ? "active" : "";
@@ -539,6 +544,12 @@ public static class Charts
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
         return new Figure($"{benchmark}-speedup", title, chart, allocators);
     }
+
+    /// <summary>
+    /// A small horizontal offset per allocator so that points and interval bars at the same thread count do
+    /// not hide each other (at most 0.3 threads wide in all).
+    /// </summary>
+    private static double Dodge(int index, int count) => count <= 1 ? 0 : (index - (count - 1) / 2.0) * Math.Min(0.06, 0.3 / (count - 1));
 
     private static List<ResultRow> LatencyRows(RunData run, int? threads, out int t)
     {

@@ -62,7 +62,7 @@ internal static class Style
         });
         layout.SetProperty("width", width);
         layout.SetProperty("height", height);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 80, ["r"] = 30, ["t"] = 60, ["b"] = 70 });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 80, ["r"] = 30, ["t"] = title.Contains("<br>", StringComparison.Ordinal) ? 85 : 60, ["b"] = 70 });
         layout.SetProperty("plot_bgcolor", "#FFFFFF");
         layout.SetProperty("paper_bgcolor", "#FFFFFF");
         more?.Invoke(layout);
@@ -97,6 +97,10 @@ internal static class Style
         }
         return chart;
     }
+
+    /// <summary>A title with a smaller second line (e.g. the configuration: sizes and knobs).</summary>
+    internal static string Subtitled(string title, string subtitle) =>
+        subtitle.Length == 0 ? title : $"{title}<br><span style=\"font-size:13px;color:#555555\">{System.Net.WebUtility.HtmlEncode(subtitle)}</span>";
 
     /// <summary>NaN (no interval) becomes 0 so that plotly.js draws no bar rather than failing.</summary>
     private static double[] Clean(IReadOnlyList<double> values) => [.. values.Select(v => double.IsFinite(v) && v > 0 ? v : 0)];
