@@ -43,7 +43,7 @@ public sealed class TraceRecorder : IDisposable
         }
         lock (_lock)
         {
-            int thread = Thread();
+            int thread = ThreadNumber();
             long id = operation switch
             {
                 TraceOperation.Calloc => _writer.Calloc(thread, block.Size),
@@ -87,7 +87,7 @@ public sealed class TraceRecorder : IDisposable
                 }
                 return;
             }
-            int thread = Thread();
+            int thread = ThreadNumber();
             if (id < 0)
             {
                 Remember(after, _writer.Malloc(thread, after.Size));
@@ -107,7 +107,7 @@ public sealed class TraceRecorder : IDisposable
         }
         lock (_lock)
         {
-            int thread = Thread();
+            int thread = ThreadNumber();
             if (!TryForget(block, out long id))
             {
                 UnknownFrees++;
@@ -136,7 +136,7 @@ public sealed class TraceRecorder : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Thread()
+    private int ThreadNumber()
     {
         int managed = Environment.CurrentManagedThreadId;
         if (!_threads.TryGetValue(managed, out int number))

@@ -135,6 +135,41 @@ public sealed class HeaptrackImporterTests
     }
 
     [Fact]
+    public void PlainAndGzipRecordingsImportAsTheZstdOneDoes()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"wb-formats-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string text;
+            using (TextReader zstd = RecordingInput.Open(TraceTestData.Committed("sqlite3.raw.zst")))
+            {
+                text = zstd.ReadToEnd();
+            }
+            string plain = Path.Combine(folder, "sqlite3.raw");
+            File.WriteAllText(plain, text);
+            string gzip = Path.Combine(folder, "sqlite3.raw.gz");
+            using (FileStream file = File.Create(gzip))
+            using (System.IO.Compression.GZipStream compressed = new(file, System.IO.Compression.CompressionLevel.Fastest))
+            using (StreamWriter writer = new(compressed))
+            {
+                writer.Write(text);
+            }
+            foreach (string recording in new[] { plain, gzip })
+            {
+                HeaptrackImportReport report = HeaptrackImporter.Import(recording, recording + ".trace");
+                Assert.Equal(RecordedAllocations, report.Allocations);
+                Assert.Equal(RecordedFrees, report.Frees);
+                Assert.Equal(RecordedPeakLiveBytes, report.Info!.PeakLiveBytes);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AnEmptyRecordingGivesAnEmptyTraceAndSaysWhy()
     {
         (HeaptrackImportReport report, TraceInfo info, List<TraceEvent> events) = Import("");
