@@ -53,6 +53,7 @@ public static class Charts
         List<GenericChart> traces = [];
         List<string> allocators = [];
         List<string> all = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator))];
+        List<double> tops = [];
         foreach (string allocator in all)
         {
             double dodge = Dodge(all.IndexOf(allocator), all.Count);
@@ -70,6 +71,7 @@ public static class Charts
                 x: points.Select(p => p.Threads + dodge), y: points.Select(p => p.Summary.Mean), mode: StyleParam.Mode.Lines_Markers,
                 Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
             Style.YError(trace, [.. points.Select(p => p.Summary.CiHigh - p.Summary.Mean)], [.. points.Select(p => p.Summary.Mean - p.Summary.CiLow)], colour);
+            tops.AddRange(points.Select(p => Top(p.Summary.Mean, p.Summary.CiHigh)));
             Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
             traces.Add(trace);
             allocators.Add(allocator);
@@ -83,7 +85,7 @@ public static class Charts
         xAxis["tickvals"] = threadTicks;
         xAxis["range"] = new[] { threadTicks.Min() - 0.3, threadTicks.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis(measure == Measure.Throughput ? "throughput (million operations/s)" : "time per operation (ns)");
-        yAxis["rangemode"] = "nonnegative";
+        yAxis["range"] = new[] { 0, tops.Max() * 1.08 };
         string what = measure == Measure.Throughput ? "throughput" : "time per operation";
         string title = $"{benchmark}: {what} against threads (mean, 95% CI)";
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), Style.Subtitled(title, configuration), xAxis, yAxis, Width, Height);
@@ -120,6 +122,7 @@ public static class Charts
         List<string> allocators = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)).Where(a => a != baseline)];
         List<GenericChart> traces = [];
         List<string> drawn = [];
+        List<double> extremes = [1];
         foreach (string allocator in allocators)
         {
             List<string> keys = [];
@@ -139,6 +142,9 @@ public static class Charts
                 ratio.Add(c.Ratio);
                 plus.Add(c.RatioHigh - c.Ratio);
                 minus.Add(c.Ratio - c.RatioLow);
+                // The axis spans the bars and their intervals, an interval reaching beyond 4x its ratio is cut at the frame.
+                extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
+                extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
             }
             if (keys.Count == 0)
             {
@@ -163,8 +169,14 @@ public static class Charts
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
         Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
-        yAxis["dtick"] = "D2";
-        yAxis["exponentformat"] = "none";
+        double low = extremes.Where(v => v > 0).Min() / 1.15;
+        double high = extremes.Max() * 1.15;
+        yAxis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
+        // Ticks at 1, 2 and 5 times powers of ten, written out in full (0.5 rather than a bare 5 below 1).
+        double[] ticks = [.. Enumerable.Range(-4, 9).SelectMany(e => new[] { 1.0, 2, 5 }.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+        yAxis["tickvals"] = ticks;
+        yAxis["ticktext"] = ticks.Select(t => t.ToString("0.####", CultureInfo.InvariantCulture)).ToArray();
+        yAxis.Remove("dtick");
         string title = $"Time per operation relative to {baseline} (lower is better; 95% CI of the ratio)";
         int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
@@ -490,6 +502,7 @@ public static class Charts
         {
             return null;
         }
+        List<double> tops = [threadCounts.Max()];
         List<GenericChart> traces = [];
         List<string> allocators = [];
         List<string> all = [.. AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator))];
@@ -518,6 +531,7 @@ public static class Charts
                 y.Add(c.Ratio);
                 plus.Add(c.RatioHigh - c.Ratio);
                 minus.Add(c.Ratio - c.RatioLow);
+                tops.Add(Top(c.Ratio, c.RatioHigh));
             }
             string colour = AllocatorColors.Of(allocator);
             GenericChart trace = CSharpChart.Scatter<double, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
@@ -538,7 +552,7 @@ public static class Charts
         xAxis["tickvals"] = threadCounts.ToArray();
         xAxis["range"] = new[] { threadCounts.Min() - 0.3, threadCounts.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis("speed-up over 1 thread (elapsed(1) / elapsed(P))");
-        yAxis["rangemode"] = "tozero";
+        yAxis["range"] = new[] { 0, tops.Max() * 1.08 };
         string kind = benchmark == "cache-scratch" ? "passive" : benchmark == "cache-thrash" ? "active" : "";
         string title = $"{benchmark}: {(kind.Length > 0 ? kind + " " : "")}false sharing, speed-up against the ideal P-fold line (95% CI)";
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
@@ -550,6 +564,12 @@ public static class Charts
     /// not hide each other (at most 0.3 threads wide in all).
     /// </summary>
     private static double Dodge(int index, int count) => count <= 1 ? 0 : (index - (count - 1) / 2.0) * Math.Min(0.06, 0.3 / (count - 1));
+
+    /// <summary>
+    /// How far up the axis goes for one point: its interval's top, but no more than twice the value (an interval
+    /// wider than the value itself, e.g. from two repetitions, is cut at the frame rather than flattening every line).
+    /// </summary>
+    private static double Top(double value, double high) => double.IsFinite(high) ? Math.Min(high, 2 * value) : value;
 
     private static List<ResultRow> LatencyRows(RunData run, int? threads, out int t)
     {
