@@ -21,6 +21,11 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
     /// <summary>An exporter using <paramref name="chromium"/>, or the browser <see cref="Chromium.Find"/> finds.</summary>
     public FigureExporter(string? chromium = null) => _executable = chromium ?? Chromium.Find();
 
+    /// <summary>An exporter with no browser (as on a machine without Chromium).</summary>
+    internal static FigureExporter WithoutBrowser() => new(null, search: false);
+
+    private FigureExporter(string? chromium, bool search) => _executable = search ? chromium ?? Chromium.Find() : chromium;
+
     /// <summary>Whether SVG, PNG and PDF can be rendered (a browser was found).</summary>
     public bool CanRenderStatic => _executable is not null;
 

@@ -183,3 +183,31 @@ public sealed class FigureTests : IDisposable
         return "";
     }
 }
+
+/// <summary>Without Chromium: HTML is still written, and one line names the Debian package.</summary>
+public sealed class NoBrowserTests : IDisposable
+{
+    private readonly Fixture _fixture = new();
+    private readonly string _output = Directory.CreateTempSubdirectory("figures-nobrowser-").FullName;
+
+    public void Dispose()
+    {
+        _fixture.Dispose();
+        Directory.Delete(_output, recursive: true);
+    }
+
+    [Fact]
+    public async Task HtmlIsWrittenAndOneLineSaysWhatToInstall()
+    {
+        List<Figure> figures = RunFigures.All(_fixture.Run);
+        StringWriter log = new();
+        await using FigureExporter exporter = FigureExporter.WithoutBrowser();
+        Assert.False(exporter.CanRenderStatic);
+        List<string> files = await exporter.ExportAllAsync(figures, _output, ExportFormats.All, log);
+        Assert.Equal(figures.Select(f => Path.Combine(_output, f.Name + ".html")), files);
+        string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("Debian package chromium", lines[0], StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => exporter.SvgAsync(figures[0]));
+    }
+}
