@@ -109,13 +109,22 @@ public static class Notebook
         return RunData.Load(directory);
     }
 
-    /// <summary>The chart display mode: <c>svg</c> (default) or <c>interactive</c> (<c>WORKBENCH_CHARTS</c>).</summary>
+    /// <summary>
+    /// The chart display mode (<c>WORKBENCH_CHARTS</c>): <c>svg</c> (default; <c>interactive</c> when there is no
+    /// Chromium), <c>interactive</c>, or <c>plotly</c> (Plotly.NET.Interactive's own display, which needs a
+    /// network: the set-up then leaves Plotly.NET charts to the formatter that package registers).
+    /// </summary>
     public static string ChartMode
     {
         get
         {
             string mode = Environment.GetEnvironmentVariable("WORKBENCH_CHARTS") ?? "svg";
-            return mode == "interactive" || Chromium.Find() is null ? "interactive" : "svg";
+            return mode switch
+            {
+                "plotly" => "plotly",
+                "interactive" => "interactive",
+                _ => Chromium.Find() is null ? "interactive" : "svg",
+            };
         }
     }
 
@@ -126,6 +135,11 @@ public static class Notebook
     public static string Html(Figure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
+        if (ChartMode == "plotly")
+        {
+            // Plotly.NET's own page for the chart (plotly.js from its CDN), as Plotly.NET.Interactive shows it.
+            return Plotly.NET.GenericChart.toChartHTML(figure.Chart);
+        }
         if (ChartMode == "svg")
         {
             string svg = Task.Run(() => Exporter.Value.SvgAsync(figure)).GetAwaiter().GetResult();
