@@ -284,7 +284,9 @@ public static class Charts
         {
             return null;
         }
-        string title = $"{benchmark}: memory over time, {t} thread{(t == 1 ? "" : "s")} (solid: RSS; dotted, same colour: bytes requested and not yet freed)";
+        bool requestedDrawn = traces.Count > allocators.Count;
+        string title = $"{benchmark}: memory over time, {t} thread{(t == 1 ? "" : "s")} " +
+            (requestedDrawn ? "(solid: RSS; dotted, same colour: bytes requested and not yet freed)" : "(resident set size)");
         Dictionary<string, object> yAxis = Style.Axis("memory (MiB)");
         yAxis["rangemode"] = "tozero";
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, Style.Axis("time since the trial started (s)"), yAxis, Width, Height,
