@@ -48,26 +48,40 @@ run_one() {
     printf 'FAILED %s (no notebook notebooks/%s.ipynb)\n' "$name" "$name" >"$logs/$name.result"
     return
   fi
-  rm -f "$out/$name.ipynb"
+  rm -f "$out/$name.ipynb" "$logs/$name.charts"
   # dotnet-repl resolves relative paths against its current folder: run it from notebooks/.
   (cd notebooks && dotnet repl --run "$name.ipynb" --exit-after-run --output-path "$out/$name.ipynb") >"$logs/$name.log" 2>&1 || rc=$?
   # Exit code 2 means a cell failed; the executed copy's error outputs say which.
-  errors=$(python3 - "$out/$name.ipynb" <<'PY'
+  errors=$(python3 - "$out/$name.ipynb" "$logs/$name.charts" <<'PY'
 import json, sys
 try:
     nb = json.load(open(sys.argv[1]))
 except Exception as e:
     print(f"no executed copy ({e.__class__.__name__})"); sys.exit(0)
+charts = 0
 for i, cell in enumerate(nb.get("cells", [])):
+    source = "".join(cell.get("source", []))
+    drawn = False
     for o in cell.get("outputs", []):
         if o.get("output_type") == "error":
             text = (o.get("evalue") or o.get("ename") or "error").strip().splitlines()
             print(f"cell {i + 1}: {text[0][:300] if text else 'error'}")
+        html = o.get("data", {}).get("text/html", "")
+        html = "".join(html) if isinstance(html, list) else html
+        if "<svg" in html or "Plotly.newPlot" in html:
+            drawn = True
+    charts += drawn
+    # A cell whose value is a chart must show it (an SVG, or a plotly.js div in interactive mode).
+    last = source.strip().splitlines()[-1] if source.strip() else ""
+    if cell.get("cell_type") == "code" and last.startswith("Charts.") and not drawn:
+        print(f"cell {i + 1}: no chart rendered")
+with open(sys.argv[2], "w") as f:
+    f.write(str(charts))
 PY
 )
   t1=$(date +%s)
   if [ "$rc" = 0 ] && [ -z "$errors" ]; then
-    printf 'ok     %s (%s s)\n' "$name" "$((t1 - t0))" >"$logs/$name.result"
+    printf 'ok     %s (%s s, %s charts)\n' "$name" "$((t1 - t0))" "$(cat "$logs/$name.charts" 2>/dev/null || echo 0)" >"$logs/$name.result"
   else
     { printf 'FAILED %s (%s s, dotnet-repl exit %s; log: %s)\n' "$name" "$((t1 - t0))" "$rc" "${logs#$root/}/$name.log"
       [ -n "$errors" ] && printf '%s\n' "$errors" | sed 's/^/       /'; } >"$logs/$name.result"
