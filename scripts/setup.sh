@@ -40,4 +40,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
   done
 fi
+
+# Traces (heaptrack, zstd), figures and notebooks (Chromium, dotnet-repl, the published libraries).
+bash scripts/setup-traces.sh
+bash scripts/setup-figures.sh --no-publish || echo "setup: figures and notebooks set-up failed (scripts/setup-figures.sh)"
 exit 0
