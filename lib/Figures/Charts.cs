@@ -169,14 +169,7 @@ public static class Charts
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
         Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
-        double low = extremes.Where(v => v > 0).Min() / 1.15;
-        double high = extremes.Max() * 1.15;
-        yAxis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
-        // Ticks at 1, 2 and 5 times powers of ten, written out in full (0.5 rather than a bare 5 below 1).
-        double[] ticks = [.. Enumerable.Range(-4, 9).SelectMany(e => new[] { 1.0, 2, 5 }.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
-        yAxis["tickvals"] = ticks;
-        yAxis["ticktext"] = ticks.Select(t => t.ToString("0.####", CultureInfo.InvariantCulture)).ToArray();
-        yAxis.Remove("dtick");
+        Style.Ticks125(yAxis, extremes);
         string title = $"Time per operation relative to {baseline} (lower is better; 95% CI of the ratio)";
         int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
@@ -559,6 +552,77 @@ public static class Charts
         string title = $"{benchmark}: {(kind.Length > 0 ? kind + " " : "")}false sharing, speed-up against the ideal P-fold line (95% CI)";
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height);
         return new Figure($"{benchmark}-speedup", title, chart, allocators);
+    }
+
+    /// <summary>
+    /// The <c>speed</c> benchmark: nanoseconds per call of each routine (malloc+free, batches, calloc+free,
+    /// realloc growing and shrinking, aligned allocation+free), grouped bars per routine, one bar per allocator:
+    /// the median over the repetitions, bars from the smallest to the largest repetition.
+    /// </summary>
+    public static Figure? SpeedRoutines(RunData run, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of("speed")];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        int t = threads ?? rows.Min(r => r.Threads);
+        rows = [.. rows.Where(r => r.Threads == t)];
+        (string Column, string Label)[] routines =
+        [
+            ("speed_malloc_free_ns", "malloc+free"), ("speed_batch_ns", "batch"), ("speed_calloc_free_ns", "calloc+free"),
+            ("speed_realloc_grow_ns", "realloc grow"), ("speed_realloc_shrink_ns", "realloc shrink"), ("speed_aligned_free_ns", "aligned+free"),
+        ];
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        List<double> spans = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            List<string> keys = [];
+            List<double> median = [];
+            List<double> plus = [];
+            List<double> minus = [];
+            foreach ((string column, string label) in routines)
+            {
+                List<double> values = Values(rows.Where(r => r.Allocator == allocator), column, 1);
+                if (values.Count == 0)
+                {
+                    continue;
+                }
+                double m = Describe.Quantile(values, 0.5);
+                keys.Add(label);
+                median.Add(m);
+                plus.Add(values.Max() - m);
+                minus.Add(m - values.Min());
+                spans.Add(values.Max());
+                spans.Add(m / 2);
+            }
+            if (keys.Count == 0)
+            {
+                continue;
+            }
+            string colour = AllocatorColors.Of(allocator);
+            GenericChart trace = CSharpChart.Column<double, string, string>(values: median, Keys: keys, Name: allocator,
+                MarkerColor: Color.fromHex(colour), UseDefaults: false);
+            Style.YError(trace, plus, minus, "#333333");
+            traces.Add(trace);
+            allocators.Add(allocator);
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        Dictionary<string, object> xAxis = Style.Axis("routine", "category");
+        xAxis["categoryorder"] = "array";
+        xAxis["categoryarray"] = routines.Select(r => r.Label).ToArray();
+        // Log scale: the floor (bump) and the .NET allocators can be ten times slower than the native ones.
+        Dictionary<string, object> yAxis = Style.Axis("time per call (ns, log scale)", "log");
+        Style.Ticks125(yAxis, spans);
+        string title = $"speed: time per call of each routine, {t} thread{(t == 1 ? "" : "s")} (median; bars: min to max)";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Width, Height,
+            more: layout => layout.SetProperty("barmode", "group"));
+        return new Figure("speed-routines", title, chart, allocators);
     }
 
     /// <summary>

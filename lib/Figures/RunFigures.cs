@@ -10,7 +10,7 @@ public static class RunFigures
     /// The figures of a run: relative time to the baseline over every benchmark; per benchmark, throughput
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
     /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
-    /// mleak); latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
+    /// mleak); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
     /// benchmarks swept over two or more size distributions.
     /// </summary>
     public static List<Figure> All(RunData run, string baseline = "glibc")
@@ -32,6 +32,10 @@ public static class RunFigures
             if (benchmark is "memory" or "mleak")
             {
                 figures.Add(Charts.MemoryOverTime(run, benchmark));
+            }
+            if (benchmark == "speed")
+            {
+                figures.Add(Charts.SpeedRoutines(run));
             }
             if (benchmark == "latency")
             {

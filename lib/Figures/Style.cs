@@ -98,6 +98,26 @@ internal static class Style
         return chart;
     }
 
+    /// <summary>
+    /// A log axis spanning <paramref name="values"/> (with a little room), ticks at 1, 2 and 5 times powers of ten
+    /// written out in full (0.5 rather than a bare 5 below 1).
+    /// </summary>
+    internal static void Ticks125(Dictionary<string, object> axis, IReadOnlyCollection<double> values)
+    {
+        List<double> positive = [.. values.Where(v => v > 0 && double.IsFinite(v))];
+        if (positive.Count == 0)
+        {
+            return;
+        }
+        double low = positive.Min() / 1.15;
+        double high = positive.Max() * 1.15;
+        axis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
+        double[] ticks = [.. Enumerable.Range(-4, 14).SelectMany(e => new[] { 1.0, 2, 5 }.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+        axis["tickvals"] = ticks;
+        axis["ticktext"] = ticks.Select(t => t.ToString("#,0.####", CultureInfo.InvariantCulture)).ToArray();
+        axis.Remove("dtick");
+    }
+
     /// <summary>A title with a smaller second line (e.g. the configuration: sizes and knobs).</summary>
     internal static string Subtitled(string title, string subtitle) =>
         subtitle.Length == 0 ? title : $"{title}<br><span style=\"font-size:13px;color:#555555\">{System.Net.WebUtility.HtmlEncode(subtitle)}</span>";

@@ -25,6 +25,7 @@ public sealed class FigureTests : IDisposable
         Assert.Contains("latency-malloc-cdf", names);
         Assert.Contains("latency-free-cdf", names);
         Assert.Contains("churn-cfa-sizes-threads", names);
+        Assert.Contains("speed-routines", names);
         Assert.Equal(names.Length, names.Distinct().Count());
     }
 
@@ -129,6 +130,18 @@ public sealed class FigureTests : IDisposable
         Assert.Equal(40_000 / 1024.0, y[0], 6);
         JsonElement requested = json.RootElement.GetProperty("data").EnumerateArray().First(t => t.GetProperty("name").GetString() == "glibc requested");
         Assert.Equal(10_000_000 / 1048576.0, requested.GetProperty("y")[20].GetDouble(), 6);
+    }
+
+    [Fact]
+    public void SpeedRoutinesAreTheMediansInNanoseconds()
+    {
+        Figure figure = Charts.SpeedRoutines(_fixture.Run)!;
+        using JsonDocument json = JsonDocument.Parse(figure.ToJson());
+        JsonElement cfa = json.RootElement.GetProperty("data").EnumerateArray().First(t => t.GetProperty("name").GetString() == "cfa");
+        // cfa: malloc+free 20 ns x 50/100 + repetition (1, 2, 3): median 12, min 11, max 13.
+        Assert.Equal("malloc+free", cfa.GetProperty("x")[0].GetString());
+        Assert.Equal(12, cfa.GetProperty("y")[0].GetDouble(), 6);
+        Assert.Equal(1, cfa.GetProperty("error_y").GetProperty("array")[0].GetDouble(), 6);
     }
 
     [Fact]

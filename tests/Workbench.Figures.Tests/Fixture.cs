@@ -43,6 +43,12 @@ internal sealed class Fixture : IDisposable
                     latency[$"free_{p}_ns"] = (v * 0.8 * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
                 }
                 rows.Add(Row("latency", allocator, 1, "uniform:16-1024", rep, 80, 100_000, latency));
+                Dictionary<string, string> speed = new() { ["calls"] = "50000" };
+                foreach ((string routine, double ns) in new[] { ("malloc_free", 20.0), ("batch", 15.0), ("calloc_free", 30.0), ("realloc_grow", 60.0), ("realloc_shrink", 25.0), ("aligned_free", 40.0) })
+                {
+                    speed[$"speed_{routine}_ns"] = (ns * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
+                }
+                rows.Add(Row("speed", allocator, 1, "fixed:64", rep, 30, 300_000, speed));
                 ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new() { ["rounds"] = "5" });
                 rows.Add(memory);
                 WriteSeries(memory, allocator);
