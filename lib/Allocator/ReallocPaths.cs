@@ -19,20 +19,8 @@ internal static unsafe class ReallocPaths
     {
         if (data == null)
             return AllocPaths.Allocate(size, Math.Max(alignment, SizeClasses.HeaderSize), false, Routine.Realloc);
-        ThreadHeap* heap = HeapPool.Acquire();
-        if (heap == null)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
-        RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Realloc);
-        tally->Calls++;
-        if (size == 0)
-        {
-            tally->ZeroCalls++;
-            ReleaseInternal(heap, BlockHeader.RealOf(data));
-            return null;
-        }
-        if (size > AllocPaths.MaxRequest)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
-        tally->Requested += (long)size;
+        if (!Begin(data, size, Routine.Realloc, out ThreadHeap* heap, out RoutineTally* tally, out void* finished))
+            return finished;
 
         BlockHeader* real = BlockHeader.RealOf(data);
         BlockHeader* fake = BlockHeader.Of(data);
@@ -91,20 +79,8 @@ internal static unsafe class ReallocPaths
         nuint wanted = Math.Max(alignment, SizeClasses.HeaderSize);
         if (data == null)
             return AllocPaths.Allocate(size, wanted, false, Routine.Resize);
-        ThreadHeap* heap = HeapPool.Acquire();
-        if (heap == null)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
-        RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Resize);
-        tally->Calls++;
-        if (size == 0)
-        {
-            tally->ZeroCalls++;
-            ReleaseInternal(heap, BlockHeader.RealOf(data));
-            return null;
-        }
-        if (size > AllocPaths.MaxRequest)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
-        tally->Requested += (long)size;
+        if (!Begin(data, size, Routine.Resize, out ThreadHeap* heap, out RoutineTally* tally, out void* finished))
+            return finished;
 
         BlockHeader* real = BlockHeader.RealOf(data);
         BlockHeader* fake = BlockHeader.Of(data);
@@ -157,6 +133,38 @@ internal static unsafe class ReallocPaths
         heap->UnmapBytes += (long)oldBytes;
         heap->InternalFreed += (long)oldBytes;
         return moved + 1;
+    }
+
+    /// <summary>
+    /// What realloc and resize share for a non-null block: counts the call, frees the block
+    /// for size 0 and refuses impossible sizes. Returns false when that finished the call, with
+    /// its result in <paramref name="finished"/>.
+    /// </summary>
+    private static bool Begin(void* data, nuint size, Routine routine, out ThreadHeap* heap, out RoutineTally* tally, out void* finished)
+    {
+        finished = null;
+        tally = null;
+        heap = HeapPool.Acquire();
+        if (heap == null)
+        {
+            CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            return false;
+        }
+        tally = ThreadHeap.Tally(heap, routine);
+        tally->Calls++;
+        if (size == 0)
+        {
+            tally->ZeroCalls++;
+            ReleaseInternal(heap, BlockHeader.RealOf(data));
+            return false;
+        }
+        if (size > AllocPaths.MaxRequest)
+        {
+            CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            return false;
+        }
+        tally->Requested += (long)size;
+        return true;
     }
 
     /// <summary>Frees a block inside realloc/resize: not a Free call, but the bytes are no longer in use.</summary>
