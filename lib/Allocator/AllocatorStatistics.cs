@@ -126,7 +126,7 @@ public sealed class AllocatorStatistics
                 for (int r = 0; r < 9; r++)
                     if ((Routine)r != Routine.Free)
                         heapAllocated += ThreadHeap.Tally(h, (Routine)r)->Allocated;
-                perHeap.Add(new HeapSummary(h->Id, HeapPool.IsOwned(h), heapAllocated, ThreadHeap.Tally(h, Routine.Free)->Allocated + h->InternalFreed));
+                long heapFreed = ThreadHeap.Tally(h, Routine.Free)->Allocated + h->InternalFreed;
                 for (int r = 0; r < 9; r++)
                 {
                     RoutineTally* t = ThreadHeap.Tally(h, (Routine)r);
@@ -135,6 +135,20 @@ public sealed class AllocatorStatistics
                     sums[r].Requested += t->Requested;
                     sums[r].Allocated += t->Allocated;
                 }
+                for (int i = 0; i < SizeClasses.s_count; i++)
+                {
+                    Bucket* b = ThreadHeap.BucketOf(h, i);
+                    long blockSize = (long)b->BlockSize;
+                    sums[(int)Routine.Malloc].Calls += b->FastMallocs;
+                    sums[(int)Routine.Malloc].Requested += b->FastMallocBytes;
+                    sums[(int)Routine.Malloc].Allocated += b->FastMallocs * blockSize;
+                    sums[(int)Routine.Free].Calls += b->FastFrees;
+                    sums[(int)Routine.Free].Requested += b->FastFreeBytes;
+                    sums[(int)Routine.Free].Allocated += b->FastFrees * blockSize;
+                    heapAllocated += b->FastMallocs * blockSize;
+                    heapFreed += b->FastFrees * blockSize;
+                }
+                perHeap.Add(new HeapSummary(h->Id, HeapPool.IsOwned(h), heapAllocated, heapFreed));
                 internalFreed += h->InternalFreed;
                 pushes += h->RemotePushes;
                 pulls += h->RemotePulls;

@@ -84,10 +84,8 @@ public static unsafe partial class CfaMalloc
                 bucket->FreeList = (BlockHeader*)block->Word;
                 block->Word = (nuint)bucket;
                 block->Size = size;
-                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Malloc);
-                tally->Calls++;
-                tally->Requested += (long)size;
-                tally->Allocated += (long)bucket->BlockSize;
+                bucket->FastMallocs++;
+                bucket->FastMallocBytes += (long)size;
                 return block + 1;
             }
         }
@@ -119,10 +117,8 @@ public static unsafe partial class CfaMalloc
             {
                 if (!Policy.Ownership)
                     bucket = ThreadHeap.BucketOf(heap, bucket->Index);
-                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Free);
-                tally->Calls++;
-                tally->Requested += (long)block->Size;
-                tally->Allocated += (long)bucket->BlockSize;
+                bucket->FastFrees++;
+                bucket->FastFreeBytes += (long)block->Size;
                 block->Word = (nuint)bucket->FreeList;
                 bucket->FreeList = block;
                 return;

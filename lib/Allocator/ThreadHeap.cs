@@ -28,28 +28,36 @@ internal struct RoutineTallies
 }
 
 /// <summary>
-/// The free lists of one size class in one heap.
+/// The free list of one size class in one heap, with the counters of the fast paths.
 /// </summary>
 /// <remarks>
 /// Invariants:
 /// <list type="bullet">
-/// <item>32 bytes, so two share a cache line and the address is 8-aligned (block headers
-/// keep flags in the 3 low bits of a bucket address).</item>
-/// <item><see cref="FreeList"/> is touched only by the thread that owns <see cref="Heap"/>
-/// (no lock, no atomic). Blocks freed by other threads go to the heap's remote head of the
-/// same index (see <see cref="ThreadHeap.RemoteHead"/>), which lives on other cache lines so
-/// that remote pushes do not invalidate the owner's hot line.</item>
+/// <item>64 bytes, one cache line each, 64-aligned (block headers keep flags in the 3 low bits
+/// of a bucket address, which needs only 8).</item>
+/// <item><see cref="FreeList"/> and the four counters are touched only by the thread that owns
+/// <see cref="Heap"/> (no lock, no atomic): the fast paths of Malloc and Free update one line,
+/// the one whose free list they pop or push. Blocks freed by other threads go to the heap's remote
+/// head of the same index (see <see cref="ThreadHeap.RemoteHead"/>), on other cache lines, so that
+/// remote pushes do not invalidate the owner's hot line.</item>
+/// <item>The counters cover only the fast paths; the slow paths count in the heap's
+/// <see cref="RoutineTally"/> records. A snapshot adds both (bytes allocated by a fast path are
+/// its count times <see cref="BlockSize"/>).</item>
 /// <item><see cref="Heap"/>, <see cref="BlockSize"/> and <see cref="Index"/> never change
 /// after the heap is built: other threads may read them at any time.</item>
 /// </list>
 /// </remarks>
-[StructLayout(LayoutKind.Sequential, Size = 32)]
+[StructLayout(LayoutKind.Sequential, Size = 64)]
 internal unsafe struct Bucket
 {
     internal BlockHeader* FreeList;
     internal ThreadHeap* Heap;
     internal nuint BlockSize;
     internal int Index;
+    internal long FastMallocs;
+    internal long FastMallocBytes;
+    internal long FastFrees;
+    internal long FastFreeBytes;
 }
 
 /// <summary>
