@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Workbench.Allocator;
 
@@ -131,7 +132,36 @@ public static unsafe partial class CfaMalloc
     /// Allocates <paramref name="count"/> * <paramref name="size"/> zeroed bytes; the block is
     /// sticky zero-filled (realloc zeroes what it grows). <see cref="ENOMEM"/> on overflow.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Calloc(nuint count, nuint size)
+    {
+        ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
+        var bytes = (nuint)low;
+        ThreadHeap* heap = HeapPool.t_heap;
+        // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
+        // and a block on the free list (no overflow: the high half of the product is 0).
+        if (!Policy.Checked && high == 0 && heap != null && bytes - 1 < SizeClasses.LookupLimit - 1)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
+            BlockHeader* block = bucket->FreeList;
+            if (block != null)
+            {
+                bucket->FreeList = (BlockHeader*)block->Word;
+                block->Word = (nuint)bucket | BlockHeader.ZeroFlag;
+                block->Size = bytes;
+                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Calloc);
+                tally->Calls++;
+                tally->Requested += (long)bytes;
+                tally->Allocated += (long)bucket->BlockSize;
+                NativeMemory.Clear(block + 1, bytes);
+                return block + 1;
+            }
+        }
+        return CallocSlow(count, size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* CallocSlow(nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
             return Fail(ENOMEM);
