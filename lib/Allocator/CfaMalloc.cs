@@ -178,6 +178,48 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, 0, resize: false);
+        ThreadHeap* heap = HeapPool.t_heap;
+        // Fast path: a plain block of this heap and a small new size, staying in place or moving
+        // to a block popped from a free list; everything else takes the general path.
+        if (p != null && heap != null && size - 1 < SizeClasses.LookupLimit - 1)
+        {
+            BlockHeader* header = (BlockHeader*)p - 1;
+            nuint word = header->Word;
+            var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
+            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
+            {
+                nuint usable = bucket->BlockSize - SizeClasses.HeaderSize;
+                nuint oldSize = header->Size;
+                bool zeroFill = (word & BlockHeader.ZeroFlag) != 0;
+                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Realloc);
+                if (size <= usable && usable <= 2 * size)
+                {
+                    if (zeroFill && size > oldSize)
+                        NativeMemory.Clear((byte*)p + oldSize, size - oldSize);
+                    header->Size = size;
+                    tally->Calls++;
+                    tally->Requested += (long)size;
+                    return p;
+                }
+                Bucket* target = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
+                BlockHeader* block = target->FreeList;
+                if (block != null)
+                {
+                    target->FreeList = (BlockHeader*)block->Word;
+                    block->Word = (nuint)target | (word & BlockHeader.ZeroFlag);
+                    block->Size = size;
+                    Buffer.MemoryCopy(p, block + 1, size, Math.Min(oldSize, size));
+                    if (zeroFill && size > oldSize)
+                        NativeMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
+                    tally->Calls++;
+                    tally->Requested += (long)size;
+                    tally->Allocated += (long)target->BlockSize;
+                    heap->InternalFreed += (long)bucket->BlockSize;
+                    FreePaths.PushLocal(bucket, header);
+                    return block + 1;
+                }
+            }
+        }
         return ReallocPaths.Realloc(p, size, 0);
     }
 
