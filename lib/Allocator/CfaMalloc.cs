@@ -243,6 +243,33 @@ public static unsafe partial class CfaMalloc
     {
         if (!BitOperations.IsPow2(alignment))
             return Fail(EINVAL);
+        ThreadHeap* heap = HeapPool.t_heap;
+        bool aligned = alignment > SizeClasses.HeaderSize;
+        nuint payload = aligned ? size + alignment : size;
+        // Fast path: small enough for the lookup table (no overflow: payload >= size) and a
+        // block on the bucket's free list; the general path does the same layout.
+        if (!Policy.Checked && heap != null && payload >= size && payload - 1 < SizeClasses.LookupLimit - 1)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
+            BlockHeader* block = bucket->FreeList;
+            if (block != null)
+            {
+                bucket->FreeList = (BlockHeader*)block->Word;
+                block->Word = (nuint)bucket;
+                block->Size = size;
+                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
+                tally->Calls++;
+                tally->Requested += (long)size;
+                tally->Allocated += (long)bucket->BlockSize;
+                if (!aligned)
+                    return block + 1;
+                nuint data = ((nuint)block + 2 * (nuint)SizeClasses.HeaderSize + alignment - 1) & ~(alignment - 1);
+                BlockHeader* fake = BlockHeader.Of((void*)data);
+                fake->Word = (nuint)((byte*)fake - (byte*)block) | BlockHeader.FakeFlag;
+                fake->Size = alignment;
+                return (void*)data;
+            }
+        }
         return Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
     }
 
