@@ -54,13 +54,21 @@ public static class CliApp
         ["sweep"] = "workbench sweep data/experiments/first-comparison.yaml",
         ["report"] = "workbench report data/runs/NAME",
         ["merge"] = "workbench merge data/runs/all data/runs/part1 data/runs/part2",
+        ["record"] = "workbench trace record -- sqlite3 :memory: \"select 1\"",
+        ["import"] = "workbench trace import NAME.raw.zst -o NAME.trace",
+        ["info"] = "workbench trace info data/traces/sqlite3.trace",
     };
 
     /// <summary>One line for a parse error: what is wrong and what to type instead.</summary>
     private static string DescribeParseError(ParseResult parse, RootCommand root)
     {
         Command command = parse.CommandResult.Command;
-        string name = command == root ? "" : " " + command.Name;
+        // The full path of a subcommand (workbench trace record), so the help hint names it as it is typed.
+        string name = "";
+        for (System.CommandLine.Parsing.SymbolResult? result = parse.CommandResult; result is System.CommandLine.Parsing.CommandResult { Command: var c } && c != root; result = result.Parent)
+        {
+            name = " " + c.Name + name;
+        }
         string help = $"type 'workbench{name} --help' for what to write";
         // The most telling error first: an unrecognised word says more than a missing command.
         string message = (parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0]).Message;
@@ -94,6 +102,7 @@ public static class CliApp
         root.Add(ReportCommand.Create(context));
         root.Add(MergeCommand.Create(context));
         root.Add(TrialCommand.Create(context));
+        root.Add(TraceCommand.Create(context));
         return root;
     }
 }

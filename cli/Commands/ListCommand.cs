@@ -29,7 +29,7 @@ public static class ListCommand
                 allocators.AddRow(Markup.Escape(a.Name), Markup.Escape(a.Description), Markup.Escape(a.Unavailable ?? "available"));
             }
             console.Write(allocators);
-            console.WriteLine("size specs: fixed:N, uniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], file:PATH");
+            console.WriteLine("size specs: fixed:N, uniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], file:PATH, trace:PATH");
             return ExitCodes.Ok;
         });
         return command;

@@ -90,6 +90,7 @@ public static class SummaryBuilder
             "memory" => $"overhead {Median("overhead_kib", "0")} KiB over {Median("peak_requested_kib", "0")} KiB asked",
             "mleak" => $"RSS growth {Median("rss_growth_kib", "0")} KiB",
             "speed" => $"malloc+free {Median("speed_malloc_free_ns", "0.0")} ns/call",
+            "trace-replay" => $"overhead {Median("overhead_kib", "0")} KiB (mean {Median("mean_overhead_kib", "0")}) over {Median("peak_requested_kib", "0")} KiB asked",
             _ => "",
         };
     }

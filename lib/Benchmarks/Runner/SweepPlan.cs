@@ -74,7 +74,7 @@ public static class SweepPlan
         foreach (Workload workload in workloads)
         {
             IReadOnlyList<int> threads = definition.Threads.Count > 0 ? definition.Threads : definition.Quick ? workload.QuickThreads : [1];
-            IReadOnlyList<string> sizes = sizeSpecs.Count > 0 ? sizeSpecs : [SizeDistribution.Parse(workload.DefaultSizes).Spec];
+            IReadOnlyList<string> sizes = sizeSpecs.Count > 0 ? sizeSpecs : DefaultSizes(workload, definition.Quick);
             List<SortedDictionary<string, long>> knobSets = KnobCombinations(workload, definition);
             foreach (string allocator in allocators)
             {
@@ -147,6 +147,18 @@ public static class SweepPlan
             }
         }
         return allocators;
+    }
+
+    private static List<string> DefaultSizes(Workload workload, bool quick)
+    {
+        try
+        {
+            return [.. (quick ? workload.QuickSizes : [workload.DefaultSizes]).Select(s => SizeDistribution.Parse(s).Spec)];
+        }
+        catch (SizeSpecException e)
+        {
+            throw new UsageException($"{workload.Name}: {e.Message}", e);
+        }
     }
 
     private static (string? Scope, string Knob) SplitKnob(string setting)

@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Sizes;
 /// <summary>
 /// A distribution of request sizes, written as a spec shared by every benchmark:
 /// <c>fixed:N</c>, <c>uniform:A-B</c>, <c>pow2:A-B</c>, <c>geometric[:A-B[:MEAN]]</c>,
-/// <c>pareto[:A-B[:ALPHA]]</c> or <c>file:PATH</c> (an empirical histogram).
+/// <c>pareto[:A-B[:ALPHA]]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays).
 /// </summary>
 public abstract class SizeDistribution
 {
@@ -71,6 +71,9 @@ public abstract class SizeDistribution
             case "file":
                 Expect(spec, rest.Length > 0, "file:PATH, a file of lines 'size weight'");
                 return HistogramSizes.Load(rest);
+            case "trace":
+                Expect(spec, rest.Length > 0, "trace:PATH, a .trace file, e.g. trace:data/traces/sqlite3.trace");
+                return Traces.TraceSizes.Load(rest);
             default:
                 throw new SizeSpecException($"unknown size spec '{spec}': write {SizeSpecException.Forms}");
         }

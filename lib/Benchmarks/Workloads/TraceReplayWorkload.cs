@@ -42,6 +42,10 @@ public sealed class TraceReplayWorkload : Workload
     /// <inheritdoc />
     public override string DefaultSizes => CommittedTraces[0];
 
+    /// <summary>The committed traces that can be found from here (none when the workbench runs outside its repository).</summary>
+    public override IReadOnlyList<string> QuickSizes =>
+        [.. CommittedTraces.Where(spec => TraceFiles.Resolve(spec["trace:".Length..]) is not null)];
+
     /// <inheritdoc />
     public override IReadOnlyList<int> QuickThreads => [1];
 

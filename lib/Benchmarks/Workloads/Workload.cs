@@ -27,6 +27,9 @@ public abstract class Workload
     /// <summary>The routines the workload needs beyond malloc and free; allocators without them are skipped.</summary>
     public virtual AllocatorFeatures Requires => AllocatorFeatures.None;
 
+    /// <summary>Size specs of the quick suite when none is given (each benchmark's default unless it says otherwise).</summary>
+    public virtual IReadOnlyList<string> QuickSizes => [DefaultSizes];
+
     /// <summary>Thread counts of the quick suite (single-threaded patterns run once).</summary>
     public virtual IReadOnlyList<int> QuickThreads => [1, 2];
 

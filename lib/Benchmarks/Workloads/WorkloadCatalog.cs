@@ -19,6 +19,7 @@ public static class WorkloadCatalog
         new MleakWorkload(),
         new MallocLargeWorkload(),
         new LatencyWorkload(),
+        new TraceReplayWorkload(),
     ];
 
     /// <summary>The workload with this name, or null.</summary>

@@ -1,0 +1,102 @@
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
+using Workbench.Cli;
+
+namespace Workbench.Benchmarks.Tests.Traces;
+
+/// <summary>workbench trace record / import / info, and run trace-replay --trace, from the command line.</summary>
+public sealed class TraceCliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using StringWriter output = new();
+        using StringWriter error = new();
+        int code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void RecordThenReplayOnThreeAllocators()
+    {
+        string folder = TestRuns.NewFolder("trace-cli");
+        string trace = Path.Combine(folder, "sqlite3.trace");
+        (int code, string output, string error) = Run("trace", "record", "-o", trace, "--",
+            "sqlite3", ":memory:", "create table t(a, b); insert into t values (1, 'one'), (2, 'two'); select count(*) from t;");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("recorded: sqlite3 :memory: create table t(a, b)", output, StringComparison.Ordinal);
+        Assert.Contains("replay it: workbench run trace-replay --trace", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(trace));
+
+        string run = Path.Combine(folder, "run");
+        (code, output, error) = Run("run", "trace-replay", "--trace", trace, "--allocators", "cfa,glibc,mimalloc", "--in-process", "--out", run);
+        Assert.True(code == ExitCodes.Ok, error);
+        ResultsFile results = ResultsFile.Read(Path.Combine(run, "results.csv"));
+        Assert.Equal(["cfa", "glibc", "mimalloc"], results.Rows.Select(r => r.Allocator));
+        Assert.All(results.Rows, r => Assert.Equal($"trace:{trace}", r.Sizes));
+        Assert.All(results.Rows, r => Assert.Equal(TrialStatus.Ok, r.Status));
+    }
+
+    [Fact]
+    public void InfoDescribesACommittedTrace()
+    {
+        (int code, string output, string error) = Run("trace", "info", "data/traces/sqlite3.trace");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("125,460 on 1 thread", output, StringComparison.Ordinal);
+        Assert.Contains("2,123,381 bytes", output, StringComparison.Ordinal);
+        Assert.Contains("16-31", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ImportWritesATraceBesideTheRecording()
+    {
+        string folder = TestRuns.NewFolder("trace-import");
+        string raw = Path.Combine(folder, "sqlite3.raw.zst");
+        File.Copy(TraceTestData.Committed("sqlite3.raw.zst"), raw);
+        (int code, string output, string error) = Run("trace", "import", raw);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("62,738 allocations, 62,722 frees written", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "sqlite3.trace")));
+    }
+
+    [Theory]
+    [InlineData("no trace file 'nope.trace'", "trace", "info", "nope.trace")]
+    [InlineData("trace file 'nope.trace' not found: write trace:PATH", "run", "trace-replay", "--trace", "nope.trace", "--allocators", "glibc")]
+    [InlineData("'record' needs PROGRAM, e.g. workbench trace record -- sqlite3 :memory: \"select 1\"; type 'workbench trace record --help'", "trace", "record")]
+    public void BadInputGetsOneLineAndExitCodeTwo(string expected, params string[] args)
+    {
+        (int code, string output, string error) = Run(args);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.StartsWith("workbench: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ImportRefusesAFileThatIsNotARecording()
+    {
+        string target = Path.Combine(TestRuns.NewFolder("trace-not-raw"), "readme.trace");
+        (int code, _, string error) = Run("trace", "import", TraceTestData.Committed("README.md"), "-o", target);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("is not a heaptrack raw recording", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
+    public void RecordWithoutHeaptrackSaysWhichPackageToInstall()
+    {
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", "/nonexistent");
+        try
+        {
+            (int code, _, string error) = Run("trace", "record", "--", "sqlite3", ":memory:", "select 1");
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Equal("workbench: heaptrack is not installed, and workbench trace record needs it: install the Debian package heaptrack (apt-get install heaptrack, or run bash scripts/setup-traces.sh as root)", error.TrimEnd('\n'));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+}
