@@ -4,7 +4,7 @@
 # root or a package cannot be installed, prints one line naming it and goes on: it never fails the run.
 set -uo pipefail
 
-packages=("heaptrack:heaptrack:workbench trace record" "zstd:zstd:reading heaptrack recordings (workbench trace import)")
+packages=("heaptrack:heaptrack:workbench trace record" "zstd:zstd:reading heaptrack recordings (workbench trace import)" "sqlite3:sqlite3:the example program of docs/traces.md")
 missing=()
 for entry in "${packages[@]}"; do
   IFS=: read -r package program _ <<<"$entry"
