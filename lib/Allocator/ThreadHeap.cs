@@ -173,10 +173,11 @@ internal unsafe struct ThreadHeap
         if ((nuint)(heap->BumpEnd - heap->BumpNext) < blockSize && !HeapPool.ExtendBumpArea(heap, blockSize))
             return null;
 
-        // Carve a batch (up to 16 KiB, at least one block) so that the next misses hit the free
-        // list; the blocks are linked in address order for locality.
+        // Carve a batch (up to one page, at least one block) so that the next misses hit the free
+        // list; the blocks are linked in address order for locality. Linking writes into every
+        // block, so a larger batch would fault in pages a short-lived program never uses.
         nuint available = (nuint)(heap->BumpEnd - heap->BumpNext);
-        nuint count = Math.Min(available / blockSize, Math.Max(1, (nuint)(16 * 1024) / blockSize));
+        nuint count = Math.Min(available / blockSize, Math.Max(1, OsMemory.s_pageSize / blockSize));
         byte* first = heap->BumpNext;
         heap->BumpNext = first + count * blockSize;
         byte* link = first + blockSize;
