@@ -99,10 +99,8 @@ internal static unsafe class AllocPaths
         if (payload >= s_mmapThreshold)
             return MapBlock(heap, payload);
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
-        BlockHeader* block = bucket->FreeList;
-        if (block != null)
-            bucket->FreeList = (BlockHeader*)block->Word;
-        else if ((block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
+        BlockHeader* block = ThreadHeap.Pop(bucket);
+        if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
             return null;
         block->Word = (nuint)bucket;
         return block;

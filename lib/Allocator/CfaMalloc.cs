@@ -79,10 +79,9 @@ public static unsafe partial class CfaMalloc
         if (heap != null && size - 1 < SizeClasses.LookupLimit - 1)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-            BlockHeader* block = bucket->FreeList;
+            BlockHeader* block = ThreadHeap.Pop(bucket);
             if (block != null)
             {
-                bucket->FreeList = (BlockHeader*)block->Word;
                 block->Word = (nuint)bucket;
                 block->Size = size;
                 bucket->FastMallocs++;
@@ -120,8 +119,7 @@ public static unsafe partial class CfaMalloc
                     bucket = ThreadHeap.BucketOf(heap, bucket->Index);
                 bucket->FastFrees++;
                 bucket->FastFreeBytes += (long)block->Size;
-                block->Word = (nuint)bucket->FreeList;
-                bucket->FreeList = block;
+                FreePaths.PushLocal(bucket, block);
                 return;
             }
         }
@@ -143,10 +141,9 @@ public static unsafe partial class CfaMalloc
         if (!Policy.Checked && high == 0 && heap != null && bytes - 1 < SizeClasses.LookupLimit - 1)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
-            BlockHeader* block = bucket->FreeList;
+            BlockHeader* block = ThreadHeap.Pop(bucket);
             if (block != null)
             {
-                bucket->FreeList = (BlockHeader*)block->Word;
                 block->Word = (nuint)bucket | BlockHeader.ZeroFlag;
                 block->Size = bytes;
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Calloc);
@@ -202,10 +199,9 @@ public static unsafe partial class CfaMalloc
                     return p;
                 }
                 Bucket* target = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-                BlockHeader* block = target->FreeList;
+                BlockHeader* block = ThreadHeap.Pop(target);
                 if (block != null)
                 {
-                    target->FreeList = (BlockHeader*)block->Word;
                     block->Word = (nuint)target | (word & BlockHeader.ZeroFlag);
                     block->Size = size;
                     Buffer.MemoryCopy(p, block + 1, size, Math.Min(oldSize, size));
@@ -251,10 +247,9 @@ public static unsafe partial class CfaMalloc
         if (!Policy.Checked && heap != null && payload >= size && payload - 1 < SizeClasses.LookupLimit - 1)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
-            BlockHeader* block = bucket->FreeList;
+            BlockHeader* block = ThreadHeap.Pop(bucket);
             if (block != null)
             {
-                bucket->FreeList = (BlockHeader*)block->Word;
                 block->Word = (nuint)bucket;
                 block->Size = size;
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);

@@ -122,6 +122,16 @@ internal unsafe struct ThreadHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static nint* RemoteHead(ThreadHeap* heap, int index) => (nint*)((byte*)heap + s_remoteOffset) + index;
 
+    /// <summary>Takes the first block off the bucket's free list (owner only); null when it is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockHeader* Pop(Bucket* bucket)
+    {
+        BlockHeader* block = bucket->FreeList;
+        if (block != null)
+            bucket->FreeList = (BlockHeader*)block->Word;
+        return block;
+    }
+
     /// <summary>Whether <paramref name="bucket"/> belongs to <paramref name="heap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Owns(ThreadHeap* heap, Bucket* bucket) => (nuint)((byte*)bucket - (byte*)heap) < Span;
