@@ -62,7 +62,7 @@ internal static unsafe class AllocPaths
         // An aligned block needs room for the fake header and for sliding the data to the
         // boundary: the data lands at most 'alignment' bytes past the natural position.
         nuint payload = aligned ? size + alignment : size;
-        BlockHeader* real = AllocateBlock(heap, payload);
+        BlockHeader* real = AllocateBlock(heap, payload, out bool freshMapping);
         if (real == null)
             return CfaMalloc.Fail(CfaMalloc.ENOMEM);
 
@@ -82,8 +82,8 @@ internal static unsafe class AllocPaths
         real->Size = size;
         if (zeroFill)
         {
-            // Fresh mappings are zero already.
-            if (!real->IsMapped)
+            // Fresh mappings are zero already; bucket blocks and reused mappings are not.
+            if (!freshMapping)
                 NativeMemory.Clear(data, size);
             real->Word |= BlockHeader.ZeroFlag;
         }
@@ -93,11 +93,13 @@ internal static unsafe class AllocPaths
     /// <summary>
     /// A block with at least <paramref name="payload"/> bytes after its header, from a bucket
     /// or its own mapping; its header's word is set, its size is not. Null when memory is exhausted.
+    /// <paramref name="freshMapping"/> says the block is a new mapping from the OS (all zeros).
     /// </summary>
-    internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload)
+    internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload, out bool freshMapping)
     {
+        freshMapping = false;
         if (payload >= s_mmapThreshold)
-            return MapBlock(heap, payload);
+            return MapBlock(heap, payload, out freshMapping);
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
         BlockHeader* block = ThreadHeap.Pop(bucket);
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
@@ -106,14 +108,23 @@ internal static unsafe class AllocPaths
         return block;
     }
 
-    private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload)
+    /// <summary>A block with its own mapping: a freed one from the cache if one fits, else a new one.</summary>
+    private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload, out bool fresh)
     {
+        fresh = false;
         nuint bytes = OsMemory.RoundUpToPage(payload + SizeClasses.HeaderSize);
         if (bytes == 0)
             return null;
-        var block = (BlockHeader*)OsMemory.Map(bytes);
+        var block = (BlockHeader*)MappingCache.Take(bytes, out nuint cached);
+        if (block != null)
+        {
+            block->Word = cached | BlockHeader.MmapFlag;
+            return block;
+        }
+        block = (BlockHeader*)OsMemory.Map(bytes);
         if (block == null)
             return null;
+        fresh = true;
         block->Word = bytes | BlockHeader.MmapFlag;
         heap->MapCalls++;
         heap->MapBytes += (long)bytes;

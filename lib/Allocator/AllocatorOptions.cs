@@ -35,6 +35,13 @@ public sealed class AllocatorOptions
     /// </summary>
     public nuint Extension { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of freed large-block mappings kept, resident, for reuse instead of being unmapped at
+    /// once (environment: <c>CFA_MALLOC_MAPPING_CACHE</c>; 0 to 1 GiB, 0 turns the cache off;
+    /// default 32 MiB). Checked mode never caches.
+    /// </summary>
+    public nuint MappingCache { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Options from the <c>CFA_MALLOC_*</c> environment variables, defaults elsewhere.</summary>
     public static AllocatorOptions FromEnvironment()
     {
@@ -47,6 +54,8 @@ public sealed class AllocatorOptions
             options.MmapThreshold = threshold;
         if (ReadSize("CFA_MALLOC_EXTENSION") is { } extension)
             options.Extension = extension;
+        if (ReadSize("CFA_MALLOC_MAPPING_CACHE") is { } cache)
+            options.MappingCache = cache;
         return options;
     }
 
@@ -88,6 +97,7 @@ public sealed class AllocatorOptions
     {
         options.MmapThreshold = Math.Clamp(options.MmapThreshold, AllocPaths.MinMmapThreshold, AllocPaths.MaxMmapThreshold);
         options.Extension = Math.Clamp(options.Extension, 1, AllocPaths.MaxExtension);
+        options.MappingCache = Math.Min(options.MappingCache, Workbench.Allocator.MappingCache.MaxLimit);
         return options;
     }
 
@@ -97,7 +107,9 @@ public sealed class AllocatorOptions
             throw new ArgumentOutOfRangeException(nameof(options), $"MmapThreshold must be between {AllocPaths.MinMmapThreshold} and {AllocPaths.MaxMmapThreshold} bytes.");
         if (options.Extension == 0 || options.Extension > AllocPaths.MaxExtension)
             throw new ArgumentOutOfRangeException(nameof(options), $"Extension must be between 1 and {AllocPaths.MaxExtension} bytes.");
-        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension };
+        if (options.MappingCache > Workbench.Allocator.MappingCache.MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Workbench.Allocator.MappingCache.MaxLimit} bytes.");
+        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache };
     }
 }
 

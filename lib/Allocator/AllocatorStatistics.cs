@@ -68,11 +68,17 @@ public sealed class AllocatorStatistics
     /// <summary>Bytes mapped for large blocks.</summary>
     public long MmapBytes { get; init; }
 
-    /// <summary>Mappings of large blocks given back.</summary>
+    /// <summary>Mappings of large blocks given back to the OS (by a free, or by the mapping cache).</summary>
     public long MunmapCalls { get; init; }
 
-    /// <summary>Bytes of large blocks given back.</summary>
+    /// <summary>Bytes of large blocks given back to the OS.</summary>
     public long MunmapBytes { get; init; }
+
+    /// <summary>Large blocks served by a freed mapping from the mapping cache instead of a new one.</summary>
+    public long MappingCacheHits { get; init; }
+
+    /// <summary>Bytes of freed large-block mappings the cache holds now (still mapped, counted in mmap minus munmap).</summary>
+    public long MappingCacheBytes { get; init; }
 
     /// <summary>Extensions of the shared area (commits of reserved address space).</summary>
     public long ExtendCalls { get; init; }
@@ -159,6 +165,7 @@ public sealed class AllocatorStatistics
             }
         }
 
+        var cache = MappingCache.Counters;
         long allocated = 0;
         for (int r = 0; r < 9; r++)
             if ((Routine)r != Routine.Free)
@@ -180,8 +187,10 @@ public sealed class AllocatorStatistics
             RemotePulls = pulls,
             MmapCalls = maps,
             MmapBytes = mapBytes,
-            MunmapCalls = unmaps,
-            MunmapBytes = unmapBytes,
+            MunmapCalls = unmaps + cache.UnmapCalls,
+            MunmapBytes = unmapBytes + cache.UnmapBytes,
+            MappingCacheHits = cache.Hits,
+            MappingCacheBytes = cache.CachedBytes,
             ExtendCalls = global.ExtendCalls,
             ExtendBytes = global.ExtendBytes,
             TrimCalls = global.TrimCalls,
@@ -219,6 +228,7 @@ public sealed class AllocatorStatistics
             writer.WriteLine(string.Format(inv, "  {0,-10} calls {1,12:N0}; 0-calls {2,10:N0}; requested {3,16:N0} B; allocated {4,16:N0} B", name, c.Calls, c.ZeroCalls, c.BytesRequested, c.BytesAllocated));
         writer.WriteLine(string.Format(inv, "  remote     pushes {0:N0}; pulls {1:N0}", RemotePushes, RemotePulls));
         writer.WriteLine(string.Format(inv, "  mmap       calls {0:N0}; {1:N0} B    munmap calls {2:N0}; {3:N0} B", MmapCalls, MmapBytes, MunmapCalls, MunmapBytes));
+        writer.WriteLine(string.Format(inv, "  map cache  hits {0:N0}; holding {1:N0} B", MappingCacheHits, MappingCacheBytes));
         writer.WriteLine(string.Format(inv, "  extend     calls {0:N0}; {1:N0} B    trim calls {2:N0}; {3:N0} B", ExtendCalls, ExtendBytes, TrimCalls, TrimBytes));
         writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
         writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));

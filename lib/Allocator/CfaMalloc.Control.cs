@@ -16,7 +16,7 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>
     /// Sets a tuning option, with glibc's numbers: <see cref="M_MMAP_THRESHOLD"/> (64 KiB to
-    /// 4 MiB) and <see cref="M_TOP_PAD"/> (1 B to 1 GiB). Returns 1 on success, 0 for an unknown
+    /// 4 MiB) and <see cref="M_TOP_PAD"/> (1 B to 1 GiB); and cfa-malloc's <see cref="M_MMAP_CACHE"/> (0 to 1 GiB). Returns 1 on success, 0 for an unknown
     /// or unsupported option (including <see cref="M_TRIM_THRESHOLD"/>) or a value out of range.
     /// </summary>
     public static int Mallopt(int option, int value)
@@ -29,6 +29,9 @@ public static unsafe partial class CfaMalloc
             case M_TOP_PAD when value > 0 && (nuint)value <= AllocPaths.MaxExtension:
                 HeapPool.s_extension = (nuint)value;
                 return 1;
+            case M_MMAP_CACHE when value >= 0 && (nuint)value <= MappingCache.MaxLimit:
+                MappingCache.SetLimit((nuint)value);
+                return 1;
             default:
                 return 0;
         }
@@ -36,7 +39,8 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>
     /// Gives the whole pages inside free blocks back to the OS (calling thread's heap and
-    /// pooled heaps), keeping <paramref name="pad"/> bytes of free blocks untouched. Returns 1
+    /// pooled heaps), keeping <paramref name="pad"/> bytes of free blocks untouched, and the
+    /// cached mappings of freed large blocks; blocks the calling thread freed for other heaps go home. Returns 1
     /// when memory was released, else 0. Does nothing in checked mode.
     /// </summary>
     public static int MallocTrim(nuint pad) => Trimming.Trim(pad) > 0 ? 1 : 0;

@@ -34,6 +34,12 @@ public static unsafe partial class CfaMalloc
     /// <summary>Mallopt option (glibc's number): requests of at least this size get their own mapping.</summary>
     public const int M_MMAP_THRESHOLD = -3;
 
+    /// <summary>
+    /// Mallopt option (cfa-malloc's own; glibc has none): bytes of freed large-block mappings kept
+    /// for reuse, 0 to 1 GiB (0 turns the cache off and gives the cached mappings back).
+    /// </summary>
+    public const int M_MMAP_CACHE = -101;
+
     /// <summary>The errno value of the calling thread's last failed call (not cleared by successes).</summary>
     [ThreadStatic] private static int t_lastError;
 
@@ -109,10 +115,16 @@ public static unsafe partial class CfaMalloc
         {
             BlockHeader* block = (BlockHeader*)p - 1;
             nuint word = block->Word;
+            // An aligned block: its fake header holds the offset back to the real one.
+            if ((word & BlockHeader.FakeFlag) != 0)
+            {
+                block = (BlockHeader*)((byte*)block - (word & ~BlockHeader.FlagMask));
+                word = block->Word;
+            }
             var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
-            // A plain bucket block of this heap (no fake/mmap bit); without ownership any
-            // plain block goes to this heap's bucket of the same size.
-            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag)) == 0
+            // A bucket block of this heap (no mmap bit); without ownership any bucket block
+            // goes to this heap's bucket of the same size.
+            if ((word & BlockHeader.MmapFlag) == 0
                 && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
             {
                 if (!Policy.Ownership)

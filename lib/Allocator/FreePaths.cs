@@ -44,7 +44,7 @@ internal static unsafe class FreePaths
     }
 
     /// <summary>
-    /// Returns a block to where the policy says: its mapping to the OS, its bucket in the
+    /// Returns a block to where the policy says: its mapping to the mapping cache or the OS, its bucket in the
     /// owner's heap (local push or remote CAS push), or, without ownership, the freeing
     /// heap's bucket of the same size. <paramref name="heap"/> is the calling thread's heap
     /// (null only if it could not be made, when the block goes home through the remote list).
@@ -55,6 +55,8 @@ internal static unsafe class FreePaths
         if ((word & BlockHeader.MmapFlag) != 0)
         {
             nuint bytes = word & ~BlockHeader.FlagMask;
+            if (MappingCache.TryKeep(real, bytes))
+                return;
             OsMemory.Unmap(real, bytes);
             if (heap != null)
             {
@@ -69,11 +71,14 @@ internal static unsafe class FreePaths
         {
             PushLocal(bucket, real);
         }
-        else if (Policy.Ownership || heap == null)
+        else if (heap == null)
         {
-            PushRemote(bucket, real);
-            if (heap != null)
-                heap->RemotePushes++;
+            PushRemote(bucket, real, real);
+        }
+        else if (Policy.Ownership)
+        {
+            heap->RemotePushes++;
+            AddToChain(heap, bucket, real);
         }
         else
         {
@@ -88,16 +93,66 @@ internal static unsafe class FreePaths
         bucket->FreeList = block;
     }
 
-    /// <summary>Pushes onto the owner's remote list of the block's size class (a CAS loop).</summary>
-    private static void PushRemote(Bucket* bucket, BlockHeader* block)
+    /// <summary>The most blocks a remote-free chain collects before it goes home.</summary>
+    internal const int RemoteBatchBlocks = 64;
+
+    /// <summary>The most bytes a remote-free chain collects before it goes home.</summary>
+    internal const nuint RemoteBatchBytes = 64 * 1024;
+
+    /// <summary>
+    /// Adds a block freed by <paramref name="heap"/>'s thread for another heap's
+    /// <paramref name="bucket"/> to the outgoing chain of its size class. The chain goes home with
+    /// one CAS when it is full or when a block for another heap arrives. One CAS per block made
+    /// the owner's remote head a contended cache line under producer/consumer traffic (xmalloc-test).
+    /// </summary>
+    private static void AddToChain(ThreadHeap* heap, Bucket* bucket, BlockHeader* block)
+    {
+        RemoteChain* chain = ThreadHeap.ChainOf(heap, bucket->Index);
+        if (chain->Target != bucket)
+        {
+            FlushChain(chain);
+            chain->Target = bucket;
+        }
+        if (chain->Head == null)
+            chain->Tail = block;
+        block->Word = (nuint)chain->Head;
+        chain->Head = block;
+        nint count = ++chain->Count;
+        if (count >= RemoteBatchBlocks || (nuint)count * bucket->BlockSize >= RemoteBatchBytes)
+            FlushChain(chain);
+    }
+
+    /// <summary>Sends every chain of <paramref name="heap"/> home (its owner, or the pool once the owner has died).</summary>
+    internal static void FlushChains(ThreadHeap* heap)
+    {
+        for (int i = 0; i < SizeClasses.s_count; i++)
+            FlushChain(ThreadHeap.ChainOf(heap, i));
+    }
+
+    /// <summary>Pushes a chain onto its target's remote list, and empties it.</summary>
+    private static void FlushChain(RemoteChain* chain)
+    {
+        if (chain->Head == null)
+            return;
+        PushRemote(chain->Target, chain->Head, chain->Tail);
+        chain->Head = null;
+        chain->Tail = null;
+        chain->Count = 0;
+    }
+
+    /// <summary>
+    /// Pushes the list <paramref name="first"/> .. <paramref name="last"/> onto the owner's
+    /// remote list of the bucket's size class (a CAS loop).
+    /// </summary>
+    private static void PushRemote(Bucket* bucket, BlockHeader* first, BlockHeader* last)
     {
         nint* head = ThreadHeap.RemoteHead(bucket->Heap, bucket->Index);
         nint old;
         do
         {
             old = Volatile.Read(ref *head);
-            block->Word = (nuint)old;
+            last->Word = (nuint)old;
         }
-        while (Interlocked.CompareExchange(ref *head, (nint)block, old) != old);
+        while (Interlocked.CompareExchange(ref *head, (nint)first, old) != old);
     }
 }

@@ -144,6 +144,9 @@ internal static unsafe class HeapPool
         if (heap->Assignment != assignment || s_owners[heap->Id] == null)
             return;
         s_owners[heap->Id] = null;
+        // The owner has died: the blocks it freed for other heaps go home now, not when
+        // (if ever) another thread takes this heap.
+        FreePaths.FlushChains(heap);
         heap->NextFree = s_freeHeaps;
         s_freeHeaps = heap;
         s_threadsExited++;

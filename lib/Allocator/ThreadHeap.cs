@@ -61,12 +61,39 @@ internal unsafe struct Bucket
 }
 
 /// <summary>
+/// Blocks this heap's thread has freed for another heap's bucket, collected so that they go home
+/// with one CAS instead of one each (the remote-free batch).
+/// </summary>
+/// <remarks>
+/// Invariants:
+/// <list type="bullet">
+/// <item>Touched only by the thread that owns the heap holding the chain (or, once that thread
+/// has died, by the pool under its lock).</item>
+/// <item><see cref="Head"/> to <see cref="Tail"/> is a null-terminated list, linked through
+/// <see cref="BlockHeader.Word"/>, of <see cref="Count"/> free blocks, all of the bucket
+/// <see cref="Target"/>; the chain is empty when <see cref="Head"/> is null.</item>
+/// <item>A chain holds fewer than <see cref="FreePaths.RemoteBatchBlocks"/> blocks and fewer than
+/// <see cref="FreePaths.RemoteBatchBytes"/> bytes: the memory a thread keeps away from other heaps
+/// is bounded.</item>
+/// </list>
+/// </remarks>
+[StructLayout(LayoutKind.Sequential, Size = 32)]
+internal unsafe struct RemoteChain
+{
+    internal Bucket* Target;
+    internal BlockHeader* Head;
+    internal BlockHeader* Tail;
+    internal nint Count;
+}
+
+/// <summary>
 /// A thread's heap: its buckets, remote heads, bump area and counters, all in one region of
 /// unmanaged memory carved from the shared area and never given back (heaps are pooled).
 /// </summary>
 /// <remarks>
 /// Layout of the region (<see cref="Span"/> bytes, 64-aligned):
-/// <c>[ThreadHeap fields | Bucket x count at BucketsOffset | remote head x count at s_remoteOffset]</c>.
+/// <c>[ThreadHeap fields | Bucket x count at BucketsOffset | remote head x count at s_remoteOffset |
+/// RemoteChain x count at s_chainOffset]</c>.
 /// Invariants:
 /// <list type="bullet">
 /// <item>Exactly one thread owns a heap at a time; it alone writes the bump area, the buckets'
@@ -89,8 +116,11 @@ internal unsafe struct ThreadHeap
     /// <summary>Where the remote heads start, from the heap's address.</summary>
     internal static readonly int s_remoteOffset = AlignUp(BucketsOffset + SizeClasses.s_count * sizeof(Bucket), 64);
 
+    /// <summary>Where the outgoing remote-free chains start, from the heap's address.</summary>
+    internal static readonly int s_chainOffset = AlignUp(s_remoteOffset + SizeClasses.s_count * sizeof(nint), 64);
+
     /// <summary>Bytes of one heap's region.</summary>
-    internal static readonly nuint Span = (nuint)AlignUp(s_remoteOffset + SizeClasses.s_count * sizeof(nint), 64);
+    internal static readonly nuint Span = (nuint)AlignUp(s_chainOffset + SizeClasses.s_count * sizeof(RemoteChain), 64);
 
     // Owner-only hot state: one or two cache lines with the counters the fast path bumps.
     internal byte* BumpNext;
@@ -121,6 +151,10 @@ internal unsafe struct ThreadHeap
     /// <summary>The remote head of size class <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static nint* RemoteHead(ThreadHeap* heap, int index) => (nint*)((byte*)heap + s_remoteOffset) + index;
+
+    /// <summary>The outgoing chain of blocks of size class <paramref name="index"/> freed for other heaps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static RemoteChain* ChainOf(ThreadHeap* heap, int index) => (RemoteChain*)((byte*)heap + s_chainOffset) + index;
 
     /// <summary>Takes the first block off the bucket's free list (owner only); null when it is empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

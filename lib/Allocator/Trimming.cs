@@ -2,7 +2,7 @@ namespace Workbench.Allocator;
 
 /// <summary>
 /// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay on their
-/// free lists (the pages read as zeros when next touched).
+/// free lists (the pages read as zeros when next touched), and the cached mappings of freed large blocks.
 /// </summary>
 internal static unsafe class Trimming
 {
@@ -15,6 +15,9 @@ internal static unsafe class Trimming
         if (Policy.Checked)
             return 0; // freed storage is scrubbed and checked for writes after free
         ThreadHeap* mine = HeapPool.t_heap;
+        // Blocks this thread freed for other heaps go home first, where their owners can reuse them.
+        if (mine != null)
+            FreePaths.FlushChains(mine);
         nuint kept = 0;
         long released = 0;
         lock (HeapPool.HeapLock)
@@ -25,6 +28,7 @@ internal static unsafe class Trimming
                 released += TrimHeap(mine, pad, ref kept);
             for (ThreadHeap* h = HeapPool.FreeHeaps; h != null; h = h->NextFree)
                 released += TrimHeap(h, pad, ref kept);
+            released += MappingCache.Release();
             if (released > 0)
                 HeapPool.CountTrim(released);
         }

@@ -19,7 +19,7 @@ public unsafe class MmapAndControlTests
     [InlineData(512 * KiB + 1)]
     [InlineData(3 * MiB + 12345)]
     [InlineData(40 * MiB)]
-    public void LargeBlock_GetsItsOwnMappingAndIsUnmappedOnFree(int size)
+    public void LargeBlock_GetsItsOwnMappingAndIsUnmappedOnFree(int size) => Support.WithoutMappingCache(() =>
     {
         nuint n = (nuint)size;
         Assert.True(n >= CfaMalloc.MmapThreshold);
@@ -43,10 +43,10 @@ public unsafe class MmapAndControlTests
         Assert.Equal(1, s2.MunmapCalls - s1.MunmapCalls);
         Assert.Equal(mapped, s2.MunmapBytes - s1.MunmapBytes);
         Assert.Equal(s0.BytesInUse, s2.BytesInUse);
-    }
+    });
 
     [Fact]
-    public void Threshold_IsInclusive_RequestsBelowItComeFromTheHeap()
+    public void Threshold_IsInclusive_RequestsBelowItComeFromTheHeap() => Support.WithoutMappingCache(() =>
     {
         nuint t = CfaMalloc.MmapThreshold;
         void* warm = CfaMalloc.Malloc(t - 1);
@@ -62,7 +62,7 @@ public unsafe class MmapAndControlTests
         Assert.Equal(1, s2.MmapCalls - s1.MmapCalls);
         CfaMalloc.Free(below);
         CfaMalloc.Free(at);
-    }
+    });
 
     [Fact]
     public void LargeCalloc_IsZeroAndZeroFilled_AndLargeReallocKeepsContents()
@@ -156,7 +156,7 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
-    public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad()
+    public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad() => Support.WithoutMappingCache(() =>
     {
         // Free blocks with whole pages inside them, in this thread's heap.
         const int N = 48;
@@ -194,7 +194,7 @@ public unsafe class MmapAndControlTests
             Support.AssertPattern((void*)p, CfaMalloc.MallocUsableSize((void*)p), seed, "block reused after trim");
             CfaMalloc.Free((void*)p);
         }
-    }
+    });
     [Theory]
     [InlineData(16)]
     [InlineData(4096)]
@@ -254,7 +254,7 @@ public unsafe class MmapAndControlTests
     [InlineData(0)]
     [InlineData(64 * KiB)]
     [InlineData(1 * MiB)]
-    public void EveryAllocatingRoutine_MapsARequestAtTheThreshold(int threshold)
+    public void EveryAllocatingRoutine_MapsARequestAtTheThreshold(int threshold) => Support.WithoutMappingCache(() =>
     {
         nuint old = CfaMalloc.MmapThreshold;
         if (threshold != 0)
@@ -292,6 +292,119 @@ public unsafe class MmapAndControlTests
         finally
         {
             CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, (int)old);
+        }
+    });
+
+    // ---------------------------------------------------------------- the mapping cache
+
+    [Fact]
+    public void FreedMapping_IsKeptAndReusedByTheNextRequestThatFits_AndTrimGivesItBack()
+    {
+        CfaMalloc.MallocTrim(0); // an empty cache to start from
+        var s0 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s0.MappingCacheBytes);
+        byte* p = (byte*)CfaMalloc.Malloc(900 * KiB);
+        Support.NotNull(p, "Malloc(900 KiB)");
+        Pattern.FillByte(p, 900 * KiB, 0x6B);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(1, s1.MmapCalls - s0.MmapCalls);
+        long mapped = s1.MmapBytes - s0.MmapBytes;
+
+        CfaMalloc.Free(p);
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s2.MunmapCalls - s1.MunmapCalls);
+        Assert.Equal(mapped, s2.MappingCacheBytes);
+
+        // 600 KiB needs more than half of the kept mapping: it gets it, with no new mapping.
+        byte* q = (byte*)CfaMalloc.Malloc(600 * KiB);
+        var s3 = CfaMalloc.GetStatistics();
+        Assert.True(q == p, "the next request that fits reuses the freed mapping");
+        Assert.Equal(0, s3.MmapCalls - s2.MmapCalls);
+        Assert.Equal(1, s3.MappingCacheHits - s2.MappingCacheHits);
+        Assert.Equal(0, s3.MappingCacheBytes);
+        Assert.Equal((nuint)600 * KiB, CfaMalloc.MallocSize(q));
+        Assert.True(CfaMalloc.MallocUsableSize(q) >= 600 * KiB && CfaMalloc.MallocUsableSize(q) <= (nuint)mapped);
+        ulong seed = Support.FillUsable(q);
+        Support.AssertPattern(q, CfaMalloc.MallocUsableSize(q), seed, "block in a reused mapping");
+        CfaMalloc.Free(q);
+
+        // A request too large for a kept mapping, or one that would use less than half of it, maps anew.
+        var s4 = CfaMalloc.GetStatistics();
+        byte* big = (byte*)CfaMalloc.Malloc(3 * MiB);
+        var s5 = CfaMalloc.GetStatistics();
+        Assert.True(big != p, "a 3 MiB request cannot use a 900 KiB mapping");
+        Assert.Equal(1, s5.MmapCalls - s4.MmapCalls);
+        CfaMalloc.Free(big);
+        byte* third = (byte*)CfaMalloc.Malloc(1 * MiB);
+        var s5b = CfaMalloc.GetStatistics();
+        Assert.True(third != big, "a 1 MiB request must not take a 3 MiB mapping");
+        Assert.Equal(1, s5b.MmapCalls - s5.MmapCalls);
+        CfaMalloc.Free(third);
+
+        // MallocTrim gives every kept mapping back.
+        var s6 = CfaMalloc.GetStatistics();
+        Assert.True(s6.MappingCacheBytes >= mapped, $"the cache holds {s6.MappingCacheBytes} bytes");
+        Assert.Equal(1, CfaMalloc.MallocTrim(0));
+        var s7 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s7.MappingCacheBytes);
+        Assert.True(s7.MunmapBytes - s6.MunmapBytes >= s6.MappingCacheBytes, "trim unmapped what the cache held");
+        Assert.Equal(s7.MmapBytes - s7.MunmapBytes, s6.MmapBytes - s6.MunmapBytes - s6.MappingCacheBytes);
+    }
+
+    [Fact]
+    public void ZeroFilledRequests_InAReusedDirtyMapping_ReadAsZeros()
+    {
+        CfaMalloc.MallocTrim(0);
+        byte* p = (byte*)CfaMalloc.Malloc(2 * MiB);
+        Support.NotNull(p, "Malloc(2 MiB)");
+        Pattern.FillByte(p, CfaMalloc.MallocUsableSize(p), 0xEE);
+        CfaMalloc.Free(p);
+        var s0 = CfaMalloc.GetStatistics();
+        byte* z = (byte*)CfaMalloc.Calloc(3, 500 * KiB);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(z == p, "Calloc reused the dirty mapping");
+        Assert.Equal(1, s1.MappingCacheHits - s0.MappingCacheHits);
+        Support.AssertBytes(z, 1500 * KiB, 0, "Calloc in a reused mapping");
+        Assert.True(CfaMalloc.MallocZeroFill(z));
+        CfaMalloc.Free(z);
+        byte* c = (byte*)CfaMalloc.Cmemalign(4096, 1, 1900 * KiB);
+        Support.NotNull(c, "Cmemalign(4096, 1900 KiB)");
+        Assert.True((nuint)c % 4096 == 0);
+        Support.AssertBytes(c, 1900 * KiB, 0, "Cmemalign in a reused mapping");
+        CfaMalloc.Free(c);
+    }
+
+    [Fact]
+    public void MappingCache_KeepsAtMostItsSize_AndMalloptSetsIt()
+    {
+        CfaMalloc.MallocTrim(0);
+        try
+        {
+            Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, -1));
+            Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, (1 << 30) + 1));
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, 8 * MiB));
+            // Mappings larger than half the cache are not kept.
+            var s0 = CfaMalloc.GetStatistics();
+            CfaMalloc.Free(CfaMalloc.Malloc(5 * MiB));
+            var s1 = CfaMalloc.GetStatistics();
+            Assert.Equal(0, s1.MappingCacheBytes);
+            Assert.Equal(1, s1.MunmapCalls - s0.MunmapCalls);
+            // Ten freed 1 MiB blocks: the cache keeps what fits in 8 MiB, the oldest go back.
+            var blocks = new nint[10];
+            for (int i = 0; i < blocks.Length; i++)
+                blocks[i] = (nint)CfaMalloc.Malloc(1 * MiB);
+            foreach (nint b in blocks)
+                CfaMalloc.Free((void*)b);
+            var s2 = CfaMalloc.GetStatistics();
+            Assert.True(s2.MappingCacheBytes > 4 * MiB && s2.MappingCacheBytes <= 8 * MiB, $"the cache holds {s2.MappingCacheBytes} bytes");
+            Assert.Equal(s2.MmapBytes - s1.MmapBytes - s2.MappingCacheBytes, s2.MunmapBytes - s1.MunmapBytes);
+            // Turning it off gives everything back.
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, 0));
+            Assert.Equal(0, CfaMalloc.GetStatistics().MappingCacheBytes);
+        }
+        finally
+        {
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, Support.DefaultMappingCache));
         }
     }
 }

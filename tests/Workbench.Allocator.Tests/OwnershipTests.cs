@@ -114,6 +114,10 @@ public unsafe class OwnershipTests
             foreach (nint m in mine)
                 CfaMalloc.Free((void*)m);
         });
+        // The freeing thread has exited; once its exit is noticed (its heap's finalizer), the
+        // blocks it still held in its remote-free chain go home too.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         freed.Set();
         Assert.True(owner.Join(60_000), "owner thread hung");
         Assert.Null(ownerFailure);
@@ -121,8 +125,99 @@ public unsafe class OwnershipTests
         Assert.True(pullsDelta >= 1, $"RemotePulls grew by {pullsDelta}");
     }
 
+    /// <summary>
+    /// Blocks freed by a live thread for another heap travel in chains: a few stay with the freeing
+    /// thread until its chain fills (64 blocks) or it calls MallocTrim, then all of them go home.
+    /// </summary>
     [Fact]
-    public void FreeingAnotherThreadsMmapedBlock_UnmapsIt()
+    public void RemoteFrees_TravelInChains_ThatGoHomeWhenFull_OrOnTrim()
+    {
+        const nuint Size = 48;
+        const int Few = 10;
+        const int Full = 64;
+        var owned = new nint[Few + Full];
+        using var ownerAllocated = new ManualResetEventSlim();
+        using var fewFreed = new ManualResetEventSlim();
+        using var fewChecked = new ManualResetEventSlim();
+        using var trimmed = new ManualResetEventSlim();
+        using var trimChecked = new ManualResetEventSlim();
+        using var fullFreed = new ManualResetEventSlim();
+        int backAfterFew = -1, backAfterTrim = -1, backAfterFull = -1;
+        Exception? ownerFailure = null;
+
+        // The owner's next allocations of the size, until its free list runs dry and it pulls
+        // the remote list: how many of 'wanted' came back.
+        static int Reclaim(HashSet<nint> wanted, List<nint> keep)
+        {
+            int back = 0;
+            for (int i = 0; i < 5_000 && back < wanted.Count; i++)
+            {
+                nint q = (nint)CfaMalloc.Malloc(Size);
+                Pattern.FillByte((void*)q, Size, 0x5C);
+                keep.Add(q);
+                if (wanted.Contains(q))
+                    back++;
+            }
+            return back;
+        }
+
+        var owner = new Thread(() =>
+        {
+            var keep = new List<nint>();
+            try
+            {
+                for (int i = 0; i < owned.Length; i++)
+                {
+                    owned[i] = (nint)CfaMalloc.Malloc(Size);
+                    Pattern.FillByte((void*)owned[i], Size, 0x11);
+                }
+                ownerAllocated.Set();
+                fewFreed.Wait();
+                backAfterFew = Reclaim(owned[..Few].ToHashSet(), keep);
+                fewChecked.Set();
+                trimmed.Wait();
+                backAfterTrim = Reclaim(owned[..Few].ToHashSet(), keep);
+                trimChecked.Set();
+                fullFreed.Wait();
+                backAfterFull = Reclaim(owned[Few..].ToHashSet(), keep);
+            }
+            catch (Exception e)
+            {
+                ownerFailure = e;
+            }
+            finally
+            {
+                ownerAllocated.Set();
+                fewChecked.Set();
+                trimChecked.Set();
+                foreach (nint q in keep)
+                    CfaMalloc.Free((void*)q);
+            }
+        });
+        owner.Start();
+        Support.OnThread(() =>
+        {
+            ownerAllocated.Wait();
+            for (int i = 0; i < Few; i++)
+                CfaMalloc.Free((void*)owned[i]);
+            fewFreed.Set();
+            fewChecked.Wait();
+            CfaMalloc.MallocTrim(0);
+            trimmed.Set();
+            trimChecked.Wait();
+            for (int i = Few; i < owned.Length; i++)
+                CfaMalloc.Free((void*)owned[i]);
+            fullFreed.Set();
+        });
+        Assert.True(owner.Join(60_000), "owner thread hung");
+        Assert.Null(ownerFailure);
+        Assert.True(backAfterFew == 0, $"{backAfterFew} of {Few} blocks went home before the freeing thread's chain was full");
+        Assert.True(backAfterTrim == Few, $"after MallocTrim on the freeing thread, {backAfterTrim} of {Few} blocks went home");
+        Assert.True(backAfterFull == Full, $"a full chain of {Full} blocks sent {backAfterFull} home");
+    }
+
+    [Fact]
+    public void FreeingAnotherThreadsMmapedBlock_UnmapsIt() => Support.WithoutMappingCache(() =>
     {
         nint p = 0;
         Support.OnThread(() => p = (nint)CfaMalloc.Malloc(1 << 20));
@@ -130,6 +225,23 @@ public unsafe class OwnershipTests
         CfaMalloc.Free((void*)p);
         var s1 = CfaMalloc.GetStatistics();
         Assert.Equal(1, s1.MunmapCalls - s0.MunmapCalls);
+    });
+
+    [Fact]
+    public void AnotherThreadsFreedMapping_GoesToTheSharedCache_AndServesThisThread()
+    {
+        CfaMalloc.MallocTrim(0);
+        nint p = 0;
+        Support.OnThread(() => p = (nint)CfaMalloc.Malloc(1 << 20));
+        var s0 = CfaMalloc.GetStatistics();
+        CfaMalloc.Free((void*)p);
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s1.MunmapCalls - s0.MunmapCalls);
+        Assert.True(s1.MappingCacheBytes > 1 << 20);
+        void* q = CfaMalloc.Malloc(1 << 20);
+        Assert.True((nint)q == p, "this thread reuses the mapping another thread's block had");
+        Support.FillUsable(q);
+        CfaMalloc.Free(q);
     }
 
     [Fact]

@@ -78,6 +78,26 @@ internal static unsafe partial class Support
         Assert.True(at < 0, $"{what}: byte {at} of {length} is 0x{(at < 0 ? 0 : ((byte*)p)[at]):x2}, expected 0x{value:x2}");
     }
 
+    /// <summary>The default size of the mapping cache (AllocatorOptions.MappingCache).</summary>
+    public const int DefaultMappingCache = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the mapping cache off (and empty), so that every large
+    /// request maps and every large free unmaps; the default cache is back afterwards.
+    /// </summary>
+    public static void WithoutMappingCache(Action body)
+    {
+        Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, 0));
+        try
+        {
+            body();
+        }
+        finally
+        {
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_CACHE, DefaultMappingCache));
+        }
+    }
+
     /// <summary>Runs <paramref name="body"/> on a fresh thread and waits for it (rethrowing its failure).</summary>
     public static void OnThread(Action body, int timeoutMs = 120_000)
     {

@@ -1,0 +1,150 @@
+namespace Workbench.Allocator;
+
+/// <summary>
+/// The cache of freed large-block mappings: a mapping whose block is freed is kept, still
+/// resident, for the next large request that fits it, instead of going back to the OS at once.
+/// </summary>
+/// <remarks>
+/// <para>Why: on this project's VMs a page fault costs several microseconds, and a fresh mapping
+/// faults on every page it touches. A program that allocates and frees large blocks in turn (a
+/// growing buffer, a realloc chain) paid that on every block; jemalloc, tcmalloc and mimalloc keep
+/// freed large extents for reuse, glibc raises its mmap threshold for the same reason.</para>
+/// Invariants:
+/// <list type="bullet">
+/// <item>Every field changes under <see cref="s_lock"/> only (large blocks are rare and slow
+/// compared with the lock).</item>
+/// <item>Entries <c>[0, s_count)</c> of <see cref="s_address"/>/<see cref="s_bytes"/> are mappings
+/// made by <see cref="OsMemory.Map"/>, owned by no block, oldest first; <see cref="s_cachedBytes"/>
+/// is their sum and never exceeds <see cref="s_limit"/>.</item>
+/// <item>A mapping is reused only for a request that needs between half of it and all of it
+/// (the realloc in-place rule), so reuse wastes at most half a mapping.</item>
+/// <item>Its contents are whatever its last block left: zero-filling callers clear it themselves.</item>
+/// <item>Checked mode never caches (a freed mapping is unmapped, so late accesses fault).</item>
+/// </list>
+/// </remarks>
+internal static unsafe class MappingCache
+{
+    /// <summary>The most mappings kept.</summary>
+    internal const int MaxEntries = 16;
+
+    private static readonly Lock s_lock = new();
+    private static readonly nint[] s_address = new nint[MaxEntries];
+    private static readonly nuint[] s_bytes = new nuint[MaxEntries];
+    private static int s_count;
+    private static nuint s_cachedBytes;
+    private static long s_hits;
+    private static long s_unmapCalls;
+    private static long s_unmapBytes;
+
+    /// <summary>The most bytes of mappings kept (M_MMAP_CACHE; 0 turns the cache off).</summary>
+    internal static nuint s_limit = AllocatorOptions.Effective.MappingCache;
+
+    /// <summary>The most bytes Mallopt accepts for the cache (1 GiB).</summary>
+    internal const nuint MaxLimit = 1024 * 1024 * 1024;
+
+    /// <summary>Mappings reused from the cache, bytes cached now, and the mappings (and bytes) the cache gave back to the OS.</summary>
+    internal static (long Hits, long CachedBytes, long UnmapCalls, long UnmapBytes) Counters
+    {
+        get
+        {
+            lock (s_lock)
+                return (s_hits, (long)s_cachedBytes, s_unmapCalls, s_unmapBytes);
+        }
+    }
+
+    /// <summary>
+    /// Takes a cached mapping of <paramref name="minBytes"/> to 2 x <paramref name="minBytes"/>
+    /// bytes (the smallest such), or returns null with <paramref name="bytes"/> 0.
+    /// </summary>
+    internal static void* Take(nuint minBytes, out nuint bytes)
+    {
+        bytes = 0;
+        if (s_count == 0)
+            return null;
+        lock (s_lock)
+        {
+            int best = -1;
+            for (int i = 0; i < s_count; i++)
+            {
+                nuint b = s_bytes[i];
+                if (b >= minBytes && b / 2 <= minBytes && (best < 0 || b < s_bytes[best]))
+                    best = i;
+            }
+            if (best < 0)
+                return null;
+            void* mapping = (void*)s_address[best];
+            bytes = s_bytes[best];
+            RemoveAt(best);
+            s_hits++;
+            return mapping;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a freed mapping for reuse, giving the oldest back to the OS to make room. Returns
+    /// false (the caller unmaps it) when the cache is off, in checked mode or the mapping is
+    /// larger than half the cache.
+    /// </summary>
+    internal static bool TryKeep(void* mapping, nuint bytes)
+    {
+        if (Policy.Checked || bytes > s_limit / 2)
+            return false;
+        lock (s_lock)
+        {
+            if (bytes > s_limit / 2)
+                return false;
+            while (s_count == MaxEntries || s_cachedBytes + bytes > s_limit)
+            {
+                UnmapOldest();
+            }
+            s_address[s_count] = (nint)mapping;
+            s_bytes[s_count] = bytes;
+            s_count++;
+            s_cachedBytes += bytes;
+            return true;
+        }
+    }
+
+    /// <summary>Gives every cached mapping back to the OS; returns the bytes released.</summary>
+    internal static long Release()
+    {
+        lock (s_lock)
+        {
+            long released = (long)s_cachedBytes;
+            while (s_count > 0)
+            {
+                UnmapOldest();
+            }
+            return released;
+        }
+    }
+
+    /// <summary>Sets the cache's size; a smaller one gives the oldest mappings back at once.</summary>
+    internal static void SetLimit(nuint limit)
+    {
+        lock (s_lock)
+        {
+            s_limit = limit;
+            while (s_count > 0 && s_cachedBytes > limit)
+            {
+                UnmapOldest();
+            }
+        }
+    }
+
+    private static void UnmapOldest()
+    {
+        OsMemory.Unmap((void*)s_address[0], s_bytes[0]);
+        s_unmapCalls++;
+        s_unmapBytes += (long)s_bytes[0];
+        RemoveAt(0);
+    }
+
+    private static void RemoveAt(int index)
+    {
+        s_cachedBytes -= s_bytes[index];
+        s_count--;
+        Array.Copy(s_address, index + 1, s_address, index, s_count - index);
+        Array.Copy(s_bytes, index + 1, s_bytes, index, s_count - index);
+    }
+}
