@@ -400,9 +400,9 @@ public static unsafe partial class CfaMalloc
 
     private static bool TryMultiply(nuint count, nuint size, out nuint bytes)
     {
-        UInt128 product = (UInt128)(ulong)count * (ulong)size;
-        bytes = (nuint)(ulong)product;
-        return product <= (ulong)AllocPaths.MaxRequest;
+        ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
+        bytes = (nuint)low;
+        return high == 0 && low <= AllocPaths.MaxRequest;
     }
 
     /// <summary>Hands a fresh block to the checked mode, when it is on.</summary>

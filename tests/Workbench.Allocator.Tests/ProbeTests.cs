@@ -223,6 +223,18 @@ public partial class ProbeTests
     }
 
     [Fact]
+    public void Precompile_LeavesNothingOfTheAllocatorToCompile()
+    {
+        var cold = Probe.Run("precompile-off");
+        cold.AssertRan();
+        var warm = Probe.Run("precompile-on");
+        warm.AssertRan();
+        // Without Precompile the first calls compile the slow paths; with it, none of them does.
+        Assert.True(cold.GetLong("COMPILED") > 5, $"without Precompile the allocator's paths compiled {cold.GetLong("COMPILED")} methods\n{cold.Describe()}");
+        Assert.True(warm.GetLong("COMPILED") == 0, $"after Precompile {warm.GetLong("COMPILED")} methods were still compiled\n{warm.Describe()}");
+    }
+
+    [Fact]
     public void MalloptTopPad_SetsTheExtensionSize()
     {
         var small = Probe.Run("top-pad");
