@@ -47,7 +47,12 @@ public sealed class WorkloadTests
             {
                 Assert.True(values[i] >= values[i - 1], $"{op}: {string.Join(", ", values)}");
             }
+            // Calls over 100 us: none at all when the maximum is below 100 us, at least one when it is above.
+            double over = result.Metrics[$"{op}_over_100us"];
+            Assert.True(result.Metrics[$"{op}_max_ns"] > 100_000 ? over >= 1 : over == 0, $"{op}: max {result.Metrics[$"{op}_max_ns"]} ns, {over} calls over 100 us");
+            Assert.True(over <= 5000, $"{op}: {over} calls over 100 us out of 5000");
         }
+        Assert.True(result.Metrics["idle_gaps_over_100us_per_s"] >= 0);
     }
 
     [Fact]
