@@ -4,8 +4,9 @@ using Workbench.Benchmarks.Workloads;
 namespace Workbench.Benchmarks.Tests;
 
 /// <summary>
-/// The memory benchmark's figures mean what its summary says: in a trial process, every sample's RSS growth holds the bytes counted live
-/// in it, the metrics are the documented functions of the samples, and memory that is never reused shows as overhead.
+/// The memory benchmark's figures mean what its summary says: in a trial process, every sample's RSS growth holds
+/// the bytes counted live in it, the metrics are the documented functions of the samples, and memory that is never
+/// reused shows as overhead.
 /// </summary>
 public sealed class MemoryMetricTests
 {
