@@ -75,7 +75,7 @@ public sealed class MemoryWorkload : Workload
         ConcurrentQueue<Block[]>[] spares = [.. Enumerable.Range(0, pairs).Select(_ => new ConcurrentQueue<Block[]>(Enumerable.Range(0, inFlight + 2).Select(_ => NewBatch(objects))))];
         long batches = pairs * rounds;
         GC.Collect();
-        using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 24));
+        using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 20));
         double elapsed = ThreadGang.Run(producers + pairs, index =>
         {
             if (index < producers)
