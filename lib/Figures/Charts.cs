@@ -295,53 +295,40 @@ public static class Charts
     public static Figure? LatencyPercentiles(RunData run, string operation = "malloc", int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        List<ResultRow> rows = LatencyRows(run, threads, out int t);
-        if (rows.Count == 0)
-        {
-            return null;
-        }
-        List<GenericChart> traces = [];
-        List<string> allocators = [];
-        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
-        {
-            List<ResultRow> mine = [.. rows.Where(r => r.Allocator == allocator)];
-            List<string> labels = [];
-            List<double> median = [];
-            List<double> plus = [];
-            List<double> minus = [];
-            for (int i = 0; i < LatencyColumns.Length; i++)
+        return LatencyFigure(run, threads, $"latency-{operation}-percentiles",
+            t => $"latency: {operation} percentiles, {t} thread{(t == 1 ? "" : "s")} (median of repetitions; bars: min to max)",
+            (allocator, mine) =>
             {
-                List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
-                if (values.Count == 0)
+                List<string> labels = [];
+                List<double> median = [];
+                List<double> plus = [];
+                List<double> minus = [];
+                for (int i = 0; i < LatencyColumns.Length; i++)
                 {
-                    continue;
+                    List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
+                    if (values.Count == 0)
+                    {
+                        continue;
+                    }
+                    double m = Describe.Quantile(values, 0.5);
+                    labels.Add(LatencyLabels[i]);
+                    median.Add(m);
+                    plus.Add(values.Max() - m);
+                    minus.Add(m - values.Min());
                 }
-                double m = Describe.Quantile(values, 0.5);
-                labels.Add(LatencyLabels[i]);
-                median.Add(m);
-                plus.Add(values.Max() - m);
-                minus.Add(m - values.Min());
-            }
-            if (labels.Count == 0)
-            {
-                continue;
-            }
-            string colour = AllocatorColors.Of(allocator);
-            GenericChart trace = CSharpChart.Scatter<string, double, string>(x: labels, y: median, mode: StyleParam.Mode.Lines_Markers,
-                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
-            Style.YError(trace, plus, minus, colour);
-            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
-            traces.Add(trace);
-            allocators.Add(allocator);
-        }
-        if (traces.Count == 0)
-        {
-            return null;
-        }
-        string title = $"latency: {operation} percentiles, {t} thread{(t == 1 ? "" : "s")} (median of repetitions; bars: min to max)";
-        Dictionary<string, object> xAxis = Style.Axis("percentile", "category");
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, Style.Axis($"{operation} latency (ns, log scale)", "log"), Width, Height);
-        return new Figure($"latency-{operation}-percentiles", title, chart, allocators);
+                if (labels.Count == 0)
+                {
+                    return null;
+                }
+                string colour = AllocatorColors.Of(allocator);
+                GenericChart trace = CSharpChart.Scatter<string, double, string>(x: labels, y: median, mode: StyleParam.Mode.Lines_Markers,
+                    Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+                Style.YError(trace, plus, minus, colour);
+                Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 9 });
+                return trace;
+            },
+            (traces, title) => Style.Layout(traces, title, Style.Axis("percentile", "category"),
+                Style.Axis($"{operation} latency (ns, log scale)", "log"), Width, Height));
     }
 
     /// <summary>
@@ -352,54 +339,41 @@ public static class Charts
     public static Figure? LatencyCdf(RunData run, string operation = "malloc", int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        List<ResultRow> rows = LatencyRows(run, threads, out int t);
-        if (rows.Count == 0)
-        {
-            return null;
-        }
-        List<GenericChart> traces = [];
-        List<string> allocators = [];
-        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
-        {
-            List<ResultRow> mine = [.. rows.Where(r => r.Allocator == allocator)];
-            List<double> x = [];
-            List<double> y = [];
-            for (int i = 0; i < LatencyFractions.Length; i++)
+        return LatencyFigure(run, threads, $"latency-{operation}-cdf",
+            t => $"latency: {operation} tail distribution, {t} thread{(t == 1 ? "" : "s")} (1 - CDF, log-log)",
+            (allocator, mine) =>
             {
-                List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
-                if (values.Count > 0)
+                List<double> x = [];
+                List<double> y = [];
+                for (int i = 0; i < LatencyFractions.Length; i++)
                 {
-                    x.Add(Describe.Quantile(values, 0.5));
-                    y.Add(1 - LatencyFractions[i]);
+                    List<double> values = Values(mine, $"{operation}_{LatencyColumns[i]}_ns", 1);
+                    if (values.Count > 0)
+                    {
+                        x.Add(Describe.Quantile(values, 0.5));
+                        y.Add(1 - LatencyFractions[i]);
+                    }
                 }
-            }
-            List<double> max = Values(mine, $"{operation}_max_ns", 1);
-            List<double> ops = Values(mine, "ops", 1);
-            if (max.Count > 0 && ops.Count > 0)
-            {
-                x.Add(Describe.Quantile(max, 0.5));
-                y.Add(1 / Describe.Quantile(ops, 0.5));
-            }
-            if (x.Count == 0)
-            {
-                continue;
-            }
-            string colour = AllocatorColors.Of(allocator);
-            GenericChart trace = CSharpChart.Scatter<double, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
-                Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
-            Style.Set(trace, "line", new Dictionary<string, object> { ["color"] = colour, ["width"] = 2.5, ["shape"] = "vh" });
-            Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 8 });
-            traces.Add(trace);
-            allocators.Add(allocator);
-        }
-        if (traces.Count == 0)
-        {
-            return null;
-        }
-        string title = $"latency: {operation} tail distribution, {t} thread{(t == 1 ? "" : "s")} (1 - CDF, log-log)";
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title,
-            Style.Axis($"{operation} latency (ns, log scale)", "log"), Style.Axis("fraction of calls slower (1 - CDF, log scale)", "log"), Width, Height);
-        return new Figure($"latency-{operation}-cdf", title, chart, allocators);
+                List<double> max = Values(mine, $"{operation}_max_ns", 1);
+                List<double> ops = Values(mine, "ops", 1);
+                if (max.Count > 0 && ops.Count > 0)
+                {
+                    x.Add(Describe.Quantile(max, 0.5));
+                    y.Add(1 / Describe.Quantile(ops, 0.5));
+                }
+                if (x.Count == 0)
+                {
+                    return null;
+                }
+                string colour = AllocatorColors.Of(allocator);
+                GenericChart trace = CSharpChart.Scatter<double, double, string>(x: x, y: y, mode: StyleParam.Mode.Lines_Markers,
+                    Name: allocator, MarkerColor: Color.fromHex(colour), LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
+                Style.Set(trace, "line", new Dictionary<string, object> { ["color"] = colour, ["width"] = 2.5, ["shape"] = "vh" });
+                Style.Set(trace, "marker", new Dictionary<string, object> { ["color"] = colour, ["size"] = 8 });
+                return trace;
+            },
+            (traces, title) => Style.Layout(traces, title, Style.Axis($"{operation} latency (ns, log scale)", "log"),
+                Style.Axis("fraction of calls slower (1 - CDF, log scale)", "log"), Width, Height));
     }
 
     /// <summary>
@@ -636,6 +610,35 @@ public static class Charts
     /// wider than the value itself, e.g. from two repetitions, is cut at the frame rather than flattening every line).
     /// </summary>
     private static double Top(double value, double high) => double.IsFinite(high) ? Math.Min(high, 2 * value) : value;
+
+    /// <summary>
+    /// The frame of the latency figures: the latency rows of one thread count (the fewest unless
+    /// <paramref name="threads"/> says), one trace per allocator in catalogue order from <paramref name="traceOf"/>
+    /// (null: nothing to draw for that allocator), and the traces laid out by <paramref name="layout"/> under the
+    /// title that <paramref name="titleOf"/> gives for the thread count. Null when no allocator has a trace.
+    /// </summary>
+    private static Figure? LatencyFigure(RunData run, int? threads, string id, Func<int, string> titleOf,
+        Func<string, List<ResultRow>, GenericChart?> traceOf, Func<GenericChart, string, GenericChart> layout)
+    {
+        List<ResultRow> rows = LatencyRows(run, threads, out int t);
+        List<GenericChart> traces = [];
+        List<string> allocators = [];
+        foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
+        {
+            GenericChart? trace = traceOf(allocator, [.. rows.Where(r => r.Allocator == allocator)]);
+            if (trace is not null)
+            {
+                traces.Add(trace);
+                allocators.Add(allocator);
+            }
+        }
+        if (traces.Count == 0)
+        {
+            return null;
+        }
+        string title = titleOf(t);
+        return new Figure(id, title, layout(CSharpChart.Combine(traces), title), allocators);
+    }
 
     private static List<ResultRow> LatencyRows(RunData run, int? threads, out int t)
     {

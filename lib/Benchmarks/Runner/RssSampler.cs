@@ -3,12 +3,16 @@ using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Runner;
 
-/// <summary>Samples this process's RSS at a fixed interval on a background thread, for memory-over-time plots.</summary>
+/// <summary>
+/// Samples this process's RSS at a fixed interval on a background thread, for memory-over-time plots. It reads
+/// through its own <see cref="RssProbe"/>, so a sample does not allocate (the list of points grows by doubling).
+/// </summary>
 public sealed class RssSampler : IDisposable
 {
     private readonly List<SeriesPoint> _points = [];
     private readonly Thread? _thread;
     private readonly ManualResetEventSlim _stop = new();
+    private readonly RssProbe? _probe;
     private readonly long _start = Stopwatch.GetTimestamp();
     private bool _disposed;
 
@@ -19,14 +23,16 @@ public sealed class RssSampler : IDisposable
         {
             return;
         }
+        RssProbe probe = new();
+        _probe = probe;
         _thread = new Thread(() =>
         {
             do
             {
-                Sample();
+                Sample(probe);
             }
             while (!_stop.Wait(intervalMs));
-            Sample();
+            Sample(probe);
         })
         { IsBackground = true, Name = "rss sampler" };
         _thread.Start();
@@ -55,11 +61,12 @@ public sealed class RssSampler : IDisposable
         _stop.Set();
         _thread?.Join();
         _stop.Dispose();
+        _probe?.Dispose();
     }
 
-    private void Sample()
+    private void Sample(RssProbe probe)
     {
-        SeriesPoint point = new(Stopwatch.GetElapsedTime(_start).TotalSeconds, ProcessMemory.CurrentRssKib(), -1);
+        SeriesPoint point = new(Stopwatch.GetElapsedTime(_start).TotalSeconds, probe.CurrentKib(), -1);
         lock (_points)
         {
             _points.Add(point);

@@ -7,7 +7,7 @@ namespace Workbench.Benchmarks.Workloads;
 /// hands it over; each worker frees it, then repeatedly allocates an object of the same size, writes it and
 /// frees it. An allocator that gives a freed, line-sharing object to another thread scales poorly.
 /// </summary>
-public sealed class CacheScratchWorkload : Workload
+public sealed class CacheScratchWorkload : HoardCacheWorkload
 {
     /// <inheritdoc />
     public override string Name => "cache-scratch";
@@ -16,39 +16,18 @@ public sealed class CacheScratchWorkload : Workload
     public override string Description => "Hoard: workers free an object the main thread allocated, then allocate/write/free their own (passive false sharing)";
 
     /// <inheritdoc />
-    public override string Operation => "one byte write into the object";
-
-    /// <inheritdoc />
-    public override string DefaultSizes => "fixed:1";
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Knob> Knobs { get; } =
-    [
-        new("iterations", "allocate/write/free rounds per thread (Hoard: 100 or 1000)", 1000, 100),
-        new("repetitions", "writes of each byte per round, split among the threads (Hoard: 1,000,000 or 2,000,000)", 2_000_000, 20_000),
-    ];
-
-    /// <inheritdoc />
-    public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
+    protected override double RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size)
     {
-        long iterations = context.Knob("iterations");
-        long repetitions = Math.Max(1, context.Knob("repetitions") / context.Threads);
-        nuint size = (nuint)context.Sizes.Sample(new Random(context.Seed));
-        Block[] handed = new Block[context.Threads];
+        Block[] handed = new Block[threads];
         for (int t = 0; t < handed.Length; t++)
         {
             handed[t] = Checked.NotNull(allocator.Malloc(size), size);
             handed[t].Touch(1);
         }
-        double elapsed = ThreadGang.Run(context.Threads, t =>
+        return ThreadGang.Run(threads, t =>
         {
             allocator.Free(handed[t]);
-            CacheThrashWorkload.Worker(allocator, iterations, repetitions, size);
+            Worker(allocator, iterations, repetitions, size);
         });
-        return new WorkloadResult
-        {
-            ElapsedSeconds = elapsed,
-            Operations = iterations * repetitions * (long)Math.Max(size, 1) * context.Threads,
-        };
     }
 }

@@ -1,25 +1,48 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Sizes;
 
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>
 /// memory (thesis): K producer threads (the thread count), each with M consumer threads. In every round a
-/// producer allocates N objects of random sizes for each of its consumers and hands them over; the consumer
-/// frees them. The resident set size and the bytes asked for and not yet freed are sampled after every batch
-/// is produced and after every batch is freed, so memory can be plotted over time. Overhead = peak RSS growth
-/// minus peak requested bytes (metric <c>overhead_kib</c>).
+/// producer allocates N objects of random sizes for each of its consumers, writes every page of each, and hands
+/// them over; the consumer frees them. The live bytes (asked for and not yet freed) are counted every
+/// <see cref="ChunkObjects"/> objects, after they are written and before they are freed, and sampled with the RSS
+/// (<see cref="MemoryTimeline"/>) after every batch is produced and after every batch is freed, so memory can be
+/// plotted over time. The baseline is the RSS right before the measured run, after a full garbage collection (the
+/// batch arrays are made and written before it and reused, so the managed heap hardly grows in the run). Metrics,
+/// all from this run's samples (<see cref="MemoryOverhead"/>):
+/// <list type="bullet">
+/// <item><c>peak_requested_kib</c>: the most bytes live at any sample. It depends on timing: on how far producers
+/// run ahead of their consumers (at most <c>in_flight</c> queued batches each, plus the one being made and the
+/// one being freed).</item>
+/// <item><c>rss_growth_kib</c>: the highest RSS of any sample minus the baseline (0 at least).</item>
+/// <item><c>overhead_kib</c>: <c>rss_growth_kib</c> minus <c>peak_requested_kib</c>, how much more memory the
+/// process needed at its highest than the program ever had live (fragmentation at the peaks): the allocator's
+/// metadata, the free memory it keeps, rounding, the threads' stacks, and up to one chunk per thread of blocks being
+/// made or freed. A sample's RSS holds all the bytes counted live in it, so the RSS growth at the sample with the
+/// most bytes live is at least those bytes plus what the rest of the process grew by; the overhead is therefore
+/// negative only if memory resident at the baseline was given back or reused for blocks. That is what a
+/// <c>--warmup</c> run does: the allocator keeps the warm-up's memory and the measured run reuses it, so measure
+/// memory with <c>--warmup 0</c> (the default; the miniature prime run that comes first is a few KiB). The largest
+/// over the samples of RSS minus live bytes is no better here: after each batch is freed every allocator keeps
+/// its pages for the next round, so that figure is about the RSS growth itself.</item>
+/// </list>
 /// </summary>
 public sealed class MemoryWorkload : Workload
 {
+    /// <summary>Objects counted live (or no longer live) at a time.</summary>
+    public const int ChunkObjects = 256;
+
+    private const nuint Page = 4096;
+
     /// <inheritdoc />
     public override string Name => "memory";
 
     /// <inheritdoc />
-    public override string Description => "thesis: K producers x M consumers x N objects; RSS and requested bytes sampled throughout (memory overhead over time)";
+    public override string Description => "thesis: K producers x M consumers x N objects; RSS and live requested bytes sampled together throughout (memory overhead over time)";
 
     /// <inheritdoc />
     public override string Operation => "one object allocated by a producer and freed by a consumer";
@@ -44,25 +67,16 @@ public sealed class MemoryWorkload : Workload
         int objects = (int)context.Knob("objects");
         long rounds = context.Knob("rounds");
         int inFlight = (int)context.Knob("in_flight");
+        int pairs = producers * consumers;
         SizeTable[] tables = [.. Enumerable.Range(0, producers).Select(context.SizeTableFor)];
-        BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, producers * consumers).Select(_ => new BlockingCollection<Block[]>(inFlight))];
-        ConcurrentQueue<SeriesPoint> samples = new();
-        long live = 0;
-        long peakLive = 0;
-        long rss0 = ProcessMemory.CurrentRssKib();
-        long start = Stopwatch.GetTimestamp();
-
-        void Sample(long liveNow)
-        {
-            samples.Enqueue(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, ProcessMemory.CurrentRssKib(), liveNow));
-            long peak;
-            while (liveNow > (peak = Volatile.Read(ref peakLive)) && Interlocked.CompareExchange(ref peakLive, liveNow, peak) != peak)
-            {
-            }
-        }
-
-        Sample(0);
-        double elapsed = ThreadGang.Run(producers * (1 + consumers), index =>
+        BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, pairs).Select(_ => new BlockingCollection<Block[]>(inFlight))];
+        // A pair's batch arrays go round between producer and consumer: at most in_flight queued, one being filled
+        // and one being freed. Made (and written) before the baseline, they keep the managed heap out of the figures.
+        ConcurrentQueue<Block[]>[] spares = [.. Enumerable.Range(0, pairs).Select(_ => new ConcurrentQueue<Block[]>(Enumerable.Range(0, inFlight + 2).Select(_ => NewBatch(objects))))];
+        long batches = pairs * rounds;
+        GC.Collect();
+        using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 20));
+        double elapsed = ThreadGang.Run(producers + pairs, index =>
         {
             if (index < producers)
             {
@@ -73,17 +87,26 @@ public sealed class MemoryWorkload : Workload
                 {
                     for (int c = 0; c < consumers; c++)
                     {
-                        Block[] batch = new Block[objects];
-                        long bytes = 0;
-                        for (int i = 0; i < objects; i++)
+                        int pair = p * consumers + c;
+                        if (!spares[pair].TryDequeue(out Block[]? batch))
                         {
-                            nuint size = sizes[next++];
-                            batch[i] = Checked.NotNull(allocator.Malloc(size), size);
-                            batch[i].Touch((byte)i);
-                            bytes += (long)size;
+                            batch = NewBatch(objects);
                         }
-                        Sample(Interlocked.Add(ref live, bytes));
-                        queues[p * consumers + c].Add(batch);
+                        for (int from = 0; from < objects; from += ChunkObjects)
+                        {
+                            int to = Math.Min(objects, from + ChunkObjects);
+                            long bytes = 0;
+                            for (int i = from; i < to; i++)
+                            {
+                                nuint size = sizes[next++];
+                                batch[i] = Checked.NotNull(allocator.Malloc(size), size);
+                                TouchPages(batch[i], (byte)i);
+                                bytes += (long)size;
+                            }
+                            timeline.Allocated(bytes);
+                        }
+                        timeline.Sample();
+                        queues[pair].Add(batch);
                     }
                 }
                 for (int c = 0; c < consumers; c++)
@@ -93,16 +116,25 @@ public sealed class MemoryWorkload : Workload
             }
             else
             {
-                BlockingCollection<Block[]> queue = queues[index - producers];
-                foreach (Block[] batch in queue.GetConsumingEnumerable())
+                int pair = index - producers;
+                foreach (Block[] batch in queues[pair].GetConsumingEnumerable())
                 {
-                    long bytes = 0;
-                    foreach (Block block in batch)
+                    for (int from = 0; from < batch.Length; from += ChunkObjects)
                     {
-                        bytes += (long)block.Size;
-                        allocator.Free(block);
+                        int to = Math.Min(batch.Length, from + ChunkObjects);
+                        long bytes = 0;
+                        for (int i = from; i < to; i++)
+                        {
+                            bytes += (long)batch[i].Size;
+                        }
+                        timeline.Releasing(bytes);
+                        for (int i = from; i < to; i++)
+                        {
+                            allocator.Free(batch[i]);
+                        }
                     }
-                    Sample(Interlocked.Add(ref live, -bytes));
+                    timeline.Sample();
+                    spares[pair].Enqueue(batch);
                 }
             }
         });
@@ -113,13 +145,32 @@ public sealed class MemoryWorkload : Workload
         WorkloadResult result = new()
         {
             ElapsedSeconds = elapsed,
-            Operations = (long)producers * consumers * objects * rounds,
+            Operations = batches * objects,
         };
-        result.Series.AddRange(samples.OrderBy(s => s.Seconds));
-        long peakRss = result.Series.Max(s => s.RssKib);
-        result.Metrics["peak_requested_kib"] = peakLive / 1024.0;
-        result.Metrics["rss_growth_kib"] = peakRss - rss0;
-        result.Metrics["overhead_kib"] = peakRss - rss0 - peakLive / 1024.0;
+        result.Series.AddRange(timeline.Points);
+        MemoryOverhead memory = MemoryOverhead.Of(result.Series);
+        result.Metrics["peak_requested_kib"] = memory.PeakRequestedKib;
+        result.Metrics["rss_growth_kib"] = memory.RssGrowthKib;
+        result.Metrics["overhead_kib"] = memory.PeakOverheadKib;
         return result;
+    }
+
+    /// <summary>A batch array, written through so that its pages are resident before the baseline.</summary>
+    private static Block[] NewBatch(int objects)
+    {
+        Block[] batch = new Block[objects];
+        Array.Fill(batch, default);
+        return batch;
+    }
+
+    /// <summary>Writes the first byte of every page of the block and its last byte, so that all its pages are resident.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TouchPages(Block block, byte value)
+    {
+        block.Touch(value);
+        for (nuint offset = Page; offset < block.Size; offset += Page)
+        {
+            block.At(offset) = value;
+        }
     }
 }

@@ -41,6 +41,8 @@ public sealed class MleakWorkload : Workload
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
         Block[] longLived = new Block[context.Threads];
         WorkloadResult result = new();
+        result.Series.Capacity = (int)Math.Min(generations, 1 << 20);
+        using RssProbe probe = new();
         long start = Stopwatch.GetTimestamp();
         long markRss = -1;
         for (long g = 0; g < generations; g++)
@@ -67,7 +69,7 @@ public sealed class MleakWorkload : Workload
                 longLived[t] = Checked.NotNull(allocator.Malloc(keep), keep);
                 longLived[t].Touch(7);
             });
-            long rss = ProcessMemory.CurrentRssKib();
+            long rss = probe.CurrentKib();
             result.Series.Add(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, rss, -1));
             if (g == Math.Max(0, generations / 10 - 1))
             {

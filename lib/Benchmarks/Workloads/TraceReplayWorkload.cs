@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Traces;
 
 namespace Workbench.Benchmarks.Workloads;
@@ -197,22 +198,21 @@ public sealed class TraceReplayWorkload : Workload
             Operations = dispatcher.Events,
         };
         result.Series.AddRange(samples.OrderBy(s => s.Seconds));
-        long peakRss = result.Series.Max(s => s.RssKib);
+        MemoryOverhead memory = MemoryOverhead.Of(result.Series);
         double peakRequestedKib = dispatcher.PeakLiveBytes / 1024.0;
         result.Metrics["wall_s"] = wall;
         result.Metrics["trace_threads"] = threads;
         result.Metrics["trace_events"] = reader.Info.Events;
         result.Metrics["peak_requested_kib"] = peakRequestedKib;
-        result.Metrics["replay_peak_rss_kib"] = peakRss;
-        result.Metrics["rss_growth_kib"] = peakRss - rss0;
+        result.Metrics["replay_peak_rss_kib"] = rss0 + memory.RssGrowthKib;
+        result.Metrics["rss_growth_kib"] = memory.RssGrowthKib;
         // Overhead at each sample: RSS growth minus the bytes live at that very point of the trace (a sample between
         // two peaks of live bytes would make "peak RSS minus peak requested" understate it).
-        double[] overheads = [.. result.Series.Select(s => s.RssKib - rss0 - s.RequestedBytes / 1024.0)];
-        result.Metrics["overhead_kib"] = overheads.Max();
-        result.Metrics["mean_overhead_kib"] = overheads.Average();
+        result.Metrics["overhead_kib"] = memory.WorstOverheadKib;
+        result.Metrics["mean_overhead_kib"] = memory.MeanOverheadKib;
         if (peakRequestedKib > 0)
         {
-            result.Metrics["rss_per_requested"] = (peakRss - rss0) / peakRequestedKib;
+            result.Metrics["rss_per_requested"] = memory.RssGrowthKib / peakRequestedKib;
         }
         result.Metrics["leaked_objects"] = leftover;
         result.Metrics["aligned_as_malloc"] = replay.AlignedAsMalloc;

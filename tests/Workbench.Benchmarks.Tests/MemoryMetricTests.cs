@@ -1,0 +1,141 @@
+using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Workloads;
+
+namespace Workbench.Benchmarks.Tests;
+
+/// <summary>
+/// The memory benchmark's figures mean what its summary says: in a trial process, every sample's RSS growth holds
+/// the bytes counted live in it, the metrics are the documented functions of the samples, and memory that is never
+/// reused shows as overhead.
+/// </summary>
+public sealed class MemoryMetricTests
+{
+    /// <summary>Slack for what else in the process may shrink during a run (the kernel's RSS counters, the GC).</summary>
+    private const double SlackKib = 1024;
+
+    private const int Objects = 4000;
+    private const int ObjectBytes = 4000;
+    private const int Rounds = 4;
+
+    [Fact]
+    public void FiguresAreTheDocumentedFunctionsOfTheSamples()
+    {
+        SeriesPoint[] series =
+        [
+            new(0, 1000, 0),
+            new(1, 4000, 2048 * 1024),
+            new(2, 3500, 0),
+            new(3, 6000, 4096 * 1024),
+        ];
+        MemoryOverhead m = MemoryOverhead.Of(series);
+        Assert.Equal(4096, m.PeakRequestedKib);
+        Assert.Equal(5000, m.RssGrowthKib);
+        Assert.Equal(5000 - 4096, m.PeakOverheadKib);
+        Assert.Equal(2500, m.WorstOverheadKib);
+        Assert.Equal((0 + 952 + 2500 + 904) / 4.0, m.MeanOverheadKib);
+    }
+
+    [Fact]
+    public void TheFirstSampleMustBeABaselineWithNothingLive()
+    {
+        Assert.Throws<ArgumentException>(() => MemoryOverhead.Of([]));
+        Assert.Throws<ArgumentException>(() => MemoryOverhead.Of([new SeriesPoint(0, 1000, 10)]));
+        // "Not counted" (-1) counts as nothing live.
+        Assert.Equal(500, MemoryOverhead.Of([new SeriesPoint(0, 1000, -1), new SeriesPoint(1, 1500, -1)]).WorstOverheadKib);
+    }
+
+    [Fact]
+    public void TimelineSamplesTheLiveCountWithTheRssAndDoesNotAllocate()
+    {
+        using MemoryTimeline timeline = new(capacity: 64);
+        timeline.Allocated(5000);
+        timeline.Allocated(3000);
+        timeline.Sample();
+        timeline.Releasing(5000);
+        timeline.Sample();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 40; i++)
+        {
+            timeline.Allocated(100);
+            timeline.Releasing(100);
+            timeline.Sample();
+        }
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(before, after);
+        IReadOnlyList<SeriesPoint> points = timeline.Points;
+        Assert.Equal(43, points.Count);
+        Assert.Equal(0, points[0].Seconds);
+        Assert.Equal(0, points[0].RequestedBytes);
+        Assert.Equal(8000, points[1].RequestedBytes);
+        Assert.Equal(3000, points[2].RequestedBytes);
+        Assert.All(points, p => Assert.True(p.RssKib > 0));
+        Assert.True(points.Zip(points.Skip(1)).All(pair => pair.First.Seconds <= pair.Second.Seconds));
+    }
+
+    [Theory]
+    [InlineData("glibc", 1)]
+    [InlineData("glibc", 2)]
+    [InlineData("cfa", 1)]
+    [InlineData("cfa", 2)]
+    [InlineData("bump", 1)]
+    public void EverySampleHoldsItsLiveBytesAndTheMetricsComeFromTheSamples(string allocator, int threads)
+    {
+        TrialResult result = Run(allocator, threads);
+        IReadOnlyList<SeriesPoint> series = result.Series;
+        long rss0 = series[0].RssKib;
+        Assert.Equal(0, series[0].RequestedBytes);
+        Assert.Equal(1 + 2 * threads * Rounds, series.Count);
+        foreach (SeriesPoint p in series)
+        {
+            Assert.True(p.RssKib - rss0 >= p.RequestedBytes / 1024.0 - SlackKib,
+                $"{allocator}: at {p.Seconds:F4} s the RSS grew {p.RssKib - rss0} KiB with {p.RequestedBytes / 1024} KiB live");
+        }
+        double peakRequested = series.Max(p => p.RequestedBytes) / 1024.0;
+        double growth = series.Max(p => p.RssKib) - rss0;
+        Assert.Equal(peakRequested, result.Metrics["peak_requested_kib"]);
+        Assert.Equal(growth, result.Metrics["rss_growth_kib"]);
+        Assert.Equal(growth - peakRequested, result.Metrics["overhead_kib"]);
+        Assert.True(peakRequested >= Objects * ObjectBytes / 1024.0, $"peak live {peakRequested} KiB, less than one batch");
+        Assert.True(result.Metrics["rss_growth_kib"] >= 0);
+        Assert.True(result.Metrics["overhead_kib"] >= -SlackKib, $"{allocator}: overhead {result.Metrics["overhead_kib"]} KiB");
+        Assert.Equal(0, series[^1].RequestedBytes);
+    }
+
+    [Fact]
+    public void MemoryNeverReusedShowsAsOverhead()
+    {
+        TrialResult result = Run("bump", 1);
+        double allocatedKib = (double)Rounds * Objects * ObjectBytes / 1024;
+        Assert.True(result.Metrics["rss_growth_kib"] >= allocatedKib - SlackKib,
+            $"the bump allocator never reuses memory, yet RSS grew only {result.Metrics["rss_growth_kib"]} KiB for {allocatedKib} KiB allocated");
+        Assert.True(result.Metrics["overhead_kib"] >= allocatedKib - result.Metrics["peak_requested_kib"] - SlackKib);
+    }
+
+    /// <summary>
+    /// The memory benchmark in a trial process of its own, as a sweep runs it (after the miniature prime run): an
+    /// allocator run earlier in this process would still hold memory, and its reuse would show as no growth.
+    /// </summary>
+    private static TrialResult Run(string allocator, int threads)
+    {
+        Workload workload = WorkloadCatalog.Find("memory")!;
+        Dictionary<string, long> knobs = workload.ResolveKnobs(quick: true, new Dictionary<string, long>
+        {
+            ["objects"] = Objects,
+            ["rounds"] = Rounds,
+            ["in_flight"] = 2,
+        });
+        TrialSpec spec = new()
+        {
+            Benchmark = "memory",
+            Allocator = allocator,
+            Threads = threads,
+            Sizes = $"fixed:{ObjectBytes}",
+            Repetition = 1,
+            Knobs = new SortedDictionary<string, long>(knobs, StringComparer.Ordinal),
+            SampleMs = 0,
+        };
+        TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromMinutes(2));
+        Assert.True(result.Status == TrialStatus.Ok, result.Message);
+        return result;
+    }
+}
