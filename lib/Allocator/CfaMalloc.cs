@@ -47,6 +47,7 @@ public static unsafe partial class CfaMalloc
     public static int LastError => t_lastError;
 
     /// <summary>Records <paramref name="errno"/> for the calling thread and returns null.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void* Fail(int errno)
     {
         t_lastError = errno;
@@ -244,9 +245,11 @@ public static unsafe partial class CfaMalloc
     /// of two, else <see cref="EINVAL"/>); the alignment is sticky. As in glibc, the size need
     /// not be a multiple of the alignment.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* AlignedAlloc(nuint alignment, nuint size) => Memalign(alignment, size);
 
     /// <summary>Allocates <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two); sticky.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Memalign(nuint alignment, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
