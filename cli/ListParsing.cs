@@ -26,6 +26,21 @@ public static class ListParsing
         return threads;
     }
 
+    /// <summary>CPU numbers: items separated by commas, each a whole number from 0.</summary>
+    public static List<int> Cpus(IEnumerable<string>? values)
+    {
+        List<int> cpus = [];
+        foreach (string item in Items(values))
+        {
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int c) || c >= Environment.ProcessorCount)
+            {
+                throw new UsageException($"bad CPU '{item}': this machine has CPUs 0 to {Environment.ProcessorCount - 1}, e.g. --cpus 0,1");
+            }
+            cpus.Add(c);
+        }
+        return cpus;
+    }
+
     /// <summary>Size specs: items separated by commas, except inside <c>file:</c> paths (use a repeated option for those).</summary>
     public static List<string> Sizes(IEnumerable<string>? values)
     {

@@ -46,6 +46,9 @@ public sealed class SweepOptions
     /// <summary>--baseline.</summary>
     public Option<string> Baseline { get; } = new("--baseline") { Description = "allocator the summary compares with", DefaultValueFactory = _ => "glibc" };
 
+    /// <summary>--cpus.</summary>
+    public Option<string[]> Cpus { get; } = new("--cpus") { Description = "CPUs to pin trials to, in order of preference, e.g. 0,1: a trial with N threads runs on the first N (default: not pinned)" };
+
     /// <summary>--sample-ms.</summary>
     public Option<int?> SampleMs { get; } = new("--sample-ms") { Description = "milliseconds between RSS samples in a trial (default 10; 0 for none)" };
 
@@ -70,6 +73,7 @@ public sealed class SweepOptions
         command.Add(Out);
         command.Add(Baseline);
         command.Add(SampleMs);
+        command.Add(Cpus);
     }
 
     /// <summary>Applies the options given on the command line over a definition.</summary>
@@ -104,6 +108,10 @@ public sealed class SweepOptions
         if (definition.SampleMs < 0)
         {
             throw new UsageException($"bad --sample-ms {definition.SampleMs}: write 0 (no sampling) or more, e.g. --sample-ms 10");
+        }
+        if (parse.GetValue(Cpus) is { Length: > 0 } cpus)
+        {
+            definition.Cpus = ListParsing.Cpus(cpus);
         }
         definition.Quick |= parse.GetValue(Quick);
         definition.InProcess |= parse.GetValue(InProcess);

@@ -118,6 +118,65 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void TrialsAreInterleaved_RepetitionByRepetition_WithAConfigurationsAllocatorsBackToBack()
+    {
+        SweepDefinition sweep = new() { Benchmarks = ["churn", "threadtest"], Allocators = ["bump", "glibc", "cfa"], Threads = [1, 2], Repetitions = 3 };
+        List<TrialSpec> plan = SweepPlan.Expand(sweep);
+        Assert.Equal(2 * 3 * 2 * 3, plan.Count);
+        // Repetition 1 of everything, then 2, then 3.
+        Assert.Equal([.. plan.Select(t => t.Repetition).Order()], plan.Select(t => t.Repetition));
+        // Inside a repetition, each configuration's three allocators run one after another, in the sweep's order.
+        for (int i = 0; i < plan.Count; i += 3)
+        {
+            TrialSpec[] group = [.. plan.Skip(i).Take(3)];
+            Assert.Equal(["bump", "glibc", "cfa"], group.Select(t => t.Allocator));
+            Assert.Single(group.Select(t => (t.Benchmark, t.Threads, t.Repetition)).Distinct());
+        }
+        Assert.Equal(plan.Count, plan.Select(t => t.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public void CpusPinATrialToTheFirstAsManyCpusAsItHasThreads()
+    {
+        int last = Environment.ProcessorCount - 1;
+        SweepDefinition sweep = new() { Benchmarks = ["churn"], Allocators = ["bump"], Threads = [1, 2, 3], Cpus = [last, 0] };
+        List<TrialSpec> plan = SweepPlan.Expand(sweep);
+        Assert.Equal([last], plan.Single(t => t.Threads == 1).Cpus);
+        Assert.Equal(last == 0 ? [0] : [last, 0], plan.Single(t => t.Threads == 3).Cpus);
+        sweep.Cpus = [];
+        Assert.All(SweepPlan.Expand(sweep), t => Assert.Empty(t.Cpus));
+        sweep.Cpus = [Environment.ProcessorCount];
+        Assert.Contains($"bad CPU {Environment.ProcessorCount}", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
+        sweep.Cpus = [0, 0];
+        Assert.Contains("names a CPU twice", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APinnedTrialProcessRunsEveryThreadOnItsCpus_AndTheLauncherGetsItsMaskBack()
+    {
+        IReadOnlyList<int> before = CpuAffinity.OfCallingThread();
+        int last = Environment.ProcessorCount - 1;
+        TrialSpec spec = new()
+        {
+            Benchmark = "churn",
+            Allocator = "bump",
+            Threads = 2,
+            Sizes = "fixed:64",
+            Repetition = 1,
+            Knobs = new(Workloads.WorkloadCatalog.Find("churn")!.ResolveKnobs(true, new Dictionary<string, long> { ["iterations"] = 1000 })),
+            SampleMs = 0,
+            Cpus = [last],
+        };
+        TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
+        Assert.True(result.Status == TrialStatus.Ok, result.Message);
+        // The trial reports the CPUs its worker threads were allowed (the workload's own record of them).
+        Assert.Equal((double)(1UL << last), result.Metrics["worker_cpu_mask"]);
+        Assert.Equal(before, CpuAffinity.OfCallingThread());
+        Assert.Throws<ArgumentException>(() => CpuAffinity.PinCallingThreadWhile([Environment.ProcessorCount]));
+        Assert.Equal(before, CpuAffinity.OfCallingThread());
+    }
+
+    [Fact]
     public void AKnobScopedToABenchmarkLeavesTheOthersAlone()
     {
         SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { ["churn.iterations"] = [7], ["repetitions"] = [9] } };

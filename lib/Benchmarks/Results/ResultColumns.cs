@@ -14,7 +14,7 @@ public static class ResultColumns
     ];
 
     /// <summary>The bookkeeping columns that follow the knobs.</summary>
-    public static IReadOnlyList<string> Bookkeeping { get; } = ["ops_per_s", "seed", "warmup", "isolated", "finished_utc", "message"];
+    public static IReadOnlyList<string> Bookkeeping { get; } = ["ops_per_s", "seed", "warmup", "isolated", "cpus", "finished_utc", "message"];
 
     /// <summary>A header from knob and metric names.</summary>
     public static List<string> Header(IEnumerable<string> knobs, IEnumerable<string> metrics)

@@ -103,6 +103,7 @@ public sealed class ResultsFile
             ["seed"] = Int(spec.Seed),
             ["warmup"] = Int(spec.Warmup),
             ["isolated"] = result.Isolated ? "1" : "0",
+            ["cpus"] = string.Join(' ', spec.Cpus),
             ["finished_utc"] = result.FinishedUtc,
             ["message"] = result.Message,
         };

@@ -47,4 +47,11 @@ public sealed class SweepDefinition
 
     /// <summary>Milliseconds between RSS samples (0: none).</summary>
     public int SampleMs { get; set; } = 10;
+
+    /// <summary>
+    /// The CPUs trials run on, in order of preference: a trial with N threads is pinned to the first N (all of them
+    /// when it has more threads than the list). Empty: no pinning. On a VM whose virtual CPUs run at different
+    /// speeds, pinning puts every allocator's single-threaded trials on the same CPU.
+    /// </summary>
+    public List<int> Cpus { get; set; } = [];
 }

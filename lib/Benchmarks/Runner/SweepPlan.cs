@@ -4,7 +4,7 @@ using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Runner;
 
-/// <summary>Checks a sweep definition and expands it into its trials, in a fixed order.</summary>
+/// <summary>Checks a sweep definition and expands it into its trials, in a fixed, interleaved order.</summary>
 public static class SweepPlan
 {
     /// <summary>The trials of the sweep.</summary>
@@ -21,6 +21,15 @@ public static class SweepPlan
         if (definition.Repetitions < 1)
         {
             throw new UsageException($"bad repetitions {definition.Repetitions}: write --repetitions 1 or more");
+        }
+        int[] badCpus = [.. definition.Cpus.Where(c => c < 0 || c >= Environment.ProcessorCount)];
+        if (badCpus.Length > 0)
+        {
+            throw new UsageException($"bad CPU {badCpus[0]}: this machine has CPUs 0 to {Environment.ProcessorCount - 1}, e.g. --cpus 0,1");
+        }
+        if (definition.Cpus.Distinct().Count() != definition.Cpus.Count)
+        {
+            throw new UsageException($"CPU list {string.Join(',', definition.Cpus)} names a CPU twice: write each once, e.g. --cpus 0,1");
         }
         if (definition.Warmup < 0)
         {
@@ -97,6 +106,7 @@ public static class SweepPlan
                                     Seed = definition.Seed,
                                     Warmup = definition.Warmup,
                                     SampleMs = definition.SampleMs,
+                                    Cpus = definition.Cpus.Count == 0 ? [] : [.. definition.Cpus.Take(Math.Max(t, 1))],
                                 });
                             }
                         }
@@ -104,8 +114,19 @@ public static class SweepPlan
                 }
             }
         }
-        return trials;
+        // Interleaved: each repetition runs every configuration in turn, with every allocator's trial of a
+        // configuration back to back. A machine whose speed drifts (a shared VM) then slows all allocators of a
+        // comparison alike, instead of the ones whose trials happened to run in a slow stretch.
+        Dictionary<string, int> configurations = [];
+        foreach (TrialSpec trial in trials)
+        {
+            configurations.TryAdd(ConfigurationOf(trial), configurations.Count);
+        }
+        return [.. trials.OrderBy(t => t.Repetition).ThenBy(t => configurations[ConfigurationOf(t)]).ThenBy(t => allocators.IndexOf(t.Allocator))];
     }
+
+    /// <summary>A trial's identity without its allocator and repetition.</summary>
+    private static string ConfigurationOf(TrialSpec trial) => TrialSpec.MakeKey(trial.Benchmark, "", trial.Threads, trial.Sizes, 0, trial.Knobs);
 
     /// <summary>The workloads named (all when none is).</summary>
     public static List<Workload> ResolveBenchmarks(IReadOnlyList<string> names)

@@ -60,6 +60,8 @@ public static class TrialHost
             {
                 result.Metrics[name] = value;
             }
+            // The CPUs the workload's threads were allowed: all of them unless the trial was pinned (--cpus).
+            result.Metrics["worker_cpu_mask"] = ThreadGang.LastWorkerCpuMask;
             result.Series.AddRange(run.Series);
             result.Samples.AddRange(samples);
         }

@@ -114,7 +114,12 @@ public sealed class TrialLauncher
         ResourceUsage childrenBefore = ResourceUsage.OfChildren();
         try
         {
-            process.Start();
+            // The child inherits the mask of the thread that starts it, and the .NET runtime gives each thread it
+            // starts the mask the process started with: pinning must happen here, before the trial process exists.
+            using (CpuAffinity.PinCallingThreadWhile(spec.Cpus))
+            {
+                process.Start();
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {

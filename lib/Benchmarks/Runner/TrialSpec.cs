@@ -36,6 +36,9 @@ public sealed record TrialSpec
     /// <summary>Milliseconds between samples of the RSS over time (0: none).</summary>
     public int SampleMs { get; init; } = 10;
 
+    /// <summary>The CPUs the trial's threads are pinned to (empty: not pinned). Not part of the trial's identity.</summary>
+    public int[] Cpus { get; init; } = [];
+
     /// <summary>The identity of the trial in a results file: what a resumed sweep compares.</summary>
     public string Key => MakeKey(Benchmark, Allocator, Threads, Sizes, Repetition, Knobs);
 

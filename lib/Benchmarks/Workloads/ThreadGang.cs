@@ -5,6 +5,9 @@ namespace Workbench.Benchmarks.Workloads;
 /// <summary>Starts worker threads together and times them from the common start to the last one's end.</summary>
 public static class ThreadGang
 {
+    /// <summary>The CPU mask of the first worker of the last gang (what a pinned trial's workers were allowed).</summary>
+    public static ulong LastWorkerCpuMask { get; private set; }
+
     /// <summary>Runs <paramref name="body"/>(i) on <paramref name="threads"/> fresh threads; returns the elapsed seconds.</summary>
     /// <exception cref="AggregateException">A worker threw.</exception>
     public static double Run(int threads, Action<int> body)
@@ -21,6 +24,10 @@ public static class ThreadGang
             int index = i;
             workers[i] = new Thread(() =>
             {
+                if (index == 0)
+                {
+                    LastWorkerCpuMask = Runner.CpuAffinity.MaskOfCallingThread();
+                }
                 barrier.SignalAndWait();
                 try
                 {
