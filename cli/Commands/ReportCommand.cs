@@ -16,11 +16,13 @@ public static class ReportCommand
         Option<string> baseline = new("--baseline") { Description = "allocator to compare with", DefaultValueFactory = _ => "glibc" };
         Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, ratio interval and Welch's p value" };
         Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
+        Option<string> metric = new("--metric", "-m") { Description = "the column to summarise instead of ns per op, e.g. speed_malloc_free_ns, peak_rss_kib, malloc_p999_ns (lower is better)", DefaultValueFactory = _ => "ns_per_op" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
         command.Add(run);
         command.Add(baseline);
         command.Add(detailed);
         command.Add(markdown);
+        command.Add(metric);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
@@ -30,12 +32,18 @@ public static class ReportCommand
                 throw new UsageException($"no results at '{path}': give a run folder such as data/runs/NAME (ls data/runs)");
             }
             ResultsFile results = ResultsFile.Read(file);
+            string column = parse.GetValue(metric) ?? "ns_per_op";
+            if (!results.Header.Contains(column))
+            {
+                string known = string.Join(", ", results.Header.Where(h => h.EndsWith("_ns", StringComparison.Ordinal) || h.EndsWith("_kib", StringComparison.Ordinal)).Take(12));
+                throw new UsageException($"'{path}' has no column '{column}': use ns_per_op or a metric of the run, e.g. {known}");
+            }
             if (parse.GetValue(markdown))
             {
-                context.Console.Profile.Out.Writer.Write(MarkdownRenderer.Render(results.Rows, parse.GetValue(baseline) ?? "glibc"));
+                context.Console.Profile.Out.Writer.Write(MarkdownRenderer.Render(results.Rows, parse.GetValue(baseline) ?? "glibc", column));
                 return ExitCodes.Ok;
             }
-            ReportRenderer.Render(context.Console, results.Rows, parse.GetValue(baseline) ?? "glibc", parse.GetValue(detailed));
+            ReportRenderer.Render(context.Console, results.Rows, parse.GetValue(baseline) ?? "glibc", parse.GetValue(detailed), column);
             return ExitCodes.Ok;
         });
         return command;

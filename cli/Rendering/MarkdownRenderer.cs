@@ -13,9 +13,9 @@ namespace Workbench.Cli.Rendering;
 public static class MarkdownRenderer
 {
     /// <summary>The Markdown text of the summary of <paramref name="rows"/>.</summary>
-    public static string Render(IReadOnlyList<ResultRow> rows, string baseline)
+    public static string Render(IReadOnlyList<ResultRow> rows, string baseline, string metric = "ns_per_op")
     {
-        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline);
+        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline, metric);
         List<string> allocators = [.. lines.Select(l => l.Allocator).Distinct()];
         StringBuilder text = new();
         text.Append("| benchmark | config | ").AppendJoin(" | ", allocators).Append(" |\n");
@@ -30,7 +30,7 @@ public static class MarkdownRenderer
             }
             text.Append('\n');
         }
-        text.Append("\nns per operation, mean of the repetitions (lower is better); in brackets the ratio to ")
+        text.Append('\n').Append(metric == "ns_per_op" ? "ns per operation" : metric).Append(", mean of the repetitions (lower is better); in brackets the ratio to ")
             .Append(baseline).Append(" with its 95% interval; * = Welch's test p < 0.05.\n");
         return text.ToString();
     }

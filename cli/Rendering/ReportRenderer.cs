@@ -14,10 +14,10 @@ namespace Workbench.Cli.Rendering;
 public static class ReportRenderer
 {
     /// <summary>Prints the summary of <paramref name="rows"/>.</summary>
-    public static void Render(IAnsiConsole console, IReadOnlyList<ResultRow> rows, string baseline, bool detailed)
+    public static void Render(IAnsiConsole console, IReadOnlyList<ResultRow> rows, string baseline, bool detailed, string metric = "ns_per_op")
     {
         ArgumentNullException.ThrowIfNull(console);
-        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline);
+        List<SummaryLine> lines = SummaryBuilder.Build(rows, baseline, metric);
         if (lines.Count == 0)
         {
             console.WriteLine("no results yet");
@@ -25,11 +25,11 @@ public static class ReportRenderer
         }
         if (detailed)
         {
-            RenderDetailed(console, lines, baseline);
+            RenderDetailed(console, lines, baseline, metric);
         }
         else
         {
-            RenderCompact(console, lines, baseline);
+            RenderCompact(console, lines, baseline, metric);
         }
         List<SummaryLine> headlines = [.. lines.Where(l => l.Extra.Length > 0)];
         if (!detailed && headlines.Count > 0)
@@ -43,10 +43,12 @@ public static class ReportRenderer
         }
     }
 
-    private static void RenderCompact(IAnsiConsole console, List<SummaryLine> lines, string baseline)
+    private static string MetricTitle(string metric) => metric == "ns_per_op" ? "ns per operation" : metric;
+
+    private static void RenderCompact(IAnsiConsole console, List<SummaryLine> lines, string baseline, string metric)
     {
         List<string> allocators = [.. lines.Select(l => l.Allocator).Distinct()];
-        Table table = new Table().Title($"ns per operation (mean); ratio to {Markup.Escape(baseline)} below, lower is better").AddColumn("benchmark").AddColumn("config");
+        Table table = new Table().Title($"{Markup.Escape(MetricTitle(metric))} (mean); ratio to {Markup.Escape(baseline)} below, lower is better").AddColumn("benchmark").AddColumn("config");
         foreach (string allocator in allocators)
         {
             table.AddColumn(new TableColumn(Markup.Escape(allocator)).RightAligned());
@@ -80,9 +82,9 @@ public static class ReportRenderer
         return ratio.Length > 0 ? $"{value}{failed}\n[grey]{ratio}[/]" : value + failed;
     }
 
-    private static void RenderDetailed(IAnsiConsole console, List<SummaryLine> lines, string baseline)
+    private static void RenderDetailed(IAnsiConsole console, List<SummaryLine> lines, string baseline, string metric)
     {
-        Table table = new Table().AddColumns("benchmark", "config", "allocator", "n", "ns/op mean", "95% CI", "median", $"vs {Markup.Escape(baseline)}", "ratio 95% CI", "p (Welch)", "peak RSS MiB", "notes");
+        Table table = new Table().AddColumns("benchmark", "config", "allocator", "n", metric == "ns_per_op" ? "ns/op mean" : Markup.Escape(metric) + " mean", "95% CI", "median", $"vs {Markup.Escape(baseline)}", "ratio 95% CI", "p (Welch)", "peak RSS MiB", "notes");
         foreach (SummaryLine line in lines)
         {
             SampleSummary? t = line.Time;

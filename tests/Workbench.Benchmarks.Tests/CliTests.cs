@@ -88,5 +88,17 @@ public sealed class CliTests
         Assert.Equal("| benchmark | config | glibc | bump |", table[0]);
         Assert.Equal(4, table.Length);
         Assert.Contains(" (1) |", table[2], StringComparison.Ordinal);
+
+        // Any numeric column can be summarised instead of ns per op; benchmarks without it drop out.
+        (code, output, _) = Run("report", folder, "--markdown", "--metric", "peak_rss_kib");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("peak_rss_kib, mean of the repetitions", output, StringComparison.Ordinal);
+        Results.ResultsFile results = Results.ResultsFile.Read(Path.Combine(folder, "results.csv"));
+        double glibcChurnRss = results.Rows.Where(r => r.Benchmark == "churn" && r.Allocator == "glibc").Average(r => r.Number("peak_rss_kib"));
+        string churnRow = output.Split('\n').Single(l => l.StartsWith("| churn", StringComparison.Ordinal));
+        Assert.Contains($"| {glibcChurnRss.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} (1) |", churnRow, StringComparison.Ordinal);
+        (code, _, error) = Run("report", folder, "--metric", "no_such_column");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("has no column 'no_such_column'", error, StringComparison.Ordinal);
     }
 }

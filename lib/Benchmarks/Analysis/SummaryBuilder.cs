@@ -11,10 +11,16 @@ namespace Workbench.Benchmarks.Analysis;
 /// </summary>
 public static class SummaryBuilder
 {
-    /// <summary>The lines of the summary, in benchmark, configuration and catalogue order.</summary>
-    public static List<SummaryLine> Build(IReadOnlyList<ResultRow> rows, string baseline)
+    /// <summary>
+    /// The lines of the summary, in benchmark, configuration and catalogue order. <paramref name="metric"/> is the
+    /// column summarised and compared (ns per operation by default; any numeric column such as
+    /// <c>speed_malloc_free_ns</c>, <c>peak_rss_kib</c> or <c>malloc_p999_ns</c>, lower taken as better);
+    /// rows without it are left out.
+    /// </summary>
+    public static List<SummaryLine> Build(IReadOnlyList<ResultRow> rows, string baseline, string metric = "ns_per_op")
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(metric);
         List<SummaryLine> lines = [];
         List<string> benchmarkOrder = [.. rows.Select(r => r.Benchmark).Distinct()];
         foreach (string benchmark in benchmarkOrder)
@@ -24,11 +30,15 @@ public static class SummaryBuilder
             {
                 Dictionary<string, List<ResultRow>> byAllocator = configuration.GroupBy(r => r.Allocator)
                     .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-                List<double>? baseTimes = byAllocator.TryGetValue(baseline, out List<ResultRow>? baseRows) ? OkTimes(baseRows) : null;
+                List<double>? baseTimes = byAllocator.TryGetValue(baseline, out List<ResultRow>? baseRows) ? OkValues(baseRows, metric) : null;
                 foreach (string allocator in byAllocator.Keys.OrderBy(CatalogueOrder))
                 {
                     List<ResultRow> group = byAllocator[allocator];
-                    List<double> times = OkTimes(group);
+                    List<double> times = OkValues(group, metric);
+                    if (times.Count == 0 && metric != "ns_per_op" && group.Any(r => r.Status == TrialStatus.Ok))
+                    {
+                        continue; // this benchmark does not report the metric
+                    }
                     SampleSummary? time = times.Count > 0 ? Analysis.Describe.Sample(times) : null;
                     Comparison? versus = times.Count > 0 && baseTimes is { Count: > 0 } && allocator != baseline
                         ? Comparison.Of(times, baseTimes)
@@ -52,8 +62,8 @@ public static class SummaryBuilder
         return lines;
     }
 
-    private static List<double> OkTimes(IEnumerable<ResultRow> rows) =>
-        [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number("ns_per_op")).Where(v => double.IsFinite(v) && v > 0)];
+    private static List<double> OkValues(IEnumerable<ResultRow> rows, string metric) =>
+        [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number(metric)).Where(v => double.IsFinite(v) && v > 0)];
 
     private static string ConfigurationKey(ResultRow row) =>
         string.Join("|", row.Threads.ToString(CultureInfo.InvariantCulture), row.Sizes, string.Join(",", row.Knobs.Select(k => $"{k.Key}={k.Value}")));
