@@ -25,6 +25,28 @@ internal static unsafe class AllocPaths
     /// <summary>Requests of at least this many bytes are mmap'd (M_MMAP_THRESHOLD).</summary>
     internal static nuint s_mmapThreshold = AllocatorOptions.Effective.MmapThreshold;
 
+    /// <summary>
+    /// The largest request the inlined fast paths serve: the end of the size-class table (64 KiB), or just below
+    /// the mmap threshold when that is lower. A fast path tests <c>size - 1 &lt; s_fastLimit</c>, so size 0 (which
+    /// wraps) takes the general path.
+    /// </summary>
+    internal static nuint s_fastLimit = FastLimitFor(s_mmapThreshold);
+
+    /// <summary>The fast paths' limit under mmap threshold <paramref name="threshold"/>.</summary>
+    internal static nuint FastLimitFor(nuint threshold) => Math.Min(SizeClasses.LookupLimit, threshold - 1);
+
+    /// <summary>Sets the mmap threshold and, with it, the fast paths' limit (calls already running may use either).</summary>
+    internal static void SetMmapThreshold(nuint threshold)
+    {
+        // Lower the fast limit before the threshold and raise it after, so that no fast path serves a size the
+        // threshold sends to a mapping.
+        nuint limit = FastLimitFor(threshold);
+        if (limit < s_fastLimit)
+            s_fastLimit = limit;
+        s_mmapThreshold = threshold;
+        s_fastLimit = limit;
+    }
+
     internal static bool IsValidMmapThreshold(nuint value) => value >= MinMmapThreshold && value <= MaxMmapThreshold;
 
     /// <summary>
@@ -84,7 +106,7 @@ internal static unsafe class AllocPaths
         {
             // Fresh mappings are zero already; bucket blocks and reused mappings are not.
             if (!freshMapping)
-                NativeMemory.Clear(data, size);
+                ZeroFill.Clear(data, size);
             real->Word |= BlockHeader.ZeroFlag;
         }
         return data;

@@ -24,7 +24,7 @@ public static unsafe partial class CfaMalloc
         switch (option)
         {
             case M_MMAP_THRESHOLD when value > 0 && AllocPaths.IsValidMmapThreshold((nuint)value):
-                AllocPaths.s_mmapThreshold = (nuint)value;
+                AllocPaths.SetMmapThreshold((nuint)value);
                 return 1;
             case M_TOP_PAD when value > 0 && (nuint)value <= AllocPaths.MaxExtension:
                 HeapPool.s_extension = (nuint)value;

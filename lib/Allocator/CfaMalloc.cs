@@ -81,9 +81,9 @@ public static unsafe partial class CfaMalloc
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
         ThreadHeap* heap = HeapPool.t_heap;
-        // Sizes 1 to 64 KiB - 1: below the smallest mmap threshold, so no threshold test here.
+        // Sizes 1 to 64 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
-        if (heap != null && size - 1 < SizeClasses.LookupLimit - 1)
+        if (heap != null && size - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
             BlockHeader* block = ThreadHeap.Pop(bucket);
@@ -151,7 +151,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = HeapPool.t_heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list (no overflow: the high half of the product is 0).
-        if (!Policy.Checked && high == 0 && heap != null && bytes - 1 < SizeClasses.LookupLimit - 1)
+        if (!Policy.Checked && high == 0 && heap != null && bytes - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
             BlockHeader* block = ThreadHeap.Pop(bucket);
@@ -163,7 +163,7 @@ public static unsafe partial class CfaMalloc
                 tally->Calls++;
                 tally->Requested += (long)bytes;
                 tally->Allocated += (long)bucket->BlockSize;
-                NativeMemory.Clear(block + 1, bytes);
+                ZeroFill.Clear(block + 1, bytes);
                 return block + 1;
             }
         }
@@ -191,7 +191,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = HeapPool.t_heap;
         // Fast path: a plain block of this heap and a small new size, staying in place or moving
         // to a block popped from a free list; everything else takes the general path.
-        if (p != null && heap != null && size - 1 < SizeClasses.LookupLimit - 1)
+        if (p != null && heap != null && size - 1 < AllocPaths.s_fastLimit)
         {
             BlockHeader* header = (BlockHeader*)p - 1;
             nuint word = header->Word;
@@ -205,7 +205,7 @@ public static unsafe partial class CfaMalloc
                 if (size <= usable && usable <= 2 * size)
                 {
                     if (zeroFill && size > oldSize)
-                        NativeMemory.Clear((byte*)p + oldSize, size - oldSize);
+                        ZeroFill.Clear((byte*)p + oldSize, size - oldSize);
                     header->Size = size;
                     tally->Calls++;
                     tally->Requested += (long)size;
@@ -219,7 +219,7 @@ public static unsafe partial class CfaMalloc
                     block->Size = size;
                     Buffer.MemoryCopy(p, block + 1, size, Math.Min(oldSize, size));
                     if (zeroFill && size > oldSize)
-                        NativeMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
+                        ZeroFill.Clear((byte*)(block + 1) + oldSize, size - oldSize);
                     tally->Calls++;
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
@@ -259,7 +259,7 @@ public static unsafe partial class CfaMalloc
         nuint payload = aligned ? size + alignment : size;
         // Fast path: small enough for the lookup table (no overflow: payload >= size) and a
         // block on the bucket's free list; the general path does the same layout.
-        if (!Policy.Checked && heap != null && payload >= size && payload - 1 < SizeClasses.LookupLimit - 1)
+        if (!Policy.Checked && heap != null && payload >= size && payload - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
             BlockHeader* block = ThreadHeap.Pop(bucket);

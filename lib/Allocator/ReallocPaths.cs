@@ -34,7 +34,7 @@ internal static unsafe class ReallocPaths
         if (layoutFits && size <= usable && usable <= 2 * size)
         {
             if (zeroFill && size > oldSize)
-                NativeMemory.Clear((byte*)data + oldSize, size - oldSize);
+                ZeroFill.Clear((byte*)data + oldSize, size - oldSize);
             real->Size = size;
             if (hasFake)
                 fake->Size = newAlignment;
@@ -60,7 +60,7 @@ internal static unsafe class ReallocPaths
         {
             movedReal->Word |= BlockHeader.ZeroFlag;
             if (size > oldSize)
-                NativeMemory.Clear((byte*)moved + oldSize, size - oldSize);
+                ZeroFill.Clear((byte*)moved + oldSize, size - oldSize);
         }
         tally->Allocated += (long)movedReal->BlockBytes;
         ReleaseInternal(heap, real);
@@ -119,7 +119,7 @@ internal static unsafe class ReallocPaths
         {
             // Pages added by mremap are zero; the old mapping's tail past the request may not be.
             nuint oldEnd = oldBytes - SizeClasses.HeaderSize;
-            NativeMemory.Clear((byte*)(real + 1) + oldSize, Math.Min(size, oldEnd) - oldSize);
+            ZeroFill.Clear((byte*)(real + 1) + oldSize, Math.Min(size, oldEnd) - oldSize);
         }
         var moved = (BlockHeader*)OsMemory.Remap(real, oldBytes, newBytes);
         if (moved == null)

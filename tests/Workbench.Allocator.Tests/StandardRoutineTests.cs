@@ -7,6 +7,38 @@ public unsafe class StandardRoutineTests
 {
     private static readonly nuint[] s_sizes = [1, 7, 15, 16, 17, 63, 100, 128, 129, 1000, 4096, 5000, 65536, 100_000, 300_000];
 
+    /// <summary>
+    /// Calloc and a zero-filled realloc zero a dirty, reused block at every size where the zeroing changes
+    /// strategy (inline below 256 B, memset without a GC transition to 64 KiB, then the runtime's Clear), and
+    /// at the edge of the fast paths (64 KiB).
+    /// </summary>
+    [Theory]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(1000)]
+    [InlineData(4096)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    [InlineData(65537)]
+    [InlineData(300000)]
+    public void Calloc_ZeroesADirtyReusedBlock_AtEverySize(int size)
+    {
+        nuint n = (nuint)size;
+        byte* dirty = (byte*)CfaMalloc.Malloc(n);
+        Support.NotNull(dirty, $"Malloc({n})");
+        Pattern.FillByte(dirty, CfaMalloc.MallocUsableSize(dirty), 0xFF);
+        CfaMalloc.Free(dirty);
+        byte* z = (byte*)CfaMalloc.Calloc(1, n);
+        Support.NotNull(z, $"Calloc(1, {n})");
+        Assert.True(z == dirty, $"Calloc({n}) should reuse the block just freed");
+        Support.AssertBytes(z, n, 0, $"Calloc({n}) of a dirty block");
+        // Grow it in place or moved: the new part is zero too.
+        byte* g = (byte*)CfaMalloc.Realloc(z, n + n / 3);
+        Support.NotNull(g, "Realloc of a zero-filled block");
+        Support.AssertBytes(g, n + n / 3, 0, $"zero-filled Realloc({n} -> {n + n / 3})");
+        CfaMalloc.Free(g);
+    }
+
     [Fact]
     public void Malloc_ReturnsAWritableBlockWithTheRequestedSizeAndDefaultProperties()
     {
