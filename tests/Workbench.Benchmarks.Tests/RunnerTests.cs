@@ -177,6 +177,34 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void ATrialsPeakRssIsItsOwn_NotTheRunnersAtTheFork()
+    {
+        // Make this (runner) process large: 256 MiB touched and kept alive while the trial starts.
+        byte[] ballast = GC.AllocateUninitializedArray<byte>(256 << 20, pinned: true);
+        for (int i = 0; i < ballast.Length; i += 4096)
+        {
+            ballast[i] = 1;
+        }
+        long runnerPeak = ResourceUsage.HighWaterKib() ?? 0;
+        Assert.True(runnerPeak > 256 * 1024, $"runner peak {runnerPeak} KiB");
+        TrialSpec spec = new()
+        {
+            Benchmark = "churn",
+            Allocator = "bump",
+            Threads = 1,
+            Sizes = "fixed:64",
+            Repetition = 1,
+            Knobs = new(Workloads.WorkloadCatalog.Find("churn")!.ResolveKnobs(true, new Dictionary<string, long> { ["iterations"] = 1000 })),
+            SampleMs = 0,
+        };
+        TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
+        GC.KeepAlive(ballast);
+        Assert.True(result.Status == TrialStatus.Ok, result.Message);
+        Assert.True(result.PeakRssKib > 10 * 1024 && result.PeakRssKib < 200 * 1024,
+            $"a tiny trial's peak RSS is {result.PeakRssKib} KiB while the runner's is {runnerPeak} KiB");
+    }
+
+    [Fact]
     public void AKnobScopedToABenchmarkLeavesTheOthersAlone()
     {
         SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { ["churn.iterations"] = [7], ["repetitions"] = [9] } };

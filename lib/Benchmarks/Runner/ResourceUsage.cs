@@ -2,7 +2,15 @@ using System.Runtime.InteropServices;
 
 namespace Workbench.Benchmarks.Runner;
 
-/// <summary>CPU time, peak RSS and page faults of this process, from <c>getrusage(RUSAGE_SELF)</c> (Linux).</summary>
+/// <summary>
+/// CPU time, peak RSS and page faults of this process, from <c>getrusage(RUSAGE_SELF)</c> (Linux); the peak RSS of
+/// this process from <c>VmHWM</c> in <c>/proc/self/status</c>.
+/// </summary>
+/// <remarks>
+/// Not <c>ru_maxrss</c> for the peak: Linux keeps it across exec, so a trial process started by the runner reports
+/// at least the runner's own RSS at the fork (every trial of a sweep came out at the runner's 75 MiB). <c>VmHWM</c>
+/// is the high-water mark of this program's own address space.
+/// </remarks>
 /// <param name="UserSeconds">User CPU seconds.</param>
 /// <param name="SystemSeconds">System CPU seconds.</param>
 /// <param name="MaxRssKib">Peak resident set size, KiB.</param>
@@ -11,7 +19,34 @@ namespace Workbench.Benchmarks.Runner;
 public readonly record struct ResourceUsage(double UserSeconds, double SystemSeconds, long MaxRssKib, long MinorFaults, long MajorFaults)
 {
     /// <summary>The usage of this process so far (zeros where getrusage is not available).</summary>
-    public static ResourceUsage OfSelf() => Get(0);
+    public static ResourceUsage OfSelf()
+    {
+        ResourceUsage usage = Get(0);
+        return HighWaterKib() is long hwm ? usage with { MaxRssKib = hwm } : usage;
+    }
+
+    /// <summary>The peak RSS of this process's address space (<c>VmHWM</c>), in KiB; null where it cannot be read.</summary>
+    public static long? HighWaterKib()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    string[] parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                    return parts.Length >= 2 && long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out long kib) ? kib : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
 
     /// <summary>
     /// The usage of this process's children that have ended and been waited for (<c>RUSAGE_CHILDREN</c>);

@@ -106,8 +106,8 @@ public sealed class SpeedWorkload : Workload
         }
         if ((features & AllocatorFeatures.Realloc) != 0)
         {
-            (ticks[3], counts[3]) = ReallocGrow(allocator, sizes, Math.Max(1, calls / 3));
-            (ticks[4], counts[4]) = ReallocShrink(allocator, sizes, Math.Max(1, calls / 3));
+            (ticks[3], counts[3]) = ReallocSteps(allocator, sizes, Math.Max(1, calls / 3), 1, 4);
+            (ticks[4], counts[4]) = ReallocSteps(allocator, sizes, Math.Max(1, calls / 3), 4, 1);
             (ticks[6], counts[6]) = ReallocChain(allocator, sizes, chains, chainMax);
         }
         if ((features & AllocatorFeatures.Aligned) != 0)
@@ -170,44 +170,32 @@ public sealed class SpeedWorkload : Workload
         return (Stopwatch.GetTimestamp() - start, 2 * calls);
     }
 
+    /// <summary>
+    /// Realloc steps: malloc of <paramref name="first"/> x the size, then realloc to each multiple from there to
+    /// <paramref name="last"/> (growing when <paramref name="last"/> is larger, shrinking when smaller), then free.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (long Ticks, long Calls) ReallocGrow<TAllocator>(TAllocator allocator, SizeTable sizes, long chains)
+    private static (long Ticks, long Calls) ReallocSteps<TAllocator>(TAllocator allocator, SizeTable sizes, long chains, int first, int last)
         where TAllocator : struct, IAllocator
     {
+        nuint step = last > first ? 1 : unchecked((nuint)(-1));
         long start = Stopwatch.GetTimestamp();
         for (long i = 0; i < chains; i++)
         {
             nuint size = Math.Max(sizes[(int)i], 1);
-            Block b = Checked.NotNull(allocator.Malloc(size), size);
+            nuint k = (nuint)first;
+            Block b = Checked.NotNull(allocator.Malloc(size * k), size * k);
             b.Touch(1);
-            for (nuint k = 2; k <= 4; k++)
+            do
             {
+                k += step;
                 b = Checked.NotNull(allocator.Realloc(b, size * k), size * k);
                 b.Touch((byte)k);
             }
+            while (k != (nuint)last);
             allocator.Free(b);
         }
-        return (Stopwatch.GetTimestamp() - start, 5 * chains);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (long Ticks, long Calls) ReallocShrink<TAllocator>(TAllocator allocator, SizeTable sizes, long chains)
-        where TAllocator : struct, IAllocator
-    {
-        long start = Stopwatch.GetTimestamp();
-        for (long i = 0; i < chains; i++)
-        {
-            nuint size = Math.Max(sizes[(int)i], 1);
-            Block b = Checked.NotNull(allocator.Malloc(size * 4), size * 4);
-            b.Touch(1);
-            for (nuint k = 3; k >= 1; k--)
-            {
-                b = Checked.NotNull(allocator.Realloc(b, size * k), size * k);
-                b.Touch((byte)k);
-            }
-            allocator.Free(b);
-        }
-        return (Stopwatch.GetTimestamp() - start, 5 * chains);
+        return (Stopwatch.GetTimestamp() - start, (2 + Math.Abs(last - first)) * chains);
     }
 
     /// <summary>
