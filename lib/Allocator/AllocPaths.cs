@@ -106,7 +106,7 @@ internal static unsafe class AllocPaths
         {
             // Fresh mappings are zero already; bucket blocks and reused mappings are not.
             if (!freshMapping)
-                ZeroFill.Clear(data, size);
+                BulkMemory.Clear(data, size);
             real->Word |= BlockHeader.ZeroFlag;
         }
         return data;

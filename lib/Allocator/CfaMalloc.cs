@@ -163,7 +163,7 @@ public static unsafe partial class CfaMalloc
                 tally->Calls++;
                 tally->Requested += (long)bytes;
                 tally->Allocated += (long)bucket->BlockSize;
-                ZeroFill.Clear(block + 1, bytes);
+                BulkMemory.Clear(block + 1, bytes);
                 return block + 1;
             }
         }
@@ -184,6 +184,7 @@ public static unsafe partial class CfaMalloc
     /// <c>Malloc(n)</c>; <c>Realloc(p, 0)</c> frees <paramref name="p"/> and returns null. On failure
     /// returns null with <see cref="ENOMEM"/> and leaves the block intact.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* p, nuint size)
     {
         if (Policy.Checked)
@@ -205,7 +206,7 @@ public static unsafe partial class CfaMalloc
                 if (size <= usable && usable <= 2 * size)
                 {
                     if (zeroFill && size > oldSize)
-                        ZeroFill.Clear((byte*)p + oldSize, size - oldSize);
+                        BulkMemory.Clear((byte*)p + oldSize, size - oldSize);
                     header->Size = size;
                     tally->Calls++;
                     tally->Requested += (long)size;
@@ -217,9 +218,9 @@ public static unsafe partial class CfaMalloc
                 {
                     block->Word = (nuint)target | (word & BlockHeader.ZeroFlag);
                     block->Size = size;
-                    Buffer.MemoryCopy(p, block + 1, size, Math.Min(oldSize, size));
+                    BulkMemory.Copy(p, block + 1, Math.Min(oldSize, size));
                     if (zeroFill && size > oldSize)
-                        ZeroFill.Clear((byte*)(block + 1) + oldSize, size - oldSize);
+                        BulkMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
                     tally->Calls++;
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;

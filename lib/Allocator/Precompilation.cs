@@ -25,14 +25,14 @@ internal static class Precompilation
         RuntimeHelpers.RunClassConstructor(typeof(MappingCache).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Trimming).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(ReallocPaths).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(ZeroFill).TypeHandle);
+        RuntimeHelpers.RunClassConstructor(typeof(BulkMemory).TypeHandle);
         Compile(typeof(SizeClasses));
         Compile(typeof(OsMemory));
         Compile(typeof(BlockHeader));
         Compile(typeof(ThreadHeap));
         Compile(typeof(HeapPool));
         Compile(typeof(MappingCache));
-        Compile(typeof(ZeroFill));
+        Compile(typeof(BulkMemory));
         Compile(typeof(AllocPaths));
         Compile(typeof(FreePaths));
         Compile(typeof(ReallocPaths));

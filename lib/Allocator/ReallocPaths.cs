@@ -34,7 +34,7 @@ internal static unsafe class ReallocPaths
         if (layoutFits && size <= usable && usable <= 2 * size)
         {
             if (zeroFill && size > oldSize)
-                ZeroFill.Clear((byte*)data + oldSize, size - oldSize);
+                BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
             real->Size = size;
             if (hasFake)
                 fake->Size = newAlignment;
@@ -54,13 +54,13 @@ internal static unsafe class ReallocPaths
         void* moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
         if (moved == null)
             return null; // the old block is intact; LastError is ENOMEM
-        Buffer.MemoryCopy(data, moved, size, Math.Min(oldSize, size));
+        BulkMemory.Copy(data, moved, Math.Min(oldSize, size));
         BlockHeader* movedReal = BlockHeader.RealOf(moved);
         if (zeroFill)
         {
             movedReal->Word |= BlockHeader.ZeroFlag;
             if (size > oldSize)
-                ZeroFill.Clear((byte*)moved + oldSize, size - oldSize);
+                BulkMemory.Clear((byte*)moved + oldSize, size - oldSize);
         }
         tally->Allocated += (long)movedReal->BlockBytes;
         ReleaseInternal(heap, real);
@@ -119,7 +119,7 @@ internal static unsafe class ReallocPaths
         {
             // Pages added by mremap are zero; the old mapping's tail past the request may not be.
             nuint oldEnd = oldBytes - SizeClasses.HeaderSize;
-            ZeroFill.Clear((byte*)(real + 1) + oldSize, Math.Min(size, oldEnd) - oldSize);
+            BulkMemory.Clear((byte*)(real + 1) + oldSize, Math.Min(size, oldEnd) - oldSize);
         }
         var moved = (BlockHeader*)OsMemory.Remap(real, oldBytes, newBytes);
         if (moved == null)
