@@ -125,13 +125,20 @@ public sealed class RunnerTests
         Assert.Equal(2 * 3 * 2 * 3, plan.Count);
         // Repetition 1 of everything, then 2, then 3.
         Assert.Equal([.. plan.Select(t => t.Repetition).Order()], plan.Select(t => t.Repetition));
-        // Inside a repetition, each configuration's three allocators run one after another, in the sweep's order.
-        for (int i = 0; i < plan.Count; i += 3)
+        // Inside a repetition, each configuration's three allocators run one after another, in the sweep's order
+        // rotated by one from group to group, so each allocator leads equally often.
+        string[] order = ["bump", "glibc", "cfa"];
+        Dictionary<string, int> leads = [];
+        for (int i = 0, g = 0; i < plan.Count; i += 3, g++)
         {
             TrialSpec[] group = [.. plan.Skip(i).Take(3)];
-            Assert.Equal(["bump", "glibc", "cfa"], group.Select(t => t.Allocator));
             Assert.Single(group.Select(t => (t.Benchmark, t.Threads, t.Repetition)).Distinct());
+            int first = Array.IndexOf(order, group[0].Allocator);
+            Assert.Equal([order[first], order[(first + 1) % 3], order[(first + 2) % 3]], group.Select(t => t.Allocator));
+            leads[group[0].Allocator] = leads.GetValueOrDefault(group[0].Allocator) + 1;
         }
+        Assert.Equal(3, leads.Count);
+        Assert.True(leads.Values.Max() - leads.Values.Min() <= 1, string.Join(", ", leads));
         Assert.Equal(plan.Count, plan.Select(t => t.Key).Distinct().Count());
     }
 

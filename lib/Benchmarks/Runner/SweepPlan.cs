@@ -116,13 +116,17 @@ public static class SweepPlan
         }
         // Interleaved: each repetition runs every configuration in turn, with every allocator's trial of a
         // configuration back to back. A machine whose speed drifts (a shared VM) then slows all allocators of a
-        // comparison alike, instead of the ones whose trials happened to run in a slow stretch.
+        // comparison alike, instead of the ones whose trials happened to run in a slow stretch. The allocators'
+        // order rotates by one from one configuration and repetition to the next, so that no allocator always runs
+        // first after another benchmark (while the previous trial's process is still being torn down).
         Dictionary<string, int> configurations = [];
         foreach (TrialSpec trial in trials)
         {
             configurations.TryAdd(ConfigurationOf(trial), configurations.Count);
         }
-        return [.. trials.OrderBy(t => t.Repetition).ThenBy(t => configurations[ConfigurationOf(t)]).ThenBy(t => allocators.IndexOf(t.Allocator))];
+        int n = allocators.Count;
+        return [.. trials.OrderBy(t => t.Repetition).ThenBy(t => configurations[ConfigurationOf(t)])
+            .ThenBy(t => ((allocators.IndexOf(t.Allocator) - (t.Repetition - 1) - configurations[ConfigurationOf(t)]) % n + n) % n)];
     }
 
     /// <summary>A trial's identity without its allocator and repetition.</summary>
