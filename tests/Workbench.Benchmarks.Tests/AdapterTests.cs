@@ -92,16 +92,7 @@ public sealed class AdapterTests
         {
             return;
         }
-        TrialSpec spec = new()
-        {
-            Benchmark = "speed",
-            Allocator = "jemalloc",
-            Threads = 1,
-            Sizes = "uniform:1-5000",
-            Repetition = 1,
-            Knobs = new(Workloads.WorkloadCatalog.Find("speed")!.ResolveKnobs(true, new Dictionary<string, long> { ["calls"] = 1000 })),
-            SampleMs = 0,
-        };
+        TrialSpec spec = TestRuns.Trial("speed", "jemalloc", 1, "uniform:1-5000", new() { ["calls"] = 1000 });
         TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
         Assert.True(result.Status == TrialStatus.Ok, result.Message);
         Assert.True(result.Metrics.ContainsKey("speed_aligned_free_ns"));

@@ -163,17 +163,7 @@ public sealed class RunnerTests
     {
         IReadOnlyList<int> before = CpuAffinity.OfCallingThread();
         int last = Environment.ProcessorCount - 1;
-        TrialSpec spec = new()
-        {
-            Benchmark = "churn",
-            Allocator = "bump",
-            Threads = 2,
-            Sizes = "fixed:64",
-            Repetition = 1,
-            Knobs = new(Workloads.WorkloadCatalog.Find("churn")!.ResolveKnobs(true, new Dictionary<string, long> { ["iterations"] = 1000 })),
-            SampleMs = 0,
-            Cpus = [last],
-        };
+        TrialSpec spec = TestRuns.Trial("churn", "bump", 2, "fixed:64", new() { ["iterations"] = 1000 }, cpus: [last]);
         TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
         Assert.True(result.Status == TrialStatus.Ok, result.Message);
         // The trial reports the CPUs its worker threads were allowed (the workload's own record of them).
@@ -194,16 +184,7 @@ public sealed class RunnerTests
         }
         long runnerPeak = ResourceUsage.HighWaterKib() ?? 0;
         Assert.True(runnerPeak > 256 * 1024, $"runner peak {runnerPeak} KiB");
-        TrialSpec spec = new()
-        {
-            Benchmark = "churn",
-            Allocator = "bump",
-            Threads = 1,
-            Sizes = "fixed:64",
-            Repetition = 1,
-            Knobs = new(Workloads.WorkloadCatalog.Find("churn")!.ResolveKnobs(true, new Dictionary<string, long> { ["iterations"] = 1000 })),
-            SampleMs = 0,
-        };
+        TrialSpec spec = TestRuns.Trial("churn", "bump", 1, "fixed:64", new() { ["iterations"] = 1000 });
         TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromSeconds(120));
         GC.KeepAlive(ballast);
         Assert.True(result.Status == TrialStatus.Ok, result.Message);

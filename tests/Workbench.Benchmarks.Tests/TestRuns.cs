@@ -56,6 +56,19 @@ internal static class TestRuns
         };
     }
 
+    /// <summary>One trial of <paramref name="benchmark"/> at its quick knobs with <paramref name="knobs"/> over them, no RSS sampling.</summary>
+    public static TrialSpec Trial(string benchmark, string allocator, int threads, string sizes, Dictionary<string, long> knobs, int[]? cpus = null) => new()
+    {
+        Benchmark = benchmark,
+        Allocator = allocator,
+        Threads = threads,
+        Sizes = sizes,
+        Repetition = 1,
+        Knobs = new(Workloads.WorkloadCatalog.Find(benchmark)!.ResolveKnobs(true, knobs)),
+        SampleMs = 0,
+        Cpus = cpus ?? [],
+    };
+
     /// <summary>A launcher that runs trials with the workbench program built next to the tests.</summary>
     public static TrialLauncher Launcher()
     {
