@@ -83,7 +83,7 @@ internal unsafe struct BlockHeader
     /// The bytes the block spans from its real header: the bucket's block size or the
     /// mapping's length.
     /// </summary>
-    internal readonly nuint BlockBytes => IsMapped ? Word & ~FlagMask : OwnerBucket->BlockSize;
+    internal readonly nuint BlockBytes => IsMapped ? Word & ~FlagMask : SizeClasses.BlockSize(ThreadHeap.IndexOf(OwnerBucket));
 
     /// <summary>Bytes usable from <paramref name="data"/> to the end of its block.</summary>
     internal static nuint UsableSize(void* data)

@@ -129,7 +129,7 @@ public static unsafe partial class CfaMalloc
                 && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
             {
                 if (!Policy.Ownership)
-                    bucket = ThreadHeap.BucketOf(heap, bucket->Index);
+                    bucket = ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket));
                 bucket->FastFrees++;
                 bucket->FastFreeBytes += (long)block->Size;
                 FreePaths.PushLocal(bucket, block);
@@ -397,7 +397,7 @@ public static unsafe partial class CfaMalloc
         if (p == null)
             return false;
         BlockHeader* real = BlockHeader.RealOf(p);
-        return !real->IsMapped && real->OwnerBucket->Heap != HeapPool.t_heap;
+        return !real->IsMapped && ThreadHeap.HeapOf(real->OwnerBucket) != HeapPool.t_heap;
     }
 
     // ---------------------------------------------------------------- helpers

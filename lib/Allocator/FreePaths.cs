@@ -82,7 +82,7 @@ internal static unsafe class FreePaths
         }
         else
         {
-            PushLocal(ThreadHeap.BucketOf(heap, bucket->Index), real);
+            PushLocal(ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket)), real);
         }
     }
 
@@ -107,7 +107,8 @@ internal static unsafe class FreePaths
     /// </summary>
     private static void AddToChain(ThreadHeap* heap, Bucket* bucket, BlockHeader* block)
     {
-        RemoteChain* chain = ThreadHeap.ChainOf(heap, bucket->Index);
+        int index = ThreadHeap.IndexOf(bucket);
+        RemoteChain* chain = ThreadHeap.ChainOf(heap, index);
         if (chain->Target != bucket)
         {
             FlushChain(chain);
@@ -118,7 +119,7 @@ internal static unsafe class FreePaths
         block->Word = (nuint)chain->Head;
         chain->Head = block;
         nint count = ++chain->Count;
-        if (count >= RemoteBatchBlocks || (nuint)count * bucket->BlockSize >= RemoteBatchBytes)
+        if (count >= RemoteBatchBlocks || (nuint)count * SizeClasses.BlockSize(index) >= RemoteBatchBytes)
             FlushChain(chain);
     }
 
@@ -146,7 +147,7 @@ internal static unsafe class FreePaths
     /// </summary>
     private static void PushRemote(Bucket* bucket, BlockHeader* first, BlockHeader* last)
     {
-        nint* head = ThreadHeap.RemoteHead(bucket->Heap, bucket->Index);
+        nint* head = ThreadHeap.RemoteHead(ThreadHeap.HeapOf(bucket), ThreadHeap.IndexOf(bucket));
         nint old;
         do
         {

@@ -111,7 +111,7 @@ internal static unsafe class HeapPool
             }
             else
             {
-                heap = (ThreadHeap*)TakeFromArea(ThreadHeap.Span);
+                heap = (ThreadHeap*)TakeFromArea(ThreadHeap.Span, ThreadHeap.Alignment);
                 if (heap == null)
                     return null;
                 ThreadHeap.Initialize(heap, s_owners.Count);
@@ -173,7 +173,7 @@ internal static unsafe class HeapPool
     internal static bool ExtendBumpArea(ThreadHeap* heap, nuint minBytes)
     {
         nuint bytes = Math.Max(BumpChunk, OsMemory.RoundUpToPage(minBytes));
-        byte* area = TakeFromArea(bytes);
+        byte* area = TakeFromArea(bytes, OsMemory.s_pageSize);
         if (area == null)
             return false;
         heap->BumpNext = area;
@@ -181,16 +181,23 @@ internal static unsafe class HeapPool
         return true;
     }
 
-    /// <summary>Takes <paramref name="bytes"/> (a page multiple) of committed shared area.</summary>
-    private static byte* TakeFromArea(nuint bytes)
+    /// <summary>
+    /// Takes <paramref name="bytes"/> (rounded up to pages) of committed shared area starting at a multiple of
+    /// <paramref name="alignment"/> (a power of two, at least a page); the pages skipped to align are never touched.
+    /// </summary>
+    private static byte* TakeFromArea(nuint bytes, nuint alignment)
     {
         bytes = OsMemory.RoundUpToPage(bytes);
         lock (s_areaLock)
         {
-            if ((nuint)(s_areaCommitted - s_areaNext) < bytes && !GrowArea(bytes))
-                return null;
-            byte* p = s_areaNext;
-            s_areaNext += bytes;
+            byte* p = (byte*)(((nuint)s_areaNext + alignment - 1) & ~(alignment - 1));
+            if (p < s_areaNext || p > s_areaCommitted || (nuint)(s_areaCommitted - p) < bytes)
+            {
+                if (!GrowArea(bytes + alignment))
+                    return null;
+                p = (byte*)(((nuint)s_areaNext + alignment - 1) & ~(alignment - 1));
+            }
+            s_areaNext = p + bytes;
             return p;
         }
     }

@@ -44,7 +44,9 @@ internal struct RoutineTallies
 /// <see cref="RoutineTally"/> records. A snapshot adds both (bytes allocated by a fast path are
 /// its count times <see cref="BlockSize"/>).</item>
 /// <item><see cref="Heap"/>, <see cref="BlockSize"/> and <see cref="Index"/> never change
-/// after the heap is built: other threads may read them at any time.</item>
+/// after the heap is built, but only the owner reads them: the line is the owner's hot line, so another
+/// thread reading it on every remote free would take it away from the owner on every free. Other threads
+/// derive all three from the bucket's address (<see cref="ThreadHeap.HeapOf"/>, <see cref="ThreadHeap.IndexOf"/>).</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]
@@ -105,6 +107,7 @@ internal unsafe struct RemoteChain
 /// them is committed and has never been handed out.</item>
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
+/// <item>Every heap's region starts at a multiple of <see cref="Alignment"/>.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -121,6 +124,13 @@ internal unsafe struct ThreadHeap
 
     /// <summary>Bytes of one heap's region.</summary>
     internal static readonly nuint Span = (nuint)AlignUp(s_chainOffset + SizeClasses.s_count * sizeof(RemoteChain), 64);
+
+    /// <summary>
+    /// The alignment of every heap's region: the power of two at or above <see cref="Span"/>, so that a bucket's
+    /// heap, index and block size follow from the bucket's address alone (<see cref="HeapOf"/>,
+    /// <see cref="IndexOf"/>), without reading the bucket's line, which its owner writes on every malloc and free.
+    /// </summary>
+    internal static readonly nuint Alignment = System.Numerics.BitOperations.RoundUpToPowerOf2(Span);
 
     // Owner-only hot state: one or two cache lines with the counters the fast path bumps.
     internal byte* BumpNext;
@@ -165,6 +175,14 @@ internal unsafe struct ThreadHeap
             bucket->FreeList = (BlockHeader*)block->Word;
         return block;
     }
+
+    /// <summary>The heap of <paramref name="bucket"/>, from its address (heaps are aligned to <see cref="Alignment"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ThreadHeap* HeapOf(Bucket* bucket) => (ThreadHeap*)((nuint)bucket & ~(Alignment - 1));
+
+    /// <summary>The size-class index of <paramref name="bucket"/>, from its address.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int IndexOf(Bucket* bucket) => (int)((((nuint)bucket & (Alignment - 1)) - BucketsOffset) / (nuint)sizeof(Bucket));
 
     /// <summary>Whether <paramref name="bucket"/> belongs to <paramref name="heap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

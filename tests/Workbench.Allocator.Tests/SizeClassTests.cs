@@ -5,6 +5,45 @@ namespace Workbench.Allocator.Tests;
 /// <summary>Request sizes and usable sizes across all buckets; neighbours are never touched.</summary>
 public unsafe class SizeClassTests
 {
+    /// <summary>
+    /// Remote frees find a bucket's heap, size class and block size from its address alone (its line is its
+    /// owner's): on several threads' heaps, for every size class, the address arithmetic agrees with the
+    /// bucket's own fields, and a block's usable size follows.
+    /// </summary>
+    [Fact]
+    public void EveryBucketsHeapIndexAndBlockSize_FollowFromItsAddress()
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = new Thread[3];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            threads[t] = new Thread(() =>
+            {
+                CfaMalloc.Free(CfaMalloc.Malloc(1));
+                ThreadHeap* heap = HeapPool.t_heap;
+                if ((nuint)heap % ThreadHeap.Alignment != 0)
+                    failures.Enqueue($"heap 0x{(nuint)heap:x} is not aligned to {ThreadHeap.Alignment}");
+                for (int i = 0; i < SizeClasses.s_count; i++)
+                {
+                    Bucket* b = ThreadHeap.BucketOf(heap, i);
+                    if (ThreadHeap.HeapOf(b) != b->Heap || ThreadHeap.IndexOf(b) != b->Index || SizeClasses.BlockSize(ThreadHeap.IndexOf(b)) != b->BlockSize)
+                        failures.Enqueue($"bucket {i} of heap 0x{(nuint)heap:x}: address gives heap 0x{(nuint)ThreadHeap.HeapOf(b):x}, index {ThreadHeap.IndexOf(b)}");
+                }
+                nuint size = 3000;
+                void* p = CfaMalloc.Malloc(size);
+                BlockHeader* real = BlockHeader.RealOf(p);
+                if (real->BlockBytes != real->OwnerBucket->BlockSize || CfaMalloc.MallocUsableSize(p) < size)
+                    failures.Enqueue($"block of {size}: {real->BlockBytes} block bytes, bucket says {real->OwnerBucket->BlockSize}");
+                CfaMalloc.Free(p);
+            });
+            threads[t].Start();
+        }
+        foreach (Thread thread in threads)
+            thread.Join();
+        Assert.True(failures.IsEmpty, string.Join("\n", failures));
+        Assert.True(ThreadHeap.Alignment >= ThreadHeap.Span && System.Numerics.BitOperations.IsPow2(ThreadHeap.Alignment));
+    }
+
     [Fact]
     public void BucketList_FromTheContract_IsSane()
     {
