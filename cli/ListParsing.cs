@@ -12,33 +12,27 @@ public static class ListParsing
 
     /// <summary>Thread counts.</summary>
     /// <exception cref="UsageException">Not whole numbers from 1 to 1024.</exception>
-    public static List<int> Threads(IEnumerable<string>? values)
-    {
-        List<int> threads = [];
-        foreach (string item in Items(values))
-        {
-            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1 || t > 1024)
-            {
-                throw new UsageException($"bad thread count '{item}': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2");
-            }
-            threads.Add(t);
-        }
-        return threads;
-    }
+    public static List<int> Threads(IEnumerable<string>? values) =>
+        WholeNumbers(values, 1, 1024, item => $"bad thread count '{item}': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2");
 
     /// <summary>CPU numbers: items separated by commas, each a whole number from 0.</summary>
-    public static List<int> Cpus(IEnumerable<string>? values)
+    /// <exception cref="UsageException">Not a CPU of this machine.</exception>
+    public static List<int> Cpus(IEnumerable<string>? values) =>
+        WholeNumbers(values, 0, Environment.ProcessorCount - 1, item => $"bad CPU '{item}': this machine has CPUs 0 to {Environment.ProcessorCount - 1}, e.g. --cpus 0,1");
+
+    /// <summary>Whole numbers from <paramref name="min"/> to <paramref name="max"/>; <paramref name="error"/> words the message for a bad item.</summary>
+    private static List<int> WholeNumbers(IEnumerable<string>? values, int min, int max, Func<string, string> error)
     {
-        List<int> cpus = [];
+        List<int> numbers = [];
         foreach (string item in Items(values))
         {
-            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int c) || c >= Environment.ProcessorCount)
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
             {
-                throw new UsageException($"bad CPU '{item}': this machine has CPUs 0 to {Environment.ProcessorCount - 1}, e.g. --cpus 0,1");
+                throw new UsageException(error(item));
             }
-            cpus.Add(c);
+            numbers.Add(n);
         }
-        return cpus;
+        return numbers;
     }
 
     /// <summary>Size specs: items separated by commas, except inside <c>file:</c> paths (use a repeated option for those).</summary>

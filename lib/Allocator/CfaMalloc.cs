@@ -114,14 +114,9 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = HeapPool.t_heap;
         if (p != null && heap != null)
         {
-            BlockHeader* block = (BlockHeader*)p - 1;
+            // An aligned block's fake header leads back to the real one.
+            BlockHeader* block = BlockHeader.RealOf(p);
             nuint word = block->Word;
-            // An aligned block: its fake header holds the offset back to the real one.
-            if ((word & BlockHeader.FakeFlag) != 0)
-            {
-                block = (BlockHeader*)((byte*)block - (word & ~BlockHeader.FlagMask));
-                word = block->Word;
-            }
             var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
             // A bucket block of this heap (no mmap bit); without ownership any bucket block
             // goes to this heap's bucket of the same size.

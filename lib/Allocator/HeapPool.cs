@@ -190,16 +190,18 @@ internal static unsafe class HeapPool
         bytes = OsMemory.RoundUpToPage(bytes);
         lock (s_areaLock)
         {
-            byte* p = (byte*)(((nuint)s_areaNext + alignment - 1) & ~(alignment - 1));
+            byte* p = AlignedNext(alignment);
             if (p < s_areaNext || p > s_areaCommitted || (nuint)(s_areaCommitted - p) < bytes)
             {
                 if (!GrowArea(bytes + alignment))
                     return null;
-                p = (byte*)(((nuint)s_areaNext + alignment - 1) & ~(alignment - 1));
+                p = AlignedNext(alignment);
             }
             s_areaNext = p + bytes;
             return p;
         }
+
+        static byte* AlignedNext(nuint alignment) => (byte*)(((nuint)s_areaNext + alignment - 1) & ~(alignment - 1));
     }
 
     /// <summary>Commits more of the reservation, reserving a new range when it is used up.</summary>

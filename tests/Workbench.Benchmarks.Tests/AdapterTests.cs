@@ -99,8 +99,9 @@ public sealed class AdapterTests
         Assert.True(result.Metrics.ContainsKey("speed_realloc_grow_ns"));
         // The realloc chain (to chain_max, 1 MiB) reports its own figure and stays out of the row's ns per call.
         Assert.True(result.Metrics["speed_realloc_chain_ns"] > 0);
-        double shortest = new[] { "malloc_free", "batch", "calloc_free", "realloc_grow", "realloc_shrink", "aligned_free" }.Min(r => result.Metrics[$"speed_{r}_ns"]);
-        double longest = new[] { "malloc_free", "batch", "calloc_free", "realloc_grow", "realloc_shrink", "aligned_free" }.Max(r => result.Metrics[$"speed_{r}_ns"]);
+        double[] routines = [.. new[] { "malloc_free", "batch", "calloc_free", "realloc_grow", "realloc_shrink", "aligned_free" }.Select(r => result.Metrics[$"speed_{r}_ns"])];
+        double shortest = routines.Min();
+        double longest = routines.Max();
         Assert.True(result.NsPerOp >= shortest * 0.5 && result.NsPerOp <= longest * 2, $"row {result.NsPerOp} ns per call, routines {shortest}..{longest}");
     }
 
