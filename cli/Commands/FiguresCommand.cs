@@ -36,11 +36,7 @@ public static class FiguresCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
-            string file = Directory.Exists(path) ? Path.Combine(path, "results.csv") : path;
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"no results at '{path}': give a run folder such as data/runs/NAME (ls data/runs)");
-            }
+            string file = RunFolders.ResultsFile(path);
             ExportFormats wanted = ExportFormats.None;
             foreach (string format in (parse.GetValue(formats) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

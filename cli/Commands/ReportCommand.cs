@@ -26,11 +26,7 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
-            string file = Directory.Exists(path) ? Path.Combine(path, "results.csv") : path;
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"no results at '{path}': give a run folder such as data/runs/NAME (ls data/runs)");
-            }
+            string file = RunFolders.ResultsFile(path);
             ResultsFile results = ResultsFile.Read(file);
             string column = parse.GetValue(metric) ?? "ns_per_op";
             if (!results.Header.Contains(column))
