@@ -42,6 +42,13 @@ public sealed class AllocatorOptions
     /// </summary>
     public nuint MappingCache { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of a heap's bump area made resident ahead of use, in one system call, instead of one page fault
+    /// per page on first touch (environment: <c>CFA_MALLOC_PREFAULT</c>; 0 to 2 MiB, 0 turns it off; default
+    /// 64 KiB). Each heap holds at most this many resident bytes that no block uses yet.
+    /// </summary>
+    public nuint Prefault { get; set; } = 64 * 1024;
+
     /// <summary>Options from the <c>CFA_MALLOC_*</c> environment variables, defaults elsewhere.</summary>
     public static AllocatorOptions FromEnvironment()
     {
@@ -56,6 +63,8 @@ public sealed class AllocatorOptions
             options.Extension = extension;
         if (ReadSize("CFA_MALLOC_MAPPING_CACHE") is { } cache)
             options.MappingCache = cache;
+        if (ReadSize("CFA_MALLOC_PREFAULT") is { } prefault)
+            options.Prefault = prefault;
         return options;
     }
 
@@ -98,6 +107,7 @@ public sealed class AllocatorOptions
         options.MmapThreshold = Math.Clamp(options.MmapThreshold, AllocPaths.MinMmapThreshold, AllocPaths.MaxMmapThreshold);
         options.Extension = Math.Clamp(options.Extension, 1, AllocPaths.MaxExtension);
         options.MappingCache = Math.Min(options.MappingCache, Workbench.Allocator.MappingCache.MaxLimit);
+        options.Prefault = Math.Min(options.Prefault, HeapPool.MaxPrefault);
         return options;
     }
 
@@ -109,7 +119,9 @@ public sealed class AllocatorOptions
             throw new ArgumentOutOfRangeException(nameof(options), $"Extension must be between 1 and {AllocPaths.MaxExtension} bytes.");
         if (options.MappingCache > Workbench.Allocator.MappingCache.MaxLimit)
             throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Workbench.Allocator.MappingCache.MaxLimit} bytes.");
-        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache };
+        if (options.Prefault > HeapPool.MaxPrefault)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Prefault must be between 0 and {HeapPool.MaxPrefault} bytes.");
+        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault };
     }
 }
 

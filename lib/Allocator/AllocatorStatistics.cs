@@ -86,6 +86,12 @@ public sealed class AllocatorStatistics
     /// <summary>Bytes committed to the shared area.</summary>
     public long ExtendBytes { get; init; }
 
+    /// <summary>System calls that made bump-area pages resident ahead of use (see <see cref="AllocatorOptions.Prefault"/>).</summary>
+    public long PrefaultCalls { get; init; }
+
+    /// <summary>Bytes of bump area made resident ahead of use.</summary>
+    public long PrefaultBytes { get; init; }
+
     /// <summary>MallocTrim calls that released memory.</summary>
     public long TrimCalls { get; init; }
 
@@ -122,6 +128,7 @@ public sealed class AllocatorStatistics
         Span<RoutineTally> sums = stackalloc RoutineTally[9];
         var perHeap = new List<HeapSummary>();
         long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
+        long prefaults = 0, prefaultBytes = 0;
         var global = HeapPool.GlobalCounters;
         lock (HeapPool.HeapLock)
         {
@@ -162,6 +169,8 @@ public sealed class AllocatorStatistics
                 mapBytes += h->MapBytes;
                 unmaps += h->UnmapCalls;
                 unmapBytes += h->UnmapBytes;
+                prefaults += h->PrefaultCalls;
+                prefaultBytes += h->PrefaultBytes;
             }
         }
 
@@ -193,6 +202,8 @@ public sealed class AllocatorStatistics
             MappingCacheBytes = cache.CachedBytes,
             ExtendCalls = global.ExtendCalls,
             ExtendBytes = global.ExtendBytes,
+            PrefaultCalls = prefaults,
+            PrefaultBytes = prefaultBytes,
             TrimCalls = global.TrimCalls,
             TrimBytes = global.TrimBytes,
             ThreadsStarted = global.ThreadsStarted,
@@ -230,6 +241,7 @@ public sealed class AllocatorStatistics
         writer.WriteLine(string.Format(inv, "  mmap       calls {0:N0}; {1:N0} B    munmap calls {2:N0}; {3:N0} B", MmapCalls, MmapBytes, MunmapCalls, MunmapBytes));
         writer.WriteLine(string.Format(inv, "  map cache  hits {0:N0}; holding {1:N0} B", MappingCacheHits, MappingCacheBytes));
         writer.WriteLine(string.Format(inv, "  extend     calls {0:N0}; {1:N0} B    trim calls {2:N0}; {3:N0} B", ExtendCalls, ExtendBytes, TrimCalls, TrimBytes));
+        writer.WriteLine(string.Format(inv, "  prefault   calls {0:N0}; {1:N0} B", PrefaultCalls, PrefaultBytes));
         writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
         writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
     }

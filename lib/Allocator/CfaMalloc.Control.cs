@@ -16,7 +16,8 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>
     /// Sets a tuning option, with glibc's numbers: <see cref="M_MMAP_THRESHOLD"/> (64 KiB to
-    /// 4 MiB) and <see cref="M_TOP_PAD"/> (1 B to 1 GiB); and cfa-malloc's <see cref="M_MMAP_CACHE"/> (0 to 1 GiB). Returns 1 on success, 0 for an unknown
+    /// 4 MiB) and <see cref="M_TOP_PAD"/> (1 B to 1 GiB); and cfa-malloc's <see cref="M_MMAP_CACHE"/> (0 to 1 GiB) and
+    /// <see cref="M_PREFAULT"/> (0 to 2 MiB). Returns 1 on success, 0 for an unknown
     /// or unsupported option (including <see cref="M_TRIM_THRESHOLD"/>) or a value out of range.
     /// </summary>
     public static int Mallopt(int option, int value)
@@ -32,6 +33,9 @@ public static unsafe partial class CfaMalloc
             case M_MMAP_CACHE when value >= 0 && (nuint)value <= MappingCache.MaxLimit:
                 MappingCache.SetLimit((nuint)value);
                 return 1;
+            case M_PREFAULT when value >= 0 && (nuint)value <= HeapPool.MaxPrefault:
+                HeapPool.s_prefault = (nuint)value;
+                return 1;
             default:
                 return 0;
         }
@@ -39,7 +43,8 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>
     /// Gives the whole pages inside free blocks back to the OS (calling thread's heap and
-    /// pooled heaps), keeping <paramref name="pad"/> bytes of free blocks untouched, and the
+    /// pooled heaps), keeping <paramref name="pad"/> bytes of free blocks untouched, the prefaulted pages of their bump
+    /// areas that no block uses yet (after the pad), and the
     /// cached mappings of freed large blocks; blocks the calling thread freed for other heaps go home. Returns 1
     /// when memory was released, else 0. Does nothing in checked mode.
     /// </summary>

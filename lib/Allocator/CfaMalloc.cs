@@ -40,6 +40,12 @@ public static unsafe partial class CfaMalloc
     /// </summary>
     public const int M_MMAP_CACHE = -101;
 
+    /// <summary>
+    /// Mallopt option (cfa-malloc's own): bytes of a heap's bump area made resident ahead of use, 0 to 2 MiB
+    /// (0 turns prefaulting off; see <see cref="AllocatorOptions.Prefault"/>).
+    /// </summary>
+    public const int M_PREFAULT = -102;
+
     /// <summary>The errno value of the calling thread's last failed call (not cleared by successes).</summary>
     [ThreadStatic] private static int t_lastError;
 

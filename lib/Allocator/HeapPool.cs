@@ -29,6 +29,9 @@ internal static unsafe class HeapPool
     /// <summary>The bump area a heap takes from the shared area at a time (llheap's 2 MiB).</summary>
     internal const nuint BumpChunk = 2 * 1024 * 1024;
 
+    /// <summary>The most bytes a heap prefaults ahead (<see cref="BumpChunk"/>).</summary>
+    internal const nuint MaxPrefault = BumpChunk;
+
     /// <summary>Address space reserved at a time for the shared area.</summary>
     private static readonly nuint s_reservationSize = (nuint)Math.Min(64UL << 30, (ulong)nuint.MaxValue / 4);
 
@@ -178,7 +181,47 @@ internal static unsafe class HeapPool
             return false;
         heap->BumpNext = area;
         heap->BumpEnd = area + bytes;
+        heap->PrefaultedEnd = area;
         return true;
+    }
+
+    /// <summary>
+    /// Bytes of the bump area made resident ahead of carving, in one system call, when carving passes the
+    /// prefaulted end (0: off). See <see cref="Prefault"/>.
+    /// </summary>
+    internal static nuint s_prefault = AllocatorOptions.Effective.Prefault;
+
+    /// <summary>
+    /// Makes the bump area resident from the page of <paramref name="carvedFrom"/> (or the prefaulted end, if
+    /// further) to at least the carving point plus <see cref="s_prefault"/> bytes, within the bump area.
+    /// </summary>
+    /// <remarks>
+    /// Why: on this project's VMs a page fault costs about 15 us, while populating a range costs about 8 us per
+    /// page, so a program that grows its heap (every real program's start, the trace replays) spends half as long
+    /// making memory resident. The cost is at most <see cref="s_prefault"/> resident bytes per heap that no
+    /// block uses yet (MallocTrim gives them back). If the OS cannot populate (Linux before 5.14), prefaulting
+    /// turns itself off and pages fault on first touch as before.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Prefault(ThreadHeap* heap, byte* carvedFrom)
+    {
+        nuint page = OsMemory.s_pageSize;
+        var from = (byte*)Math.Max((nuint)heap->PrefaultedEnd, (nuint)carvedFrom & ~(page - 1));
+        nuint want = (nuint)(heap->BumpNext - from) + s_prefault;
+        var to = (byte*)(((nuint)from + want + page - 1) & ~(page - 1));
+        var end = (byte*)(((nuint)heap->BumpEnd + page - 1) & ~(page - 1));
+        if (to > end)
+            to = end;
+        if (to <= from)
+            return;
+        if (!OsMemory.Populate(from, (nuint)(to - from)))
+        {
+            s_prefault = 0;
+            return;
+        }
+        heap->PrefaultedEnd = to;
+        heap->PrefaultCalls++;
+        heap->PrefaultBytes += (long)(to - from);
     }
 
     /// <summary>

@@ -104,7 +104,9 @@ internal unsafe struct RemoteChain
 /// <item>A remote head is a Treiber stack: pushes are CAS loops, the owner takes the whole
 /// stack with one exchange, so there is no ABA problem.</item>
 /// <item><see cref="BumpNext"/> &lt;= <see cref="BumpEnd"/>; both 16-aligned; the area between
-/// them is committed and has never been handed out.</item>
+/// them is committed and has never been handed out. Its pages below <see cref="PrefaultedEnd"/> are resident even
+/// where nothing is carved yet (<see cref="HeapPool.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
+/// when MallocTrim gives such pages back.</item>
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
 /// <item>Every heap's region starts at a multiple of <see cref="Alignment"/>.</item>
@@ -135,6 +137,12 @@ internal unsafe struct ThreadHeap
     // Owner-only hot state: one or two cache lines with the counters the fast path bumps.
     internal byte* BumpNext;
     internal byte* BumpEnd;
+
+    /// <summary>
+    /// The end of the prefaulted part of the bump area: the pages below it (from the area's start) are resident,
+    /// those above are not touched yet. Page-aligned, at most <see cref="BumpEnd"/> rounded up to a page.
+    /// </summary>
+    internal byte* PrefaultedEnd;
     internal RoutineTallies Tallies;
 
     /// <summary>Block bytes freed inside realloc/resize moves (not counted as Free calls).</summary>
@@ -145,6 +153,8 @@ internal unsafe struct ThreadHeap
     internal long MapBytes;
     internal long UnmapCalls;
     internal long UnmapBytes;
+    internal long PrefaultCalls;
+    internal long PrefaultBytes;
 
     // Pool state: written under the pool lock only.
     internal ThreadHeap* NextInPool;
@@ -242,6 +252,8 @@ internal unsafe struct ThreadHeap
         nuint count = Math.Min(available / blockSize, Math.Max(1, OsMemory.s_pageSize / blockSize));
         byte* first = heap->BumpNext;
         heap->BumpNext = first + count * blockSize;
+        if (heap->BumpNext > heap->PrefaultedEnd && HeapPool.s_prefault != 0)
+            HeapPool.Prefault(heap, first);
         byte* link = first + blockSize;
         for (nuint i = 1; i < count; i++, link += blockSize)
             ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;

@@ -2,7 +2,8 @@ namespace Workbench.Allocator;
 
 /// <summary>
 /// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay on their
-/// free lists (the pages read as zeros when next touched), and the cached mappings of freed large blocks.
+/// free lists (the pages read as zeros when next touched), the prefaulted pages of bump areas that no block
+/// uses yet, and the cached mappings of freed large blocks.
 /// </summary>
 internal static unsafe class Trimming
 {
@@ -57,6 +58,29 @@ internal static unsafe class Trimming
                     released += (long)(end - start);
             }
         }
+        released += TrimPrefaulted(heap, pad, ref kept);
         return released;
+    }
+
+    /// <summary>
+    /// Gives back the pages of the bump area that prefaulting made resident and no block uses yet (past the page
+    /// the next block starts in), once the pad is kept; the heap prefaults them again when it carves there.
+    /// </summary>
+    private static long TrimPrefaulted(ThreadHeap* heap, nuint pad, ref nuint kept)
+    {
+        nuint page = OsMemory.s_pageSize;
+        var unused = (byte*)(((nuint)heap->BumpNext + page - 1) & ~(page - 1));
+        if (heap->PrefaultedEnd <= unused)
+            return 0;
+        var bytes = (nuint)(heap->PrefaultedEnd - unused);
+        if (kept < pad)
+        {
+            kept += bytes;
+            return 0;
+        }
+        if (!OsMemory.Decommit(unused, bytes))
+            return 0;
+        heap->PrefaultedEnd = unused;
+        return (long)bytes;
     }
 }

@@ -156,6 +156,25 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
+    public void MalloptPrefault_AcceptsZeroTo2MiB_AndSetsHowFarAheadHeapsPrefault()
+    {
+        Assert.Equal(-102, CfaMalloc.M_PREFAULT);
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, -1));
+        Assert.Equal(0, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 2 * MiB + 1));
+        try
+        {
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 0));
+            Assert.Equal((nuint)0, HeapPool.s_prefault);
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 2 * MiB));
+            Assert.Equal((nuint)(2 * MiB), HeapPool.s_prefault);
+        }
+        finally
+        {
+            Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 64 * KiB));
+        }
+    }
+
+    [Fact]
     public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad() => Support.WithoutMappingCache(() =>
     {
         // Free blocks with whole pages inside them, in this thread's heap.

@@ -235,6 +235,35 @@ public partial class ProbeTests
     }
 
     [Fact]
+    public void Prefault_MakesTheBumpAreaAheadResident_AndTrimGivesItBack()
+    {
+        var on = Probe.Run("prefault");
+        on.AssertRan();
+        on.AssertEqual("INTACT", "True");
+        if (on.Get("POPULATE_SUPPORTED") != "True")
+        {
+            // A kernel before 5.14: prefaulting turns itself off and pages fault on first touch.
+            on.AssertEqual("PREFAULT_BYTES", "0");
+            return;
+        }
+        // The default 64 KiB: the 15 pages after the first block's page are resident before anything touches them.
+        on.AssertEqual("RESIDENT_AHEAD", "15");
+        Assert.True(on.GetLong("PREFAULT_BYTES") >= 64 * 1024, $"prefaulted {on.GetLong("PREFAULT_BYTES")} bytes\n{on.Describe()}");
+        Assert.True(on.GetLong("PREFAULT_CALLS") >= 1, on.Describe());
+        // MallocTrim gives back the prefaulted pages no block uses, and carving past them prefaults again.
+        on.AssertEqual("RESIDENT_AFTER_TRIM", "0");
+        Assert.True(on.GetLong("TRIM_BYTES") >= 15 * 4096, $"trim gave back {on.GetLong("TRIM_BYTES")} bytes\n{on.Describe()}");
+        Assert.True(on.GetLong("PREFAULT_CALLS_LATER") >= 2, $"190 KiB of blocks prefaulted {on.GetLong("PREFAULT_CALLS_LATER")} times\n{on.Describe()}");
+
+        var off = Probe.Run("prefault", ("CFA_MALLOC_PREFAULT", "0"));
+        off.AssertRan();
+        off.AssertEqual("INTACT", "True");
+        off.AssertEqual("RESIDENT_AHEAD", "0");
+        off.AssertEqual("PREFAULT_BYTES", "0");
+        off.AssertEqual("PREFAULT_CALLS_LATER", "0");
+    }
+
+    [Fact]
     public void MalloptTopPad_SetsTheExtensionSize()
     {
         var small = Probe.Run("top-pad");
