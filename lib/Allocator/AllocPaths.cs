@@ -84,7 +84,7 @@ internal static unsafe class AllocPaths
         // An aligned block needs room for the fake header and for sliding the data to the
         // boundary: the data lands at most 'alignment' bytes past the natural position.
         nuint payload = aligned ? size + alignment : size;
-        BlockHeader* real = AllocateBlock(heap, payload, out bool freshMapping);
+        BlockHeader* real = AllocateBlock(heap, payload, zeroFill, out bool freshMapping);
         if (real == null)
             return CfaMalloc.Fail(CfaMalloc.ENOMEM);
 
@@ -115,13 +115,14 @@ internal static unsafe class AllocPaths
     /// <summary>
     /// A block with at least <paramref name="payload"/> bytes after its header, from a bucket
     /// or its own mapping; its header's word is set, its size is not. Null when memory is exhausted.
-    /// <paramref name="freshMapping"/> says the block is a new mapping from the OS (all zeros).
+    /// <paramref name="freshMapping"/> says the block is a new mapping from the OS (all zeros);
+    /// <paramref name="zeroFill"/> says the caller will rely on that (a fresh mapping is then not prefaulted).
     /// </summary>
-    internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload, out bool freshMapping)
+    internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload, bool zeroFill, out bool freshMapping)
     {
         freshMapping = false;
         if (payload >= s_mmapThreshold)
-            return MapBlock(heap, payload, out freshMapping);
+            return MapBlock(heap, payload, zeroFill, out freshMapping);
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
         BlockHeader* block = ThreadHeap.Pop(bucket);
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
@@ -130,8 +131,12 @@ internal static unsafe class AllocPaths
         return block;
     }
 
-    /// <summary>A block with its own mapping: a freed one from the cache if one fits, else a new one.</summary>
-    private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload, out bool fresh)
+    /// <summary>
+    /// A block with its own mapping: a freed one from the cache if one fits, else a new one. A new mapping of
+    /// bucket size (up to 4 MiB) is prefaulted whole, as a block carved from a bump area is, unless the block
+    /// zero-fills: a calloc'd mapping is already zero, and its caller may touch only part of it.
+    /// </summary>
+    private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload, bool zeroFill, out bool fresh)
     {
         fresh = false;
         nuint bytes = OsMemory.RoundUpToPage(payload + SizeClasses.HeaderSize);
@@ -147,6 +152,8 @@ internal static unsafe class AllocPaths
         if (block == null)
             return null;
         fresh = true;
+        if (!zeroFill && payload <= SizeClasses.MaxPayload && HeapPool.s_prefault != 0)
+            HeapPool.Populate(heap, (byte*)block, bytes);
         block->Word = bytes | BlockHeader.MmapFlag;
         heap->MapCalls++;
         heap->MapBytes += (long)bytes;

@@ -45,7 +45,8 @@ public sealed class AllocatorOptions
     /// <summary>
     /// Bytes of a heap's bump area made resident ahead of use, in one system call, instead of one page fault
     /// per page on first touch (environment: <c>CFA_MALLOC_PREFAULT</c>; 0 to 2 MiB, 0 turns it off; default
-    /// 64 KiB). Each heap holds at most this many resident bytes that no block uses yet.
+    /// 64 KiB). Each heap holds at most this many resident bytes that no block uses yet. With it on, a new
+    /// mapping for a large block of up to 4 MiB is made resident whole too, unless the block zero-fills.
     /// </summary>
     public nuint Prefault { get; set; } = 64 * 1024;
 

@@ -214,14 +214,24 @@ internal static unsafe class HeapPool
             to = end;
         if (to <= from)
             return;
-        if (!OsMemory.Populate(from, (nuint)(to - from)))
+        if (Populate(heap, from, (nuint)(to - from)))
+            heap->PrefaultedEnd = to;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="bytes"/> from <paramref name="from"/> resident for <paramref name="heap"/> and counts
+    /// it; when the OS cannot, turns prefaulting off for the process and returns false.
+    /// </summary>
+    internal static bool Populate(ThreadHeap* heap, byte* from, nuint bytes)
+    {
+        if (!OsMemory.Populate(from, bytes))
         {
             s_prefault = 0;
-            return;
+            return false;
         }
-        heap->PrefaultedEnd = to;
         heap->PrefaultCalls++;
-        heap->PrefaultBytes += (long)(to - from);
+        heap->PrefaultBytes += (long)bytes;
+        return true;
     }
 
     /// <summary>

@@ -797,6 +797,19 @@ internal static unsafe class Program
         }
         CfaMalloc.Free(first);
         Put("INTACT", intact);
+
+        // Large blocks, each a new mapping (all live at once, so the mapping cache cannot serve one with another's
+        // pages): pages 1 to 255 of each, after the page the header is written in.
+        byte* mapped = (byte*)CfaMalloc.Malloc(1024 * 1024);
+        byte* zeroed = (byte*)CfaMalloc.Calloc(1, 1024 * 1024 + 4096);
+        byte* huge = (byte*)CfaMalloc.Malloc(8 * 1024 * 1024);
+        Put("RESIDENT_MAPPED", ResidentPages(((nuint)mapped & ~(page - 1)) + page, 255));
+        Put("RESIDENT_CALLOC", ResidentPages(((nuint)zeroed & ~(page - 1)) + page, 255));
+        Put("RESIDENT_HUGE", ResidentPages(((nuint)huge & ~(page - 1)) + page, 255));
+        Put("CALLOC_ZERO", !new Span<byte>(zeroed, 1024 * 1024 + 4096).ContainsAnyExcept((byte)0));
+        CfaMalloc.Free(mapped);
+        CfaMalloc.Free(zeroed);
+        CfaMalloc.Free(huge);
         return true;
     }
 }

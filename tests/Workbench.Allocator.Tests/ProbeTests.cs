@@ -254,6 +254,11 @@ public partial class ProbeTests
         on.AssertEqual("RESIDENT_AFTER_TRIM", "0");
         Assert.True(on.GetLong("TRIM_BYTES") >= 15 * 4096, $"trim gave back {on.GetLong("TRIM_BYTES")} bytes\n{on.Describe()}");
         Assert.True(on.GetLong("PREFAULT_CALLS_LATER") >= 2, $"190 KiB of blocks prefaulted {on.GetLong("PREFAULT_CALLS_LATER")} times\n{on.Describe()}");
+        // A new 1 MiB mapping is resident whole; a calloc'd one (already zero) and an 8 MiB one are left to fault.
+        on.AssertEqual("RESIDENT_MAPPED", "255");
+        on.AssertEqual("RESIDENT_CALLOC", "0");
+        on.AssertEqual("RESIDENT_HUGE", "0");
+        on.AssertEqual("CALLOC_ZERO", "True");
 
         var off = Probe.Run("prefault", ("CFA_MALLOC_PREFAULT", "0"));
         off.AssertRan();
@@ -261,6 +266,7 @@ public partial class ProbeTests
         off.AssertEqual("RESIDENT_AHEAD", "0");
         off.AssertEqual("PREFAULT_BYTES", "0");
         off.AssertEqual("PREFAULT_CALLS_LATER", "0");
+        off.AssertEqual("RESIDENT_MAPPED", "0");
     }
 
     [Fact]
