@@ -86,7 +86,7 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
-        ThreadHeap* heap = HeapPool.t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         // Sizes 1 to 64 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
         if (heap != null && size - 1 < AllocPaths.s_fastLimit)
@@ -117,7 +117,7 @@ public static unsafe partial class CfaMalloc
             CheckedMode.Free(p);
             return;
         }
-        ThreadHeap* heap = HeapPool.t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         if (p != null && heap != null)
         {
             // An aligned block's fake header leads back to the real one.
@@ -149,7 +149,7 @@ public static unsafe partial class CfaMalloc
     {
         ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
         var bytes = (nuint)low;
-        ThreadHeap* heap = HeapPool.t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list (no overflow: the high half of the product is 0).
         if (!Policy.Checked && high == 0 && heap != null && bytes - 1 < AllocPaths.s_fastLimit)
@@ -190,7 +190,7 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, 0, resize: false);
-        ThreadHeap* heap = HeapPool.t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         // Fast path: a plain block of this heap and a small new size, staying in place or moving
         // to a block popped from a free list; everything else takes the general path.
         if (p != null && heap != null && size - 1 < AllocPaths.s_fastLimit)
@@ -256,7 +256,7 @@ public static unsafe partial class CfaMalloc
     {
         if (!BitOperations.IsPow2(alignment))
             return Fail(EINVAL);
-        ThreadHeap* heap = HeapPool.t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         bool aligned = alignment > SizeClasses.HeaderSize;
         nuint payload = aligned ? size + alignment : size;
         // Fast path: small enough for the lookup table (no overflow: payload >= size) and a
@@ -398,7 +398,7 @@ public static unsafe partial class CfaMalloc
         if (p == null)
             return false;
         BlockHeader* real = BlockHeader.RealOf(p);
-        return !real->IsMapped && ThreadHeap.HeapOf(real->OwnerBucket) != HeapPool.t_heap;
+        return !real->IsMapped && ThreadHeap.HeapOf(real->OwnerBucket) != CurrentHeap.t_heap;
     }
 
     // ---------------------------------------------------------------- helpers

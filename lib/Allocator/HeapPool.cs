@@ -35,9 +35,6 @@ internal static unsafe class HeapPool
     /// <summary>Address space reserved at a time for the shared area.</summary>
     private static readonly nuint s_reservationSize = (nuint)Math.Min(64UL << 30, (ulong)nuint.MaxValue / 4);
 
-    /// <summary>The calling thread's heap, or null before its first call.</summary>
-    [ThreadStatic] internal static ThreadHeap* t_heap;
-
     /// <summary>Returns the calling thread's heap to the pool when the thread dies.</summary>
     [ThreadStatic] private static HeapReleaser? t_releaser;
 
@@ -94,7 +91,7 @@ internal static unsafe class HeapPool
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static ThreadHeap* Acquire()
     {
-        ThreadHeap* heap = t_heap;
+        ThreadHeap* heap = CurrentHeap.t_heap;
         if (heap != null)
             return heap;
 
@@ -130,7 +127,7 @@ internal static unsafe class HeapPool
             s_threadsStarted++;
         }
 
-        t_heap = heap;
+        CurrentHeap.t_heap = heap;
         t_releaser = new HeapReleaser(heap, assignment);
         return heap;
     }

@@ -15,7 +15,7 @@ internal static unsafe class Trimming
     {
         if (Policy.Checked)
             return 0; // freed storage is scrubbed and checked for writes after free
-        ThreadHeap* mine = HeapPool.t_heap;
+        ThreadHeap* mine = CurrentHeap.t_heap;
         // Blocks this thread freed for other heaps go home first, where their owners can reuse them.
         if (mine != null)
             FreePaths.FlushChains(mine);
