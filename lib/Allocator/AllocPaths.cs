@@ -10,8 +10,8 @@ namespace Workbench.Allocator;
 /// </summary>
 internal static unsafe class AllocPaths
 {
-    /// <summary>The smallest mmap threshold Mallopt accepts: the fast path of Malloc serves only smaller requests.</summary>
-    internal const nuint MinMmapThreshold = SizeClasses.LookupLimit;
+    /// <summary>The smallest mmap threshold Mallopt accepts (64 KiB).</summary>
+    internal const nuint MinMmapThreshold = 64 * 1024;
 
     /// <summary>The largest mmap threshold: the largest bucket.</summary>
     internal const nuint MaxMmapThreshold = SizeClasses.MaxPayload;
@@ -26,7 +26,7 @@ internal static unsafe class AllocPaths
     internal static nuint s_mmapThreshold = AllocatorOptions.Effective.MmapThreshold;
 
     /// <summary>
-    /// The largest request the inlined fast paths serve: the end of the size-class table (64 KiB), or just below
+    /// The largest request the inlined fast paths serve: the end of the size-class table (128 KiB), or just below
     /// the mmap threshold when that is lower. A fast path tests <c>size - 1 &lt; s_fastLimit</c>, so size 0 (which
     /// wraps) takes the general path.
     /// </summary>

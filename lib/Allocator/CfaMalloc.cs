@@ -87,7 +87,7 @@ public static unsafe partial class CfaMalloc
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
         ThreadHeap* heap = CurrentHeap.t_heap;
-        // Sizes 1 to 64 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
+        // Sizes 1 to 128 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
         if (heap != null && size - 1 < AllocPaths.s_fastLimit)
         {

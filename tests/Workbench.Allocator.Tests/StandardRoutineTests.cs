@@ -10,7 +10,7 @@ public unsafe class StandardRoutineTests
     /// <summary>
     /// Calloc and a zero-filled realloc zero a dirty, reused block at every size where the zeroing changes
     /// strategy (inline below 256 B, memset without a GC transition to 64 KiB, then the runtime's Clear), and
-    /// at the edge of the fast paths (64 KiB).
+    /// at the edge of the fast paths (128 KiB).
     /// </summary>
     [Theory]
     [InlineData(255)]
@@ -20,6 +20,8 @@ public unsafe class StandardRoutineTests
     [InlineData(65535)]
     [InlineData(65536)]
     [InlineData(65537)]
+    [InlineData(131072)]
+    [InlineData(131073)]
     [InlineData(300000)]
     public void Calloc_ZeroesADirtyReusedBlock_AtEverySize(int size)
     {
