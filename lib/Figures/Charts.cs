@@ -110,9 +110,10 @@ public static class Charts
             .SelectMany(byBenchmark =>
             {
                 bool severalThreads = byBenchmark.Select(g => g.Threads).Distinct().Count() > 1;
-                bool severalConfigs = byBenchmark.Select(g => g.Config).Distinct().Count() > 1;
+                List<string> configs = [.. byBenchmark.Select(g => g.Config).Distinct()];
+                IReadOnlyList<string> names = RunData.ShortConfigurationNames(configs);
                 return byBenchmark.Select(g => (
-                    g.Benchmark + (severalThreads ? $" {g.Threads}t" : "") + (severalConfigs ? $" {g.Config}" : ""),
+                    g.Benchmark + (severalThreads ? $" {g.Threads}t" : "") + (configs.Count > 1 ? $" {names[configs.IndexOf(g.Config)]}" : ""),
                     g.Rows));
             })];
         if (groups.Count == 0)

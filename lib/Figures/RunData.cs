@@ -104,4 +104,36 @@ public sealed class RunData
         ArgumentNullException.ThrowIfNull(row);
         return string.Join(" ", new[] { row.Sizes }.Concat(row.Knobs.Select(k => $"{k.Key}={k.Value.ToString(CultureInfo.InvariantCulture)}")));
     }
+
+    /// <summary>
+    /// Short names for configurations of one benchmark, for a chart's axis: each keeps only the words (size spec,
+    /// knob settings) in which it differs from the others, and a trace or size file is named by its file name
+    /// (<c>trace:data/traces/sqlite3.trace max_events=... verify=0</c> becomes <c>sqlite3</c>). Returns a name
+    /// for every configuration given, in the same order.
+    /// </summary>
+    public static IReadOnlyList<string> ShortConfigurationNames(IReadOnlyList<string> configurations)
+    {
+        ArgumentNullException.ThrowIfNull(configurations);
+        List<string[]> words = [.. configurations.Select(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+        HashSet<string> common = words.Count > 1
+            ? words.Skip(1).Aggregate(new HashSet<string>(words[0], StringComparer.Ordinal), (set, w) => { set.IntersectWith(w); return set; })
+            : [];
+        return [.. words.Select((w, i) =>
+        {
+            string[] kept = [.. w.Where(word => !common.Contains(word)).Select(ShortWord)];
+            return kept.Length > 0 ? string.Join(" ", kept) : configurations[i];
+        })];
+
+        static string ShortWord(string word)
+        {
+            foreach (string prefix in new[] { "trace:", "file:" })
+            {
+                if (word.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return Path.GetFileNameWithoutExtension(word[prefix.Length..]);
+                }
+            }
+            return word;
+        }
+    }
 }

@@ -107,6 +107,22 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
+    public void ConfigurationsAreNamedByWhatTellsThemApart()
+    {
+        // Trace replays differ only in the trace: the axis names the trace file, not the path and the shared knobs.
+        Assert.Equal(
+            ["sqlite3", "python3"],
+            RunData.ShortConfigurationNames(["trace:data/traces/sqlite3.trace max_events=1000 verify=0", "trace:/abs/python3.trace max_events=1000 verify=0"]));
+        // Knob settings that differ stay, shared ones go; a size file is named by its file name.
+        Assert.Equal(
+            ["fixed:64 batch=10", "fixed:64 batch=100", "sizes batch=100"],
+            RunData.ShortConfigurationNames(["fixed:64 batch=10 calls=5", "fixed:64 batch=100 calls=5", "file:data/sizes/sizes.txt batch=100 calls=5"]));
+        // A lone configuration keeps its whole name; so do identical ones.
+        Assert.Equal(["fixed:64 calls=5"], RunData.ShortConfigurationNames(["fixed:64 calls=5"]));
+        Assert.Equal(["fixed:64", "fixed:64"], RunData.ShortConfigurationNames(["fixed:64", "fixed:64"]));
+    }
+
+    [Fact]
     public void FalseSharingSpeedupHasTheIdealLineAndSpeedupsFromElapsedTime()
     {
         Figure figure = Charts.FalseSharingSpeedup(_fixture.Run, "cache-thrash")!;
