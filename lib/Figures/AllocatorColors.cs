@@ -4,7 +4,8 @@ namespace Workbench.Figures;
 
 /// <summary>
 /// One colour per allocator, the same in every figure (colour-blind-safe hues from Okabe and Ito first, for
-/// the allocators a paper compares most): cfa-malloc is blue, its no-ownership variant sky blue, glibc
+/// the allocators a paper compares most): cfa-malloc is blue, its no-ownership variant sky blue, its
+/// no-prefault variant dark blue, glibc
 /// vermillion, jemalloc green, tcmalloc orange, mimalloc reddish purple. Names outside the catalogue get a
 /// stable colour from a spare list (by a hash of the name).
 /// </summary>
@@ -14,6 +15,7 @@ public static class AllocatorColors
     {
         ["cfa"] = "#0072B2",
         ["cfa-noown"] = "#56B4E9",
+        ["cfa-nopf"] = "#393B79",
         ["glibc"] = "#D55E00",
         ["jemalloc"] = "#009E73",
         ["tcmalloc"] = "#E69F00",
@@ -26,7 +28,7 @@ public static class AllocatorColors
         ["crash"] = "#AAAAAA",
     };
 
-    private static readonly string[] Spare = ["#17BECF", "#393B79", "#637939", "#8C6D31", "#843C39", "#7B4173", "#3182BD", "#E6550D"];
+    private static readonly string[] Spare = ["#17BECF", "#637939", "#8C6D31", "#843C39", "#7B4173", "#3182BD", "#E6550D"];
 
     /// <summary>The colour of an allocator, as <c>#RRGGBB</c>.</summary>
     public static string Of(string allocator)

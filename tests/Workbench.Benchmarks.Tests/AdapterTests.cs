@@ -117,9 +117,11 @@ public sealed class AdapterTests
     [Fact]
     public void CatalogueNamesAreTheDocumentedOnesAndCrashIsHidden()
     {
-        Assert.Equal("cfa,cfa-noown,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump", AllocatorCatalog.Names);
+        Assert.Equal("cfa,cfa-noown,cfa-nopf,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump", AllocatorCatalog.Names);
         Assert.True(AllocatorCatalog.Find("crash")!.Hidden);
         Assert.Equal("glibc.rtld.optional_static_tls=2048", AllocatorCatalog.Find("jemalloc")!.Environment["GLIBC_TUNABLES"]);
         Assert.Equal("0", AllocatorCatalog.Find("cfa-noown")!.Environment["CFA_MALLOC_OWNERSHIP"]);
+        Assert.Equal("0", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_PREFAULT"]);
+        Assert.Equal("1", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_OWNERSHIP"]);
     }
 }

@@ -15,7 +15,7 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("unknown benchmark 'nosuch': use one of churn,", "run", "nosuch", "--allocators", "glibc")]
-    [InlineData("unknown allocator 'glibcc': use one of cfa,cfa-noown,glibc", "run", "churn", "--allocators", "glibcc")]
+    [InlineData("unknown allocator 'glibcc': use one of cfa,cfa-noown,cfa-nopf,glibc", "run", "churn", "--allocators", "glibcc")]
     [InlineData("unknown size spec 'bogus:1': write fixed:N, uniform:A-B", "run", "churn", "--allocators", "glibc", "--sizes", "bogus:1")]
     [InlineData("bad range '100-1' in size spec 'uniform:100-1'", "run", "churn", "--allocators", "glibc", "--sizes", "uniform:100-1")]
     [InlineData("bad thread count '0': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2", "run", "churn", "--threads", "0")]

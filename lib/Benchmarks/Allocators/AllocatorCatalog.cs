@@ -14,6 +14,8 @@ public static class AllocatorCatalog
             new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1" }),
         new("cfa-noown", "cfa-malloc without ownership: the freeing thread keeps the block (CFA_MALLOC_OWNERSHIP=0)", AllocatorKind.Cfa, null,
             new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "0" }),
+        new("cfa-nopf", "cfa-malloc without prefaulting: each page faults in on first touch, as for the peers (CFA_MALLOC_PREFAULT=0)", AllocatorKind.Cfa, null,
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1", ["CFA_MALLOC_PREFAULT"] = "0" }),
         new("glibc", "glibc malloc (libc.so.6)", AllocatorKind.Native, NativeLibrarySpec.Glibc, NoEnvironment),
         new("jemalloc", "jemalloc (libjemalloc.so.2)", AllocatorKind.Native, NativeLibrarySpec.Jemalloc,
             new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.rtld.optional_static_tls=2048" }),
@@ -56,7 +58,7 @@ public static class AllocatorCatalog
     {
         switch (name)
         {
-            case "cfa" or "cfa-noown":
+            case "cfa" or "cfa-noown" or "cfa-nopf":
                 // Compiled ahead of the measurement, like the native peers' code.
                 Workbench.Allocator.CfaMalloc.Precompile();
                 break;
@@ -79,7 +81,7 @@ public static class AllocatorCatalog
         ArgumentNullException.ThrowIfNull(workload);
         return name switch
         {
-            "cfa" or "cfa-noown" => workload.Run(new CfaAllocator(), context),
+            "cfa" or "cfa-noown" or "cfa-nopf" => workload.Run(new CfaAllocator(), context),
             "glibc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Glibc)), context),
             "jemalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Jemalloc)), context),
             "tcmalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Tcmalloc)), context),
