@@ -196,8 +196,10 @@ internal static unsafe class HeapPool
     /// Why: on this project's VMs a page fault costs about 15 us, while populating a range costs about 8 us per
     /// page, so a program that grows its heap (every real program's start, the trace replays) spends half as long
     /// making memory resident. The cost is at most <see cref="s_prefault"/> resident bytes per heap that no
-    /// block uses yet (MallocTrim gives them back). If the OS cannot populate (Linux before 5.14), prefaulting
-    /// turns itself off and pages fault on first touch as before.
+    /// block uses yet (MallocTrim gives them back). When a heap moves to a new bump area, what it prefaulted past the
+    /// end of the old one's last block stays resident: less than one block of the size that did not fit, and at most
+    /// <see cref="s_prefault"/>. If the OS cannot populate (Linux before 5.14), prefaulting turns itself off and pages
+    /// fault on first touch as before.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Prefault(ThreadHeap* heap, byte* carvedFrom)
