@@ -101,6 +101,19 @@ public sealed class MemoryMetricTests
         Assert.Equal(0, series[^1].RequestedBytes);
     }
 
+    [Theory]
+    [InlineData("glibc")]
+    [InlineData("cfa")]
+    public void LockStep_KeepsOneBatchLiveAtMost_WhateverTheAllocator(string allocator)
+    {
+        // in_flight 0: the producer waits for each batch to be freed, so at most one batch is ever live, and the
+        // peak is exactly one batch of fixed-size objects (with in_flight 2 it may be up to four).
+        TrialResult result = Run(allocator, 1, inFlight: 0);
+        Assert.Equal(Objects * ObjectBytes / 1024.0, result.Metrics["peak_requested_kib"]);
+        Assert.All(result.Series, p => Assert.True(p.RequestedBytes <= (long)Objects * ObjectBytes, $"{p.RequestedBytes} bytes live"));
+        Assert.Equal(0, result.Series[^1].RequestedBytes);
+    }
+
     [Fact]
     public void MemoryNeverReusedShowsAsOverhead()
     {
@@ -115,14 +128,14 @@ public sealed class MemoryMetricTests
     /// The memory benchmark in a trial process of its own, as a sweep runs it (after the miniature prime run): an
     /// allocator run earlier in this process would still hold memory, and its reuse would show as no growth.
     /// </summary>
-    private static TrialResult Run(string allocator, int threads)
+    private static TrialResult Run(string allocator, int threads, int inFlight = 2)
     {
         Workload workload = WorkloadCatalog.Find("memory")!;
         Dictionary<string, long> knobs = workload.ResolveKnobs(quick: true, new Dictionary<string, long>
         {
             ["objects"] = Objects,
             ["rounds"] = Rounds,
-            ["in_flight"] = 2,
+            ["in_flight"] = inFlight,
         });
         TrialSpec spec = new()
         {

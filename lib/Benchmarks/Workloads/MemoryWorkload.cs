@@ -17,7 +17,8 @@ namespace Workbench.Benchmarks.Workloads;
 /// <list type="bullet">
 /// <item><c>peak_requested_kib</c>: the most bytes live at any sample. It depends on timing: on how far producers
 /// run ahead of their consumers (at most <c>in_flight</c> queued batches each, plus the one being made and the
-/// one being freed).</item>
+/// one being freed), so a faster allocator can have more live at its peak. With <c>in_flight=0</c> (lock step) a
+/// producer waits until its last batch is freed, and the live bytes are the same for every allocator.</item>
 /// <item><c>rss_growth_kib</c>: the highest RSS of any sample minus the baseline (0 at least).</item>
 /// <item><c>overhead_kib</c>: <c>rss_growth_kib</c> minus <c>peak_requested_kib</c>, how much more memory the
 /// process needed at its highest than the program ever had live (fragmentation at the peaks): the allocator's
@@ -56,7 +57,7 @@ public sealed class MemoryWorkload : Workload
         new("consumers", "consumer threads per producer (M)", 1, 1),
         new("objects", "objects a producer allocates for each consumer per round (N)", 10_000, 2_000),
         new("rounds", "rounds per producer", 100, 5),
-        new("in_flight", "batches a consumer may have waiting before its producer blocks", 4, 2),
+        new("in_flight", "batches a consumer may have waiting before its producer blocks; 0: lock step, the producer waits until its last batch is freed (every allocator then has the same bytes live throughout)", 4, 2, Min: 0),
     ];
 
     /// <inheritdoc />
@@ -69,7 +70,11 @@ public sealed class MemoryWorkload : Workload
         int inFlight = (int)context.Knob("in_flight");
         int pairs = producers * consumers;
         SizeTable[] tables = [.. Enumerable.Range(0, producers).Select(context.SizeTableFor)];
-        BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, pairs).Select(_ => new BlockingCollection<Block[]>(inFlight))];
+        BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, pairs).Select(_ => new BlockingCollection<Block[]>(Math.Max(1, inFlight)))];
+        // Lock step (in_flight 0): a producer waits for its consumer to free each batch before it makes the next, so the
+        // live bytes over time are the same whatever the allocator's speed (a faster producer cannot run further ahead).
+        bool lockStep = inFlight == 0;
+        SemaphoreSlim[] freed = [.. Enumerable.Range(0, pairs).Select(_ => new SemaphoreSlim(0))];
         // A pair's batch arrays go round between producer and consumer: at most in_flight queued, one being filled
         // and one being freed. Made (and written) before the baseline, they keep the managed heap out of the figures.
         ConcurrentQueue<Block[]>[] spares = [.. Enumerable.Range(0, pairs).Select(_ => new ConcurrentQueue<Block[]>(Enumerable.Range(0, inFlight + 2).Select(_ => NewBatch(objects))))];
@@ -107,6 +112,10 @@ public sealed class MemoryWorkload : Workload
                         }
                         timeline.Sample();
                         queues[pair].Add(batch);
+                        if (lockStep)
+                        {
+                            freed[pair].Wait();
+                        }
                     }
                 }
                 for (int c = 0; c < consumers; c++)
@@ -135,12 +144,20 @@ public sealed class MemoryWorkload : Workload
                     }
                     timeline.Sample();
                     spares[pair].Enqueue(batch);
+                    if (lockStep)
+                    {
+                        freed[pair].Release();
+                    }
                 }
             }
         });
         foreach (BlockingCollection<Block[]> queue in queues)
         {
             queue.Dispose();
+        }
+        foreach (SemaphoreSlim signal in freed)
+        {
+            signal.Dispose();
         }
         WorkloadResult result = new()
         {
