@@ -42,9 +42,15 @@ internal static unsafe class BulkMemory
     internal static void Clear(void* p, nuint length)
     {
         if (length < InlineLimit || length > NoTransitionLimit || s_memset == null)
+        {
             NativeMemory.Clear(p, length);
-        else
-            s_memset(p, 0, length);
+            return;
+        }
+        // A block's data starts 16 bytes into the block, so it is rarely on a cache line: zero the first 64 bytes
+        // inline and give memset the rest from the next line on, where its stores are aligned.
+        Unsafe.InitBlockUnaligned(p, 0, 64);
+        nuint head = (64 - ((nuint)p & 63)) & 63;
+        s_memset((byte*)p + head, 0, length - head);
     }
 
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="source"/> to <paramref name="destination"/> (distinct blocks: no overlap).</summary>
