@@ -48,7 +48,9 @@ internal static unsafe class BulkMemory
         }
         // A block's data starts 16 bytes into the block, so it is rarely on a cache line: zero the first 64 bytes
         // inline and give memset the rest from the next line on, where its stores are aligned.
-        Unsafe.InitBlockUnaligned(p, 0, 64);
+        // Two 32-byte stores, written as struct assignments so that no helper method is called (and compiled).
+        ((System.Runtime.Intrinsics.Vector256<byte>*)p)[0] = default;
+        ((System.Runtime.Intrinsics.Vector256<byte>*)p)[1] = default;
         nuint head = (64 - ((nuint)p & 63)) & 63;
         s_memset((byte*)p + head, 0, length - head);
     }
