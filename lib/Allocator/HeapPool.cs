@@ -204,11 +204,9 @@ internal static unsafe class HeapPool
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Prefault(ThreadHeap* heap, byte* carvedFrom)
     {
-        nuint page = OsMemory.s_pageSize;
-        var from = (byte*)Math.Max((nuint)heap->PrefaultedEnd, (nuint)carvedFrom & ~(page - 1));
-        nuint want = (nuint)(heap->BumpNext - from) + s_prefault;
-        var to = (byte*)(((nuint)from + want + page - 1) & ~(page - 1));
-        var end = (byte*)(((nuint)heap->BumpEnd + page - 1) & ~(page - 1));
+        var from = (byte*)Math.Max((nuint)heap->PrefaultedEnd, (nuint)carvedFrom & ~(OsMemory.s_pageSize - 1));
+        var to = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext + s_prefault);
+        var end = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpEnd);
         if (to > end)
             to = end;
         if (to <= from)

@@ -139,8 +139,8 @@ internal unsafe struct ThreadHeap
     internal byte* BumpEnd;
 
     /// <summary>
-    /// The end of the prefaulted part of the bump area: the pages below it (from the area's start) are resident,
-    /// those above are not touched yet. Page-aligned, at most <see cref="BumpEnd"/> rounded up to a page.
+    /// The end of the prefaulted part of the bump area: the pages below it (from the area's start) are resident;
+    /// above it only carving has touched pages. Page-aligned, at most <see cref="BumpEnd"/> rounded up to a page.
     /// </summary>
     internal byte* PrefaultedEnd;
     internal RoutineTallies Tallies;

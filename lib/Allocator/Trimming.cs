@@ -52,7 +52,7 @@ internal static unsafe class Trimming
                     kept += bucket->BlockSize;
                     continue;
                 }
-                nuint start = ((nuint)(b + 1) + page - 1) & ~(page - 1);
+                nuint start = OsMemory.RoundUpToPage((nuint)(b + 1));
                 nuint end = ((nuint)b + bucket->BlockSize) & ~(page - 1);
                 if (end > start && OsMemory.Decommit((void*)start, end - start))
                     released += (long)(end - start);
@@ -68,8 +68,7 @@ internal static unsafe class Trimming
     /// </summary>
     private static long TrimPrefaulted(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
-        nuint page = OsMemory.s_pageSize;
-        var unused = (byte*)(((nuint)heap->BumpNext + page - 1) & ~(page - 1));
+        var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
         if (heap->PrefaultedEnd <= unused)
             return 0;
         var bytes = (nuint)(heap->PrefaultedEnd - unused);
