@@ -71,13 +71,14 @@ public sealed class MemoryWorkload : Workload
         int pairs = producers * consumers;
         SizeTable[] tables = [.. Enumerable.Range(0, producers).Select(context.SizeTableFor)];
         BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, pairs).Select(_ => new BlockingCollection<Block[]>(Math.Max(1, inFlight)))];
-        // Lock step (in_flight 0): a producer waits for its consumer to free each batch before it makes the next, so the
-        // live bytes over time are the same whatever the allocator's speed (a faster producer cannot run further ahead).
-        bool lockStep = inFlight == 0;
-        SemaphoreSlim[] freed = [.. Enumerable.Range(0, pairs).Select(_ => new SemaphoreSlim(0))];
         // A pair's batch arrays go round between producer and consumer: at most in_flight queued, one being filled
         // and one being freed. Made (and written) before the baseline, they keep the managed heap out of the figures.
-        ConcurrentQueue<Block[]>[] spares = [.. Enumerable.Range(0, pairs).Select(_ => new ConcurrentQueue<Block[]>(Enumerable.Range(0, inFlight + 2).Select(_ => NewBatch(objects))))];
+        // A producer takes an array from its spares, waiting if there is none, so the arrays bound how far it runs
+        // ahead. Lock step (in_flight 0) gives each pair a single array: the producer waits for its consumer to free
+        // each batch before it makes the next, and the live bytes over time are the same whatever the allocator's speed.
+        int arrays = inFlight == 0 ? 1 : inFlight + 2;
+        BlockingCollection<Block[]>[] spares = [.. Enumerable.Range(0, pairs).Select(_ =>
+            new BlockingCollection<Block[]>(new ConcurrentQueue<Block[]>(Enumerable.Range(0, arrays).Select(_ => NewBatch(objects)))))];
         long batches = pairs * rounds;
         GC.Collect();
         using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 20));
@@ -93,10 +94,7 @@ public sealed class MemoryWorkload : Workload
                     for (int c = 0; c < consumers; c++)
                     {
                         int pair = p * consumers + c;
-                        if (!spares[pair].TryDequeue(out Block[]? batch))
-                        {
-                            batch = NewBatch(objects);
-                        }
+                        Block[] batch = spares[pair].Take();
                         for (int from = 0; from < objects; from += ChunkObjects)
                         {
                             int to = Math.Min(objects, from + ChunkObjects);
@@ -112,10 +110,6 @@ public sealed class MemoryWorkload : Workload
                         }
                         timeline.Sample();
                         queues[pair].Add(batch);
-                        if (lockStep)
-                        {
-                            freed[pair].Wait();
-                        }
                     }
                 }
                 for (int c = 0; c < consumers; c++)
@@ -143,11 +137,7 @@ public sealed class MemoryWorkload : Workload
                         }
                     }
                     timeline.Sample();
-                    spares[pair].Enqueue(batch);
-                    if (lockStep)
-                    {
-                        freed[pair].Release();
-                    }
+                    spares[pair].Add(batch);
                 }
             }
         });
@@ -155,9 +145,9 @@ public sealed class MemoryWorkload : Workload
         {
             queue.Dispose();
         }
-        foreach (SemaphoreSlim signal in freed)
+        foreach (BlockingCollection<Block[]> pool in spares)
         {
-            signal.Dispose();
+            pool.Dispose();
         }
         WorkloadResult result = new()
         {
