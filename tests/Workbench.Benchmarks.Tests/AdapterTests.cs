@@ -123,5 +123,8 @@ public sealed class AdapterTests
         Assert.Equal("0", AllocatorCatalog.Find("cfa-noown")!.Environment["CFA_MALLOC_OWNERSHIP"]);
         Assert.Equal("0", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_PREFAULT"]);
         Assert.Equal("1", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_OWNERSHIP"]);
+        // Every cfa variant reports cfa-malloc's own statistics; a native peer reports none.
+        Assert.All(new[] { "cfa", "cfa-noown", "cfa-nopf" }, name => Assert.Contains("cfa_malloc_calls", AllocatorCatalog.SelfStatistics(name).Keys));
+        Assert.Empty(AllocatorCatalog.SelfStatistics("glibc"));
     }
 }

@@ -32,6 +32,9 @@ public static class AllocatorCatalog
     /// <summary>The allocator with this name, or null.</summary>
     public static AllocatorInfo? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Whether the named allocator is cfa-malloc, in any of its start-up variants (cfa, cfa-noown, cfa-nopf).</summary>
+    public static bool IsCfa(string name) => Find(name)?.Kind == AllocatorKind.Cfa;
+
     /// <summary>The names of the listed (not hidden) allocators, comma-separated.</summary>
     public static string Names => string.Join(",", All.Where(a => !a.Hidden).Select(a => a.Name));
 
@@ -56,18 +59,14 @@ public static class AllocatorCatalog
     /// </summary>
     public static unsafe void Prepare(string name)
     {
-        switch (name)
+        if (IsCfa(name))
         {
-            case "cfa" or "cfa-noown" or "cfa-nopf":
-                // Compiled ahead of the measurement, like the native peers' code.
-                Workbench.Allocator.CfaMalloc.Precompile();
-                break;
-            default:
-                if (Find(name)?.Library is { } library)
-                {
-                    NativeFunctions.Load(library);
-                }
-                break;
+            // Compiled ahead of the measurement, like the native peers' code.
+            Workbench.Allocator.CfaMalloc.Precompile();
+        }
+        else if (Find(name)?.Library is { } library)
+        {
+            NativeFunctions.Load(library);
         }
     }
 
@@ -81,7 +80,7 @@ public static class AllocatorCatalog
         ArgumentNullException.ThrowIfNull(workload);
         return name switch
         {
-            "cfa" or "cfa-noown" or "cfa-nopf" => workload.Run(new CfaAllocator(), context),
+            _ when IsCfa(name) => workload.Run(new CfaAllocator(), context),
             "glibc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Glibc)), context),
             "jemalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Jemalloc)), context),
             "tcmalloc" => workload.Run(new NativeAllocator(NativeFunctions.Load(NativeLibrarySpec.Tcmalloc)), context),
@@ -99,7 +98,7 @@ public static class AllocatorCatalog
     /// <summary>Statistics the allocator keeps about itself (cfa-malloc's), as named numbers; empty for others.</summary>
     public static IReadOnlyDictionary<string, double> SelfStatistics(string name)
     {
-        if (name is "cfa" or "cfa-noown")
+        if (IsCfa(name))
         {
             return CfaStatistics.Snapshot();
         }
