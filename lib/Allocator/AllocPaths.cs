@@ -93,9 +93,7 @@ internal static unsafe class AllocPaths
         {
             nuint first = (nuint)real + 2 * (nuint)SizeClasses.HeaderSize;
             data = (void*)((first + alignment - 1) & ~(alignment - 1));
-            BlockHeader* fake = BlockHeader.Of(data);
-            fake->Word = (nuint)((byte*)fake - (byte*)real) | BlockHeader.FakeFlag;
-            fake->Size = alignment;
+            BlockHeader.WriteFake(data, real, real->Word, alignment);
         }
         else
         {

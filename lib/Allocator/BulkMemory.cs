@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Workbench.Allocator;
 
 /// <summary>
-/// Zeroing and copying block contents (calloc, zero-filled and moving reallocs): short ranges inline, middle-sized
-/// ones with the C library's memset and memcpy called without a GC transition, long ones through the runtime.
+/// Zeroing and copying block contents (calloc, zero-filled and moving reallocs): short ranges inline; middle-sized
+/// ones zeroed with vector stores and copied with the C library's memcpy called without a GC transition; long ones
+/// through the runtime.
 /// </summary>
 /// <remarks>
 /// Why: <see cref="NativeMemory.Clear"/> and <c>Buffer.MemoryCopy</c> handle short ranges inline but hand
@@ -19,8 +21,11 @@ internal static unsafe class BulkMemory
     /// <summary>Ranges shorter than this are handled inline.</summary>
     private const nuint InlineLimit = 256;
 
-    /// <summary>Ranges up to this go to libc without a GC transition.</summary>
+    /// <summary>Ranges up to this are zeroed with vector stores or copied by libc without a GC transition.</summary>
     private const nuint NoTransitionLimit = 64 * 1024;
+
+    /// <summary>Whether 32-byte vector stores are native here (<see cref="ClearVectors"/>); read once, in the class constructor.</summary>
+    private static readonly bool s_vectorClear = Vector256.IsHardwareAccelerated;
 
     /// <summary>libc's memset, or null where there is none (the portable fallback).</summary>
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, int, nuint, void*> s_memset =
@@ -41,18 +46,46 @@ internal static unsafe class BulkMemory
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Clear(void* p, nuint length)
     {
-        if (length < InlineLimit || length > NoTransitionLimit || s_memset == null)
-        {
+        if (length < InlineLimit || length > NoTransitionLimit)
             NativeMemory.Clear(p, length);
-            return;
+        else if (s_vectorClear)
+            ClearVectors((byte*)p, length);
+        else if (s_memset != null)
+            s_memset(p, 0, length);
+        else
+            NativeMemory.Clear(p, length);
+    }
+
+    /// <summary>
+    /// Zeroes <paramref name="length"/> bytes (at least 64) with 32-byte stores: the first and last 64 bytes
+    /// unaligned, the lines between them aligned. From 256 B to 64 KiB this beats glibc 2.36's memset on this
+    /// machine's AMD EPYC: 18.8 against 33.7 ns at 4 KiB and 82 against 120 ns at 16 KiB, the same at 1-2 KiB
+    /// (a block's data starts 16 bytes into its block; memset runs <c>rep stosb</c> from 2 KiB, which is slow
+    /// here). Measured with a loop over one cache-resident block, as calloc+free sees it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ClearVectors(byte* p, nuint length)
+    {
+        // Struct assignments, not Vector256.Store: those are generic helper methods, which would be compiled at the
+        // first calloc (after Precompile) rather than expanded in place.
+        byte* end = p + length;
+        *(Vector256<byte>*)p = default;
+        *(Vector256<byte>*)(p + 32) = default;
+        byte* line = (byte*)(((nuint)p + 64) & ~(nuint)63);
+        for (; line + 128 <= end; line += 128)
+        {
+            *(Vector256<byte>*)line = default;
+            *(Vector256<byte>*)(line + 32) = default;
+            *(Vector256<byte>*)(line + 64) = default;
+            *(Vector256<byte>*)(line + 96) = default;
         }
-        // A block's data starts 16 bytes into the block, so it is rarely on a cache line: zero the first 64 bytes
-        // inline and give memset the rest from the next line on, where its stores are aligned.
-        // Two 32-byte stores, written as struct assignments so that no helper method is called (and compiled).
-        ((System.Runtime.Intrinsics.Vector256<byte>*)p)[0] = default;
-        ((System.Runtime.Intrinsics.Vector256<byte>*)p)[1] = default;
-        nuint head = (64 - ((nuint)p & 63)) & 63;
-        s_memset((byte*)p + head, 0, length - head);
+        if (line + 64 <= end)
+        {
+            *(Vector256<byte>*)line = default;
+            *(Vector256<byte>*)(line + 32) = default;
+        }
+        *(Vector256<byte>*)(end - 64) = default;
+        *(Vector256<byte>*)(end - 32) = default;
     }
 
     /// <summary>Copies <paramref name="length"/> bytes from <paramref name="source"/> to <paramref name="destination"/> (distinct blocks: no overlap).</summary>

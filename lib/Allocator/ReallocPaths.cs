@@ -37,7 +37,7 @@ internal static unsafe class ReallocPaths
                 BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
             real->Size = size;
             if (hasFake)
-                fake->Size = newAlignment;
+                BlockHeader.SetAlignment(data, newAlignment);
             return data;
         }
 
@@ -91,7 +91,7 @@ internal static unsafe class ReallocPaths
             real->Word &= ~BlockHeader.ZeroFlag;
             real->Size = size;
             if (hasFake)
-                fake->Size = wanted;
+                BlockHeader.SetAlignment(data, wanted);
             return data;
         }
 

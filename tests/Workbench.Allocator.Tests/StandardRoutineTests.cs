@@ -9,13 +9,18 @@ public unsafe class StandardRoutineTests
 
     /// <summary>
     /// Calloc and a zero-filled realloc zero a dirty, reused block at every size where the zeroing changes
-    /// strategy (inline below 256 B, memset without a GC transition to 64 KiB, then the runtime's Clear), and
-    /// at the edge of the fast paths (128 KiB).
+    /// strategy (inline below 256 B, vector stores to 64 KiB, whose head, body and tail overlap differently at
+    /// each of the sizes here, then the runtime's Clear), and at the edge of the fast paths (128 KiB). The zeroing
+    /// stops at the request: the block's slack keeps its old bytes, so no store ran past the end.
     /// </summary>
     [Theory]
     [InlineData(255)]
     [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(320)]
+    [InlineData(383)]
     [InlineData(1000)]
+    [InlineData(2047)]
     [InlineData(4096)]
     [InlineData(65535)]
     [InlineData(65536)]
@@ -34,6 +39,7 @@ public unsafe class StandardRoutineTests
         Support.NotNull(z, $"Calloc(1, {n})");
         Assert.True(z == dirty, $"Calloc({n}) should reuse the block just freed");
         Support.AssertBytes(z, n, 0, $"Calloc({n}) of a dirty block");
+        Support.AssertBytes(z + n, CfaMalloc.MallocUsableSize(z) - n, 0xFF, $"Calloc({n})'s slack");
         // Grow it in place or moved: the new part is zero too.
         byte* g = (byte*)CfaMalloc.Realloc(z, n + n / 3);
         Support.NotNull(g, "Realloc of a zero-filled block");
