@@ -14,7 +14,7 @@ public static class ReportCommand
         ArgumentNullException.ThrowIfNull(context);
         Argument<string> run = new("run") { Description = "run folder (data/runs/NAME) or a results.csv" };
         Option<string> baseline = new("--baseline") { Description = "allocator to compare with", DefaultValueFactory = _ => "glibc" };
-        Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, ratio interval and Welch's p value" };
+        Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, the ratio's interval and p value (paired by repetition when the repetitions pair up, else Welch's)" };
         Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
         Option<string> metric = new("--metric", "-m") { Description = "the column to summarise instead of ns per op, e.g. speed_malloc_free_ns, peak_rss_kib, malloc_p999_ns (lower is better)", DefaultValueFactory = _ => "ns_per_op" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");

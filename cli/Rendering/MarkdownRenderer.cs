@@ -8,7 +8,8 @@ namespace Workbench.Cli.Rendering;
 /// <summary>
 /// The summary as a Markdown table, for write-ups such as docs/results.md: one row per benchmark
 /// configuration, one column per allocator, each cell "mean ns/op (ratio to baseline)", with the 95% interval
-/// of the ratio when there are repetitions enough, and a star when Welch's test finds the difference significant.
+/// of the ratio when there are repetitions enough, and a star when the test (paired by repetition, else Welch's) finds
+/// the difference significant.
 /// </summary>
 public static class MarkdownRenderer
 {
@@ -31,7 +32,7 @@ public static class MarkdownRenderer
             text.Append('\n');
         }
         text.Append('\n').Append(metric == "ns_per_op" ? "ns per operation" : metric).Append(", mean of the repetitions (lower is better); in brackets the ratio to ")
-            .Append(baseline).Append(" with its 95% interval; * = Welch's test p < 0.05.\n");
+            .Append(baseline).Append(" with its 95% interval (paired by repetition: the geometric mean of the per-repetition ratios, when the repetitions pair up; else the ratio of means); * = p < 0.05.\n");
         return text.ToString();
     }
 

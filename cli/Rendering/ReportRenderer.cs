@@ -9,7 +9,7 @@ namespace Workbench.Cli.Rendering;
 /// The summary table in the terminal. The compact form has one row per benchmark configuration and one
 /// column per allocator: ns per operation (mean of the repetitions) and, below it, the ratio to the baseline
 /// (lower is better for both). The detailed form has one row per allocator and configuration with the
-/// 95% interval, the ratio's interval, Welch's p value against the baseline, peak RSS and the headline metric.
+/// 95% interval, the ratio's interval, the p value against the baseline (paired t test by repetition, or Welch's), peak RSS and the headline metric.
 /// </summary>
 public static class ReportRenderer
 {
@@ -84,7 +84,7 @@ public static class ReportRenderer
 
     private static void RenderDetailed(IAnsiConsole console, List<SummaryLine> lines, string baseline, string metric)
     {
-        Table table = new Table().AddColumns("benchmark", "config", "allocator", "n", metric == "ns_per_op" ? "ns/op mean" : Markup.Escape(metric) + " mean", "95% CI", "median", $"vs {Markup.Escape(baseline)}", "ratio 95% CI", "p (Welch)", "peak RSS MiB", "notes");
+        Table table = new Table().AddColumns("benchmark", "config", "allocator", "n", metric == "ns_per_op" ? "ns/op mean" : Markup.Escape(metric) + " mean", "95% CI", "median", $"vs {Markup.Escape(baseline)}", "ratio 95% CI", "p (test)", "peak RSS MiB", "notes");
         foreach (SummaryLine line in lines)
         {
             SampleSummary? t = line.Time;
@@ -116,7 +116,7 @@ public static class ReportRenderer
                 t is null ? "-" : Format(t.Median),
                 line.Allocator == baseline ? "1.00x" : v is null ? "-" : $"{v.Ratio:0.000}x",
                 v is null || double.IsNaN(v.RatioLow) ? "-" : $"{v.RatioLow:0.000} .. {v.RatioHigh:0.000}",
-                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : ""),
+                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})",
                 double.IsNaN(line.PeakRssKib) ? "-" : (line.PeakRssKib / 1024).ToString("0.0", CultureInfo.InvariantCulture),
                 Markup.Escape(string.Join("; ", notes)));
         }

@@ -93,9 +93,9 @@ public static class Charts
     }
 
     /// <summary>
-    /// Grouped bars, one group per benchmark configuration, one bar per allocator: mean time per operation
-    /// relative to <paramref name="baseline"/>'s (lower is better), with the ratio's 95% interval (delta
-    /// method on the log ratio, as <c>workbench report --detailed</c>). A dashed line marks 1 (the baseline).
+    /// Grouped bars, one group per benchmark configuration, one bar per allocator: time per operation relative to
+    /// <paramref name="baseline"/>'s (lower is better) with the ratio's 95% interval, paired by repetition where the
+    /// repetitions pair up, as <c>workbench report --detailed</c> computes it. A dashed line marks 1 (the baseline).
     /// </summary>
     public static Figure? RelativeToBaseline(RunData run, string baseline = "glibc", int? threads = null)
     {
@@ -124,6 +124,8 @@ public static class Charts
         List<GenericChart> traces = [];
         List<string> drawn = [];
         List<double> extremes = [1];
+        int paired = 0;
+        int unpaired = 0;
         foreach (string allocator in allocators)
         {
             List<string> keys = [];
@@ -132,14 +134,15 @@ public static class Charts
             List<double> minus = [];
             foreach ((string label, List<ResultRow> groupRows) in groups)
             {
-                List<double> mine = Values(groupRows.Where(r => r.Allocator == allocator), "ns_per_op", 1);
-                List<double> theirs = Values(groupRows.Where(r => r.Allocator == baseline), "ns_per_op", 1);
-                if (mine.Count == 0 || theirs.Count == 0)
+                List<ResultRow> mine = [.. groupRows.Where(r => r.Allocator == allocator)];
+                List<ResultRow> theirs = [.. groupRows.Where(r => r.Allocator == baseline)];
+                if (SummaryBuilder.Compare(mine, theirs, "ns_per_op") is not { } c)
                 {
                     continue;
                 }
-                Comparison c = Comparison.Of(mine, theirs);
                 keys.Add(label);
+                paired += c.Paired ? 1 : 0;
+                unpaired += c.Paired ? 0 : 1;
                 ratio.Add(c.Ratio);
                 plus.Add(c.RatioHigh - c.Ratio);
                 minus.Add(c.Ratio - c.RatioLow);
@@ -171,7 +174,13 @@ public static class Charts
         xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
         Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
         Style.Ticks125(yAxis, extremes);
-        string title = $"Time per operation relative to {baseline} (lower is better; 95% CI of the ratio)";
+        string how = (paired, unpaired) switch
+        {
+            (_, 0) => "ratios paired by repetition",
+            (0, _) => "ratios of means",
+            _ => "ratios paired by repetition where they pair up",
+        };
+        string title = $"Time per operation relative to {baseline} (lower is better; {how}, 95% CI)";
         int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
         {

@@ -1,4 +1,5 @@
 using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Results;
 
 namespace Workbench.Benchmarks.Tests;
 
@@ -80,6 +81,83 @@ public sealed class StatisticsTests
         Comparison noisy = Comparison.Of([1.0, 10, 100], [5.0, 6, 7]);
         Assert.True(noisy.RatioLow > 0 && noisy.RatioLow < noisy.Ratio && noisy.Ratio < noisy.RatioHigh);
         Assert.True(c.Significant(0.001));
+    }
+
+    [Fact]
+    public void PairedComparisonIsATTestOnTheLogRatios()
+    {
+        // log(a/b) = 0.1 .. 0.5: mean 0.3, sd 0.158114, t = 0.3 / (0.158114 / sqrt 5) = 4.242641 with 4 degrees of
+        // freedom, two-sided p 0.013236 (the t distribution's density integrated numerically), interval
+        // exp(0.3 -+ 2.776445 * 0.070711) = 1.109241 .. 1.642672.
+        (double, double)[] pairs = [.. new[] { 0.1, 0.2, 0.3, 0.4, 0.5 }.Select((x, i) => (Math.Exp(x) * (i + 1), (double)(i + 1)))];
+        Comparison c = Comparison.OfPairs(pairs);
+        Assert.True(c.Paired);
+        Assert.Equal("paired t", c.Test);
+        Assert.Equal(Math.Exp(0.3), c.Ratio, 9);
+        Assert.Equal(4.242641, c.T, 5);
+        Assert.Equal(4, c.DegreesOfFreedom);
+        Assert.Equal(0.013236, c.PValue, 5);
+        Assert.Equal(1.109241, c.RatioLow, 5);
+        Assert.Equal(1.642672, c.RatioHigh, 5);
+        Assert.True(c.Significant());
+    }
+
+    [Fact]
+    public void PairingCancelsAPhaseOfTheMachineThatTheUnpairedTestCannotSee()
+    {
+        // The baseline's repetitions fall in two phases (2 and 3.5 ns); the other allocator is 10% slower in each
+        // repetition, -+1%. Paired, the ratio is 1.10 with a narrow interval that excludes 1; unpaired, the phases
+        // are spread and the same data shows no significant difference.
+        double[] baseline = [2.0, 2.0, 3.5, 2.0, 3.5, 3.5, 2.0];
+        (double, double)[] pairs = [.. baseline.Select((b, i) => (b * 1.1 * (i % 2 == 0 ? 1.01 : 0.99), b))];
+        Comparison paired = Comparison.OfPairs(pairs);
+        Assert.Equal(1.1, paired.Ratio, 2);
+        Assert.True(paired.RatioLow > 1.08 && paired.RatioHigh < 1.12, $"{paired.RatioLow} .. {paired.RatioHigh}");
+        Assert.True(paired.Significant(0.001));
+        Comparison unpaired = Comparison.Of([.. pairs.Select(p => p.Item1)], baseline);
+        Assert.False(unpaired.Significant());
+        Assert.True(unpaired.RatioLow < 1, $"unpaired interval {unpaired.RatioLow} .. {unpaired.RatioHigh}");
+    }
+
+    [Fact]
+    public void PairedComparisonRejectsValuesWithoutARatio()
+    {
+        Assert.Throws<ArgumentException>(() => Comparison.OfPairs([]));
+        Assert.Throws<ArgumentException>(() => Comparison.OfPairs([(1.0, 2.0), (0.0, 2.0)]));
+        Assert.Throws<ArgumentException>(() => Comparison.OfPairs([(1.0, double.NaN)]));
+        Comparison one = Comparison.OfPairs([(3.0, 2.0)]);
+        Assert.Equal(1.5, one.Ratio, 12);
+        Assert.True(double.IsNaN(one.RatioLow) && double.IsNaN(one.PValue));
+    }
+
+    [Fact]
+    public void SummaryPairsByRepetitionWhenItCan()
+    {
+        static ResultRow Row(string allocator, int repetition, double ns, string status = "ok") => new(
+            new Dictionary<string, string>
+            {
+                ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = "fixed:64",
+                ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = status,
+                ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            []);
+        // Repetitions 1-4 of both; cfa's repetition 3 failed and the baseline has a fifth: pairs are 1, 2 and 4.
+        List<ResultRow> cfa = [Row("cfa", 1, 2.2), Row("cfa", 2, 3.3), Row("cfa", 3, 0, "failed"), Row("cfa", 4, 2.2)];
+        List<ResultRow> glibc = [Row("glibc", 1, 2.0), Row("glibc", 2, 3.0), Row("glibc", 3, 2.0), Row("glibc", 4, 2.0), Row("glibc", 5, 9.0)];
+        Comparison? c = SummaryBuilder.Compare(cfa, glibc, "ns_per_op");
+        Assert.NotNull(c);
+        Assert.True(c.Paired);
+        Assert.Equal(3, c.DegreesOfFreedom + 1);
+        Assert.Equal(1.1, c.Ratio, 9);
+        // A repetition number that occurs twice (two runs merged) cannot be paired: the unpaired comparison instead.
+        Comparison? merged = SummaryBuilder.Compare([.. cfa, Row("cfa", 1, 2.4)], glibc, "ns_per_op");
+        Assert.NotNull(merged);
+        Assert.False(merged.Paired);
+        Assert.Equal("Welch", merged.Test);
+        // Only one repetition in common: unpaired.
+        Assert.False(SummaryBuilder.Compare([Row("cfa", 1, 2.2)], [Row("glibc", 1, 2.0), Row("glibc", 2, 2.0)], "ns_per_op")!.Paired);
+        // Nothing ok on one side: no comparison.
+        Assert.Null(SummaryBuilder.Compare([Row("cfa", 1, 0, "failed")], glibc, "ns_per_op"));
     }
 
     [Fact]

@@ -104,6 +104,8 @@ public sealed class FigureTests : IDisposable
         Assert.Equal(0.5, ratios[churn], 6);
         Assert.Equal(-0.5, bars[churn], 6);
         Assert.DoesNotContain(json.RootElement.GetProperty("data").EnumerateArray(), t => t.GetProperty("name").GetString() == "glibc");
+        // Every allocator's repetitions pair up with glibc's, and the title says how the ratios were taken.
+        Assert.Contains("ratios paired by repetition, 95% CI", json.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public static class SummaryBuilder
             {
                 Dictionary<string, List<ResultRow>> byAllocator = configuration.GroupBy(r => r.Allocator)
                     .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-                List<double>? baseTimes = byAllocator.TryGetValue(baseline, out List<ResultRow>? baseRows) ? OkValues(baseRows, metric) : null;
+                List<ResultRow>? baseRows = byAllocator.GetValueOrDefault(baseline);
                 foreach (string allocator in byAllocator.Keys.OrderBy(CatalogueOrder))
                 {
                     List<ResultRow> group = byAllocator[allocator];
@@ -40,8 +40,8 @@ public static class SummaryBuilder
                         continue; // this benchmark does not report the metric
                     }
                     SampleSummary? time = times.Count > 0 ? Analysis.Describe.Sample(times) : null;
-                    Comparison? versus = times.Count > 0 && baseTimes is { Count: > 0 } && allocator != baseline
-                        ? Comparison.Of(times, baseTimes)
+                    Comparison? versus = times.Count > 0 && baseRows is not null && allocator != baseline
+                        ? Compare(group, baseRows, metric)
                         : null;
                     List<double> rss = [.. group.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number("peak_rss_kib")).Where(double.IsFinite)];
                     ResultRow first = group[0];
@@ -60,6 +60,51 @@ public static class SummaryBuilder
             }
         }
         return lines;
+    }
+
+    /// <summary>
+    /// Compares <paramref name="rows"/> with the baseline's rows of the same configuration: pair by pair when at least
+    /// two repetitions of both are ok and no repetition number repeats (a sweep runs each repetition's allocators back
+    /// to back), else unpaired. Null when either side has no ok value.
+    /// </summary>
+    public static Comparison? Compare(IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> baselineRows, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(baselineRows);
+        List<double> mine = OkValues(rows, metric);
+        List<double> theirs = OkValues(baselineRows, metric);
+        if (mine.Count == 0 || theirs.Count == 0)
+        {
+            return null;
+        }
+        Dictionary<int, double>? mineByRepetition = ByRepetition(rows, metric);
+        Dictionary<int, double>? theirsByRepetition = ByRepetition(baselineRows, metric);
+        if (mineByRepetition is not null && theirsByRepetition is not null)
+        {
+            List<(double, double)> pairs = [.. mineByRepetition.Keys.Order()
+                .Where(theirsByRepetition.ContainsKey)
+                .Select(r => (mineByRepetition[r], theirsByRepetition[r]))];
+            if (pairs.Count >= 2)
+            {
+                return Comparison.OfPairs(pairs);
+            }
+        }
+        return Comparison.Of(mine, theirs);
+    }
+
+    /// <summary>The ok values by repetition number, or null when a repetition number occurs twice.</summary>
+    private static Dictionary<int, double>? ByRepetition(IEnumerable<ResultRow> rows, string metric)
+    {
+        Dictionary<int, double> values = [];
+        foreach (ResultRow row in rows.Where(r => r.Status == TrialStatus.Ok))
+        {
+            double v = row.Number(metric);
+            if (double.IsFinite(v) && v > 0 && !values.TryAdd(row.Repetition, v))
+            {
+                return null;
+            }
+        }
+        return values;
     }
 
     private static List<double> OkValues(IEnumerable<ResultRow> rows, string metric) =>
