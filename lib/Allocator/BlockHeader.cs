@@ -73,8 +73,13 @@ internal unsafe struct BlockHeader
     internal static BlockHeader* RealOf(void* data)
     {
         BlockHeader* h = Of(data);
-        return (h->Word & FakeFlag) != 0 ? (BlockHeader*)((byte*)h - ((ulong)h->Size & OffsetMask)) : h;
+        return RealOf(h, h->Word);
     }
+
+    /// <summary>The real header behind <paramref name="h"/>, the header in front of some data, whose word <paramref name="word"/> the caller has read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockHeader* RealOf(BlockHeader* h, nuint word) =>
+        (word & FakeFlag) != 0 ? (BlockHeader*)((byte*)h - ((ulong)h->Size & OffsetMask)) : h;
 
     /// <summary>The alignment of the block whose data starts at <paramref name="data"/>.</summary>
     internal static nuint AlignmentOf(void* data)

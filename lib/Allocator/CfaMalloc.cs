@@ -122,7 +122,8 @@ public static unsafe partial class CfaMalloc
         {
             // An aligned block's fake header carries the real word's bucket (or mmap bit) and the way back to
             // the real header, so one header's word decides, whichever header it is.
-            nuint word = BlockHeader.Of(p)->Word;
+            BlockHeader* header = BlockHeader.Of(p);
+            nuint word = header->Word;
             var bucket = (Bucket*)(word & ~(BlockHeader.ZeroFlag | BlockHeader.FakeFlag));
             // A bucket block of this heap (no mmap bit); without ownership any bucket block
             // goes to this heap's bucket of the same size.
@@ -131,7 +132,7 @@ public static unsafe partial class CfaMalloc
             {
                 if (!Policy.Ownership)
                     bucket = ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket));
-                BlockHeader* block = BlockHeader.RealOf(p);
+                BlockHeader* block = BlockHeader.RealOf(header, word);
                 bucket->FastFrees++;
                 bucket->FastFreeBytes += (long)block->Size;
                 FreePaths.PushLocal(bucket, block);
