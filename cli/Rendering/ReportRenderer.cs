@@ -8,7 +8,7 @@ namespace Workbench.Cli.Rendering;
 /// <summary>
 /// The summary table in the terminal. The compact form has one row per benchmark configuration and one
 /// column per allocator: ns per operation (mean of the repetitions) and, below it, the ratio to the baseline
-/// (lower is better for both). The detailed form has one row per allocator and configuration with the
+/// (lower is better for both; the geometric mean of the per-repetition ratios when the repetitions pair up). The detailed form has one row per allocator and configuration with the
 /// 95% interval, the ratio's interval, the p value against the baseline (paired t test by repetition, or Welch's), peak RSS and the headline metric.
 /// </summary>
 public static class ReportRenderer
@@ -48,7 +48,7 @@ public static class ReportRenderer
     private static void RenderCompact(IAnsiConsole console, List<SummaryLine> lines, string baseline, string metric)
     {
         List<string> allocators = [.. lines.Select(l => l.Allocator).Distinct()];
-        Table table = new Table().Title($"{Markup.Escape(MetricTitle(metric))} (mean); ratio to {Markup.Escape(baseline)} below, lower is better").AddColumn("benchmark").AddColumn("config");
+        Table table = new Table().Title($"{Markup.Escape(MetricTitle(metric))} (mean); ratio to {Markup.Escape(baseline)} below (paired by repetition when they pair up), lower is better").AddColumn("benchmark").AddColumn("config");
         foreach (string allocator in allocators)
         {
             table.AddColumn(new TableColumn(Markup.Escape(allocator)).RightAligned());
