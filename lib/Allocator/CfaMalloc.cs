@@ -257,7 +257,8 @@ public static unsafe partial class CfaMalloc
     public static void* Memalign(nuint alignment, nuint size)
     {
         // The heap first: the JIT then reuses the thread-static base in an inlined Free after this call, which it
-        // cannot do when one path (the EINVAL return) skips the read; reading it second cost 1.3 ns per pair.
+        // cannot do when one path (the EINVAL return) skips the read. Reading it second cost a call to the TLS accessor
+        // per aligned_alloc+free pair, 0.85 ns (5.1 against 4.2 ns per pair in a C# loop).
         ThreadHeap* heap = CurrentHeap.t_heap;
         if (!BitOperations.IsPow2(alignment))
             return Fail(EINVAL);
