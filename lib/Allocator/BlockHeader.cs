@@ -96,7 +96,7 @@ internal unsafe struct BlockHeader
     internal static void WriteFake(void* data, BlockHeader* real, nuint realWord, nuint alignment)
     {
         BlockHeader* fake = Of(data);
-        fake->Word = (realWord & ~(ZeroFlag | FakeFlag)) | FakeFlag;
+        fake->Word = (realWord & ~ZeroFlag) | FakeFlag;
         fake->Size = (nuint)((byte*)fake - (byte*)real) | ((nuint)BitOperations.Log2(alignment) << AlignmentShift);
     }
 

@@ -35,25 +35,24 @@ internal struct RoutineTallies
 /// <list type="bullet">
 /// <item>64 bytes, one cache line each, 64-aligned (block headers keep flags in the 3 low bits
 /// of a bucket address, which needs only 8).</item>
-/// <item><see cref="FreeList"/> and the four counters are touched only by the thread that owns
-/// <see cref="Heap"/> (no lock, no atomic): the fast paths of Malloc and Free update one line,
+/// <item><see cref="FreeList"/> and the four counters are touched only by the thread that owns the
+/// bucket's heap (no lock, no atomic): the fast paths of Malloc and Free update one line,
 /// the one whose free list they pop or push. Blocks freed by other threads go to the heap's remote
 /// head of the same index (see <see cref="ThreadHeap.RemoteHead"/>), on other cache lines, so that
 /// remote pushes do not invalidate the owner's hot line.</item>
 /// <item>The counters cover only the fast paths; the slow paths count in the heap's
 /// <see cref="RoutineTally"/> records. A snapshot adds both (bytes allocated by a fast path are
 /// its count times <see cref="BlockSize"/>).</item>
-/// <item><see cref="Heap"/>, <see cref="BlockSize"/> and <see cref="Index"/> never change
-/// after the heap is built, but only the owner reads them: the line is the owner's hot line, so another
-/// thread reading it on every remote free would take it away from the owner on every free. Other threads
-/// derive all three from the bucket's address (<see cref="ThreadHeap.HeapOf"/>, <see cref="ThreadHeap.IndexOf"/>).</item>
+/// <item><see cref="BlockSize"/> and <see cref="Index"/> never change after the heap is built, but only the
+/// owner reads them: the line is the owner's hot line, so another thread reading it on every remote free would
+/// take it away from the owner on every free. Other threads derive both, and the bucket's heap, from the bucket's
+/// address (<see cref="ThreadHeap.HeapOf"/>, <see cref="ThreadHeap.IndexOf"/>); the bucket holds no heap pointer.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]
 internal unsafe struct Bucket
 {
     internal BlockHeader* FreeList;
-    internal ThreadHeap* Heap;
     internal nuint BlockSize;
     internal int Index;
     internal long FastMallocs;
@@ -212,7 +211,6 @@ internal unsafe struct ThreadHeap
         for (int i = 0; i < SizeClasses.s_count; i++)
         {
             Bucket* b = BucketOf(heap, i);
-            b->Heap = heap;
             b->BlockSize = SizeClasses.BlockSize(i);
             b->Index = i;
         }
