@@ -59,12 +59,12 @@ public abstract class HoardCacheWorkload : Workload
         }
     }
 
-    /// <summary>Hoard's inner loop: every byte read and written back incremented, through volatile accesses.</summary>
     /// <summary>
-    /// The write loop: the object's address is taken once, into a register, as in Hoard's C code. Reading it from
-    /// the <see cref="Block"/> argument on the stack inside the loop made the loop's timing depend on where the
-    /// stack and the object fell within their pages: a load whose address matches a just-stored one in its low
-    /// 12 bits waits for the store (4K aliasing), and cfa's first block in a fresh page did match.
+    /// Hoard's inner loop: every byte read and written back incremented, through volatile accesses. The object's
+    /// address is taken once, into a register, as in Hoard's C code. Reading it from the <see cref="Block"/>
+    /// argument on the stack inside the loop made the loop's timing depend on where the stack and the object fell
+    /// within their pages: a load whose address matches a just-stored one in its low 12 bits waits for the store
+    /// (4K aliasing), and cfa's first block in a fresh page did match.
     /// </summary>
     private static void WriteMany(Block block, long repetitions)
     {
