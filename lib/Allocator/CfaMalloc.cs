@@ -183,7 +183,8 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>
     /// Resizes a block, keeping its contents up to the smaller size, its alignment and its
-    /// zero fill. In place when <c>size &lt;= usable &lt;= 2 * size</c>. <c>Realloc(null, n)</c> is
+    /// zero fill. In place when <c>size &lt;= usable &lt;= 2 * size</c>, and for the last block carved from the
+    /// thread's bump area when the new size's bucket has no free block (docs/allocator.md). <c>Realloc(null, n)</c> is
     /// <c>Malloc(n)</c>; <c>Realloc(p, 0)</c> frees <paramref name="p"/> and returns null. On failure
     /// returns null with <see cref="ENOMEM"/> and leaves the block intact.
     /// </summary>
@@ -228,7 +229,8 @@ public static unsafe partial class CfaMalloc
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
                     heap->InternalFreed += (long)bucket->BlockSize;
-                    FreePaths.PushLocal(bucket, header);
+                    if (!ThreadHeap.GiveBackLastCarved(heap, header, bucket->BlockSize))
+                        FreePaths.PushLocal(bucket, header);
                     return block + 1;
                 }
             }

@@ -41,6 +41,17 @@ internal static unsafe class ReallocPaths
             return data;
         }
 
+        // The last block carved from the bump area grows into it or gives its tail back, with no copy.
+        if (layoutFits && RebucketLastCarved(heap, tally, real, data, size))
+        {
+            if (zeroFill && size > oldSize)
+                BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
+            real->Size = size;
+            if (hasFake)
+                BlockHeader.WriteFake(data, real, real->Word, newAlignment);
+            return data;
+        }
+
         if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size >= AllocPaths.s_mmapThreshold)
         {
             void* remapped = RemapLarge(heap, real, size, zeroFill);
@@ -94,6 +105,14 @@ internal static unsafe class ReallocPaths
                 BlockHeader.SetAlignment(data, wanted);
             return data;
         }
+        if (layoutFits && RebucketLastCarved(heap, tally, real, data, size))
+        {
+            real->Word &= ~BlockHeader.ZeroFlag;
+            real->Size = size;
+            if (hasFake)
+                BlockHeader.WriteFake(data, real, real->Word, wanted);
+            return data;
+        }
 
         void* fresh = AllocPaths.AllocateUncounted(heap, size, wanted, false);
         if (fresh == null)
@@ -101,6 +120,33 @@ internal static unsafe class ReallocPaths
         tally->Allocated += (long)BlockHeader.RealOf(fresh)->BlockBytes;
         ReleaseInternal(heap, real);
         return fresh;
+    }
+
+    /// <summary>
+    /// Gives the block of <paramref name="real"/>, whose data starts at <paramref name="data"/>, the bucket that fits
+    /// <paramref name="size"/> bytes from there, without moving it, when it is this heap's last block carved from the
+    /// bump area (<see cref="ThreadHeap.ResizeLastCarved"/>): glibc grows into its top chunk the same way. Counts the
+    /// change as a move (the new block allocated, the old one freed inside realloc) and returns true; the caller then
+    /// writes the size, the fake header and the zero fill. False, with nothing changed, otherwise.
+    /// </summary>
+    /// <remarks>
+    /// A bucket never holds a block at or above the mmap threshold, so a block that would grow that far moves to its
+    /// own mapping instead.
+    /// </remarks>
+    private static bool RebucketLastCarved(ThreadHeap* heap, RoutineTally* tally, BlockHeader* real, void* data, nuint size)
+    {
+        if (real->IsMapped || !ThreadHeap.Owns(heap, real->OwnerBucket))
+            return false;
+        nuint payload = (nuint)((byte*)data - (byte*)(real + 1)) + size;
+        if (payload >= AllocPaths.s_mmapThreshold)
+            return false;
+        nuint oldBytes = real->BlockBytes;
+        Bucket* bucket = ThreadHeap.ResizeLastCarved(heap, real, oldBytes, SizeClasses.Bucket(payload));
+        if (bucket == null)
+            return false;
+        heap->InternalFreed += (long)oldBytes;
+        tally->Allocated += (long)bucket->BlockSize;
+        return true;
     }
 
     /// <summary>
@@ -167,10 +213,17 @@ internal static unsafe class ReallocPaths
         return true;
     }
 
-    /// <summary>Frees a block inside realloc/resize: not a Free call, but the bytes are no longer in use.</summary>
+    /// <summary>
+    /// Frees a block inside realloc/resize: not a Free call, but the bytes are no longer in use. This heap's last
+    /// block carved from the bump area goes back to the area rather than onto its free list, so that a block
+    /// that moved on (to a bigger bucket, a mapping) leaves room for the next one to grow in place.
+    /// </summary>
     private static void ReleaseInternal(ThreadHeap* heap, BlockHeader* real)
     {
-        heap->InternalFreed += (long)real->BlockBytes;
+        nuint bytes = real->BlockBytes;
+        heap->InternalFreed += (long)bytes;
+        if (!real->IsMapped && ThreadHeap.Owns(heap, real->OwnerBucket) && ThreadHeap.GiveBackLastCarved(heap, real, bytes))
+            return;
         FreePaths.ReleaseBlock(heap, real);
     }
 }

@@ -103,7 +103,10 @@ internal unsafe struct RemoteChain
 /// <item>A remote head is a Treiber stack: pushes are CAS loops, the owner takes the whole
 /// stack with one exchange, so there is no ABA problem.</item>
 /// <item><see cref="BumpNext"/> &lt;= <see cref="BumpEnd"/>; both 16-aligned; the area between
-/// them is committed and has never been handed out. Its pages below <see cref="PrefaultedEnd"/> are resident even
+/// them is committed and free: never handed out, or given back by realloc when the last block carved
+/// shrank or moved (<see cref="ResizeLastCarved"/>, <see cref="GiveBackLastCarved"/>), so it may hold old bytes
+/// and nothing that carves from it assumes zeros. A block ends at <see cref="BumpNext"/> only if it is the
+/// last one carved: only then may it grow into the area, or give its end back, by moving <see cref="BumpNext"/>. Its pages below <see cref="PrefaultedEnd"/> are resident even
 /// where nothing is carved yet (<see cref="HeapPool.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
 /// when MallocTrim gives such pages back.</item>
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
@@ -257,5 +260,52 @@ internal unsafe struct ThreadHeap
             ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;
         bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
         return (BlockHeader*)first;
+    }
+
+    /// <summary>
+    /// Moves the live block of <paramref name="real"/>, this heap's and <paramref name="blockBytes"/> long, to bucket
+    /// <paramref name="index"/> without moving its data, when it is the last block carved from the bump area: growing
+    /// takes the bytes after it from the area, shrinking gives its tail back. Writes the real header's word (keeping
+    /// its zero flag) and returns the new bucket; null, with the block untouched, when the block is not the last
+    /// carved, when the new bucket has blocks waiting (free or remotely freed), or when it would grow past the area's
+    /// end.
+    /// </summary>
+    /// <remarks>
+    /// Why the new bucket must have nothing waiting: the change is then what a move would have done (Refill carves
+    /// the new block from the area, as it always does for an empty bucket), less the copy and less the old block left on
+    /// its free list. With blocks waiting, a move reuses one of them; changing in place instead would carve anew each
+    /// time, and a loop of malloc, realloc and free would pile blocks onto the new bucket's list without bound.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Bucket* ResizeLastCarved(ThreadHeap* heap, BlockHeader* real, nuint blockBytes, int index)
+    {
+        byte* end = (byte*)real + blockBytes;
+        if (end != heap->BumpNext)
+            return null;
+        Bucket* bucket = BucketOf(heap, index);
+        if (bucket->FreeList != null || *RemoteHead(heap, index) != 0)
+            return null;
+        nuint newBytes = bucket->BlockSize;
+        if (newBytes > blockBytes && (nuint)(heap->BumpEnd - end) < newBytes - blockBytes)
+            return null;
+        heap->BumpNext = (byte*)real + newBytes;
+        if (heap->BumpNext > heap->PrefaultedEnd && HeapPool.s_prefault != 0)
+            HeapPool.Prefault(heap, end);
+        real->Word = (nuint)bucket | (real->Word & BlockHeader.ZeroFlag);
+        return bucket;
+    }
+
+    /// <summary>
+    /// Gives the block of <paramref name="real"/> (free, <paramref name="blockBytes"/> long) back to the bump area when
+    /// it is the last one carved, instead of pushing it onto a free list: the next carve, of any size, reuses it.
+    /// Returns false when it is not the last carved.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool GiveBackLastCarved(ThreadHeap* heap, BlockHeader* real, nuint blockBytes)
+    {
+        if ((byte*)real + blockBytes != heap->BumpNext)
+            return false;
+        heap->BumpNext = (byte*)real;
+        return true;
     }
 }

@@ -269,6 +269,57 @@ public partial class ProbeTests
         off.AssertEqual("RESIDENT_MAPPED", "0");
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void Realloc_OfTheLastCarvedBlock_GrowsAndShrinksInPlace_OnlyWhenTheNewBucketHasNothingFree(string mode)
+    {
+        (string, string)[] environment = mode switch
+        {
+            "checked" => [s_checked],
+            "no-ownership" => [("CFA_MALLOC_OWNERSHIP", "0")],
+            _ => [],
+        };
+        var r = Probe.Run("realloc-last-carved", environment);
+        r.AssertRan();
+        // Growing the last block carved keeps its address, its bytes and its new size; shrinking it gives the tail
+        // back, and the next block is carved right after the new end, without touching the shrunk block's bytes.
+        r.AssertEqual("GROW_IN_PLACE", "True");
+        r.AssertEqual("GROW_PATTERN", "-1");
+        r.AssertEqual("GROW_SIZE", "20000");
+        r.AssertEqual("GROW_USABLE", Support.BucketFor(20_000).ToString(CultureInfo.InvariantCulture));
+        r.AssertEqual("SHRINK_IN_PLACE", "True");
+        r.AssertEqual("SHRINK_PATTERN", "-1");
+        r.AssertEqual("SHRINK_USABLE", Support.BucketFor(3000).ToString(CultureInfo.InvariantCulture));
+        r.AssertEqual("NEXT_AFTER_SHRUNK", "True");
+        r.AssertEqual("SHRUNK_PATTERN_AFTER_NEXT", "-1");
+        // A zero-filled block grown in place over bytes an earlier block dirtied reads zero past its old size.
+        r.AssertEqual("CALLOC_ON_DIRTY", "True");
+        r.AssertEqual("ZERO_GROW_IN_PLACE", "True");
+        r.AssertEqual("ZERO_GROW_HEAD", "-1");
+        r.AssertEqual("ZERO_GROW_TAIL", "-1");
+        r.AssertEqual("ZERO_GROW_STICKY", "True");
+        // An aligned block keeps its data address and its alignment.
+        r.AssertEqual("ALIGNED_IN_PLACE", "True");
+        r.AssertEqual("ALIGNED_ALIGNMENT", "256");
+        r.AssertEqual("ALIGNED_PATTERN", "-1");
+        r.AssertEqual("ALIGNED_USABLE_OK", "True");
+        // A free block of the new bucket is used first, and the block left behind goes back to the bump area.
+        r.AssertEqual("MOVED_TO_FREE_BLOCK", "True");
+        r.AssertEqual("MOVED_PATTERN", "-1");
+        r.AssertEqual("GIVEN_BACK_REUSED", "True");
+        r.AssertEqual("RESIZE_IN_PLACE", "True");
+        r.AssertEqual("RESIZE_ZERO_FILL", "False");
+        r.AssertEqual("RESIZE_USABLE_OK", "True");
+        // malloc, realloc, free in a loop reuses one block: nothing piles up on a free list.
+        r.AssertEqual("GROW_LOOP_ADDRESSES", "1");
+        r.AssertEqual("SHRINK_LOOP_ADDRESSES", "1");
+        r.AssertEqual("GROW_LOOP_LARGE_ADDRESSES", "1");
+        r.AssertEqual("SHRINK_LOOP_LARGE_ADDRESSES", "1");
+        r.AssertEqual("IN_USE_RESTORED", "True");
+    }
+
     [Fact]
     public void MalloptTopPad_SetsTheExtensionSize()
     {

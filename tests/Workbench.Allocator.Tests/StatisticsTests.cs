@@ -105,6 +105,8 @@ public unsafe class StatisticsTests
     public void MovingRealloc_CountsNoMallocAndNoFree()
     {
         void* p = CfaMalloc.Malloc(100);
+        // A free block in the new bucket, so that p moves even if it is the last block carved from the bump area.
+        CfaMalloc.Free(CfaMalloc.Malloc(100_000));
         var s0 = CfaMalloc.GetStatistics();
         void* q = CfaMalloc.Realloc(p, 100_000);
         void* r = CfaMalloc.AlignedRealloc(q, 4096, 200_000);
