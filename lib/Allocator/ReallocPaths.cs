@@ -218,6 +218,13 @@ internal static unsafe class ReallocPaths
     /// block carved from the bump area goes back to the area rather than onto its free list, so that a block
     /// that moved on (to a bigger bucket, a mapping) leaves room for the next one to grow in place.
     /// </summary>
+    /// <remarks>
+    /// Giving back only blocks that grew away, and pushing those that shrank away onto their free lists, made a
+    /// malloc(4n)-realloc(3n, 2n, n)-free loop faster (4.1 against 6.7 ns per call at n = 512 B, 143 against 189 at
+    /// 64 KiB) but realloc chains to 1 MiB slower (722 against 472 ns per call from 512 B, 1759 against 1286 from
+    /// 64 KiB): a block left on a bigger bucket's list makes the next chain's block move there instead of growing
+    /// where it is. The targets name the chains.
+    /// </remarks>
     private static void ReleaseInternal(ThreadHeap* heap, BlockHeader* real)
     {
         nuint bytes = real->BlockBytes;
