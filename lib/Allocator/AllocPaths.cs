@@ -54,7 +54,7 @@ internal static unsafe class AllocPaths
     /// <paramref name="alignment"/> is a power of two; 16 or less means the default layout.
     /// Returns null with <see cref="CfaMalloc.LastError"/> set on failure.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* Allocate(nuint size, nuint alignment, bool zeroFill, Routine routine)
     {
         ThreadHeap* heap = HeapPool.Acquire();
@@ -76,6 +76,7 @@ internal static unsafe class AllocPaths
     /// <see cref="Allocate"/> without the counters, for routines that count the call their own
     /// way (realloc and resize moves).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* AllocateUncounted(ThreadHeap* heap, nuint size, nuint alignment, bool zeroFill)
     {
         if (size > MaxRequest || alignment > MaxRequest)
@@ -116,6 +117,7 @@ internal static unsafe class AllocPaths
     /// <paramref name="freshMapping"/> says the block is a new mapping from the OS (all zeros);
     /// <paramref name="zeroFill"/> says the caller will rely on that (a fresh mapping is then not prefaulted).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload, bool zeroFill, out bool freshMapping)
     {
         freshMapping = false;
@@ -134,6 +136,7 @@ internal static unsafe class AllocPaths
     /// bucket size (up to 4 MiB) is prefaulted whole, as a block carved from a bump area is, unless the block
     /// zero-fills: a calloc'd mapping is already zero, and its caller may touch only part of it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static BlockHeader* MapBlock(ThreadHeap* heap, nuint payload, bool zeroFill, out bool fresh)
     {
         fresh = false;
@@ -159,6 +162,6 @@ internal static unsafe class AllocPaths
     }
 
     /// <summary>The slow path of Malloc: first call of a thread, size 0, large sizes, empty bucket.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* MallocSlow(nuint size) => Allocate(size, SizeClasses.HeaderSize, false, Routine.Malloc);
 }

@@ -82,6 +82,7 @@ internal unsafe struct BlockHeader
         (word & FakeFlag) != 0 ? (BlockHeader*)((byte*)h - ((ulong)h->Size & OffsetMask)) : h;
 
     /// <summary>The alignment of the block whose data starts at <paramref name="data"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static nuint AlignmentOf(void* data)
     {
         BlockHeader* h = Of(data);
@@ -101,6 +102,7 @@ internal unsafe struct BlockHeader
     }
 
     /// <summary>Records a new alignment in the fake header in front of <paramref name="data"/> (in-place realloc and resize).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SetAlignment(void* data, nuint alignment)
     {
         BlockHeader* fake = Of(data);
@@ -120,6 +122,7 @@ internal unsafe struct BlockHeader
     internal readonly nuint BlockBytes => IsMapped ? Word & ~FlagMask : SizeClasses.BlockSize(ThreadHeap.IndexOf(OwnerBucket));
 
     /// <summary>Bytes usable from <paramref name="data"/> to the end of its block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static nuint UsableSize(void* data)
     {
         BlockHeader* real = RealOf(data);

@@ -51,8 +51,8 @@ public static unsafe partial class CfaMalloc
     public static int MallocTrim(nuint pad) => Trimming.Trim(pad) > 0 ? 1 : 0;
 
     /// <summary>
-    /// Starts the allocator and JIT-compiles every one of its routines, fast and slow paths alike,
-    /// so that no later call pays for compiling one (a native allocator's code is compiled ahead
+    /// Starts the allocator and JIT-compiles every one of its routines, fast and slow paths alike, fully
+    /// optimised, so that no later call pays for compiling one (a native allocator's code is compiled ahead
     /// of time). Benchmarks call it before measuring; a program may call it at start-up. Safe to
     /// call more than once and from any thread.
     /// </summary>

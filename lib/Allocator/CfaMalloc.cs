@@ -16,6 +16,10 @@ namespace Workbench.Allocator;
 /// read the thread's heap once, take no lock, execute no atomic instruction and allocate no
 /// managed memory. A failing routine returns null (or an error code) and sets
 /// <see cref="LastError"/>; it never throws, except in checked mode on a detected misuse.
+/// The routines and every out-of-line path below them are marked <c>AggressiveOptimization</c>: the runtime
+/// compiles each fully optimised at its first call (or in <see cref="Precompile"/>) rather than at tier 0 first.
+/// With tiered compilation on, as in any program that does not turn it off, the slow paths otherwise stayed at
+/// tier 0 through a whole in-process benchmark run (docs/allocator.md, "Compilation").
 /// </remarks>
 public static unsafe partial class CfaMalloc
 {
@@ -53,7 +57,7 @@ public static unsafe partial class CfaMalloc
     public static int LastError => t_lastError;
 
     /// <summary>Records <paramref name="errno"/> for the calling thread and returns null.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* Fail(int errno)
     {
         t_lastError = errno;
@@ -81,7 +85,7 @@ public static unsafe partial class CfaMalloc
     /// Allocates <paramref name="size"/> bytes aligned to 16. <c>Malloc(0)</c> returns a unique
     /// pointer that must be freed. Null with <see cref="ENOMEM"/> when memory is exhausted.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Malloc(nuint size)
     {
         if (Policy.Checked)
@@ -109,7 +113,7 @@ public static unsafe partial class CfaMalloc
     /// Frees a block from any routine of this allocator, from any thread. <c>Free(null)</c>
     /// does nothing (it counts as a zero-size call).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Free(void* p)
     {
         if (Policy.Checked)
@@ -146,7 +150,7 @@ public static unsafe partial class CfaMalloc
     /// Allocates <paramref name="count"/> * <paramref name="size"/> zeroed bytes; the block is
     /// sticky zero-filled (realloc zeroes what it grows). <see cref="ENOMEM"/> on overflow.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Calloc(nuint count, nuint size)
     {
         ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
@@ -173,7 +177,7 @@ public static unsafe partial class CfaMalloc
         return CallocSlow(count, size);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void* CallocSlow(nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
@@ -188,7 +192,7 @@ public static unsafe partial class CfaMalloc
     /// <c>Malloc(n)</c>; <c>Realloc(p, 0)</c> frees <paramref name="p"/> and returns null. On failure
     /// returns null with <see cref="ENOMEM"/> and leaves the block intact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Realloc(void* p, nuint size)
     {
         if (Policy.Checked)
@@ -239,6 +243,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary><see cref="Realloc"/> to <paramref name="count"/> * <paramref name="size"/> bytes, with overflow detection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* ReallocArray(void* p, nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
@@ -251,11 +256,11 @@ public static unsafe partial class CfaMalloc
     /// of two, else <see cref="EINVAL"/>); the alignment is sticky. As in glibc, the size need
     /// not be a multiple of the alignment.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* AlignedAlloc(nuint alignment, nuint size) => Memalign(alignment, size);
 
     /// <summary>Allocates <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two); sticky.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Memalign(nuint alignment, nuint size)
     {
         // The heap first: the JIT then reuses the thread-static base in an inlined Free after this call, which it
@@ -296,6 +301,7 @@ public static unsafe partial class CfaMalloc
     /// or not a multiple of the pointer size) or <see cref="ENOMEM"/>; on error
     /// <paramref name="result"/> is not written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int PosixMemalign(void** result, nuint alignment, nuint size)
     {
         if (result == null || !BitOperations.IsPow2(alignment) || alignment % (nuint)sizeof(void*) != 0)
@@ -311,9 +317,11 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>Allocates <paramref name="size"/> bytes aligned to a page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Valloc(nuint size) => Memalign(OsMemory.s_pageSize, size);
 
     /// <summary>Allocates <paramref name="size"/> rounded up to whole pages (at least one), page-aligned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Pvalloc(nuint size)
     {
         nuint rounded = OsMemory.RoundUpToPage(size == 0 ? 1 : size);
@@ -321,11 +329,13 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>The bytes usable from <paramref name="p"/> (at least the request size); 0 for null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static nuint MallocUsableSize(void* p) => p == null ? 0 : BlockHeader.UsableSize(p);
 
     // ---------------------------------------------------------------- thesis extensions
 
     /// <summary>Allocates an array of <paramref name="count"/> elements of <paramref name="size"/> bytes, not zeroed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Aalloc(nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
@@ -338,6 +348,7 @@ public static unsafe partial class CfaMalloc
     /// (alignment back to 16, zero fill off). In place when the block fits, else free + malloc.
     /// <c>Resize(null, n)</c> is <c>Malloc(n)</c>; <c>Resize(p, 0)</c> frees and returns null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Resize(void* p, nuint size)
     {
         if (Policy.Checked)
@@ -346,6 +357,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>An aligned array, not zeroed; the alignment is sticky.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Amemalign(nuint alignment, nuint count, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
@@ -356,6 +368,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>An aligned, zero-filled array: both properties are sticky.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* Cmemalign(nuint alignment, nuint count, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
@@ -366,6 +379,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>Resize to a new alignment: no copy, zero fill dropped, the new alignment sticky.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* AlignedResize(void* p, nuint alignment, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
@@ -376,6 +390,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>Realloc to a new alignment: copies, keeps zero fill, the new alignment sticky.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void* AlignedRealloc(void* p, nuint alignment, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
@@ -386,18 +401,22 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>The size asked for when <paramref name="p"/> was allocated or last resized; 0 for null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static nuint MallocSize(void* p) => p == null ? 0 : BlockHeader.RealOf(p)->Size;
 
     /// <summary>The alignment <paramref name="p"/> was allocated with (16 by default); 0 for null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static nuint MallocAlignment(void* p) => p == null ? 0 : BlockHeader.AlignmentOf(p);
 
     /// <summary>Whether <paramref name="p"/> is zero-filled (calloc, cmemalign, kept by realloc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool MallocZeroFill(void* p) => p != null && (BlockHeader.RealOf(p)->Word & BlockHeader.ZeroFlag) != 0;
 
     /// <summary>
     /// Whether <paramref name="p"/> belongs to another thread's heap (a free from this thread
     /// would be a remote free). False for null and for mmap'd blocks, which belong to no heap.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool MallocRemote(void* p)
     {
         if (p == null)
@@ -408,6 +427,7 @@ public static unsafe partial class CfaMalloc
 
     // ---------------------------------------------------------------- helpers
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryMultiply(nuint count, nuint size, out nuint bytes)
     {
         ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
@@ -416,7 +436,7 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>Hands a fresh block to the checked mode, when it is on.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void* Allocated(void* p, bool zeroFilled)
     {
         if (Policy.Checked && p != null)

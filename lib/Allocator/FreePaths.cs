@@ -10,7 +10,7 @@ namespace Workbench.Allocator;
 internal static unsafe class FreePaths
 {
     /// <summary>The slow path of Free: null, first call of a thread, aligned, mmap'd or remote blocks.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void FreeSlow(void* data)
     {
         ThreadHeap* heap = HeapPool.Acquire();
@@ -31,6 +31,7 @@ internal static unsafe class FreePaths
     /// Counts a Free of the block with real header <paramref name="real"/> and releases it.
     /// Only the real header is read, so checked mode may scrub the data (and a fake header) first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FreeBlock(ThreadHeap* heap, BlockHeader* real)
     {
         if (heap != null)
@@ -49,6 +50,7 @@ internal static unsafe class FreePaths
     /// heap's bucket of the same size. <paramref name="heap"/> is the calling thread's heap
     /// (null only if it could not be made, when the block goes home through the remote list).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ReleaseBlock(ThreadHeap* heap, BlockHeader* real)
     {
         nuint word = real->Word;
@@ -105,6 +107,7 @@ internal static unsafe class FreePaths
     /// one CAS when it is full or when a block for another heap arrives. One CAS per block made
     /// the owner's remote head a contended cache line under producer/consumer traffic (xmalloc-test).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddToChain(ThreadHeap* heap, Bucket* bucket, BlockHeader* block)
     {
         int index = ThreadHeap.IndexOf(bucket);
@@ -124,6 +127,7 @@ internal static unsafe class FreePaths
     }
 
     /// <summary>Sends every chain of <paramref name="heap"/> home (its owner, or the pool once the owner has died).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FlushChains(ThreadHeap* heap)
     {
         for (int i = 0; i < SizeClasses.s_count; i++)
@@ -131,6 +135,7 @@ internal static unsafe class FreePaths
     }
 
     /// <summary>Pushes a chain onto its target's remote list, and empties it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FlushChain(RemoteChain* chain)
     {
         if (chain->Head == null)
@@ -145,6 +150,7 @@ internal static unsafe class FreePaths
     /// Pushes the list <paramref name="first"/> .. <paramref name="last"/> onto the owner's
     /// remote list of the bucket's size class (a CAS loop).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PushRemote(Bucket* bucket, BlockHeader* first, BlockHeader* last)
     {
         nint* head = ThreadHeap.RemoteHead(ThreadHeap.HeapOf(bucket), ThreadHeap.IndexOf(bucket));

@@ -75,6 +75,7 @@ internal static unsafe class HeapPool
         => (Volatile.Read(ref s_extendCalls), Volatile.Read(ref s_extendBytes), s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused, s_trimCalls, s_trimBytes);
 
     /// <summary>Whether a live thread owns <paramref name="heap"/> (call under <see cref="HeapLock"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsOwned(ThreadHeap* heap) => s_owners[heap->Id] != null;
 
     /// <summary>Records a trim (called under <see cref="HeapLock"/>).</summary>
@@ -88,7 +89,7 @@ internal static unsafe class HeapPool
     /// The calling thread's heap, made or taken from the pool on the thread's first call.
     /// Returns null only when memory is exhausted.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static ThreadHeap* Acquire()
     {
         ThreadHeap* heap = CurrentHeap.t_heap;
@@ -133,12 +134,14 @@ internal static unsafe class HeapPool
     }
 
     /// <summary>Puts a heap back on the free stack if it still belongs to assignment <paramref name="assignment"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Release(ThreadHeap* heap, long assignment)
     {
         lock (s_heapLock)
             ReleaseLocked(heap, assignment);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReleaseLocked(ThreadHeap* heap, long assignment)
     {
         if (heap->Assignment != assignment || s_owners[heap->Id] == null)
@@ -153,6 +156,7 @@ internal static unsafe class HeapPool
     }
 
     /// <summary>Finds heaps whose owner thread has ended (called under the heap lock).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReclaimDeadOwners()
     {
         s_createdSinceScan = 0;
@@ -169,7 +173,7 @@ internal static unsafe class HeapPool
     /// What is left of the old one is abandoned (the thesis's design does not split or
     /// coalesce). Returns false when memory is exhausted.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static bool ExtendBumpArea(ThreadHeap* heap, nuint minBytes)
     {
         nuint bytes = Math.Max(BumpChunk, OsMemory.RoundUpToPage(minBytes));
@@ -178,6 +182,7 @@ internal static unsafe class HeapPool
             return false;
         heap->BumpNext = area;
         heap->BumpEnd = area + bytes;
+        heap->LastCarved = null;
         heap->PrefaultedEnd = area;
         return true;
     }
@@ -201,7 +206,7 @@ internal static unsafe class HeapPool
     /// <see cref="s_prefault"/>. If the OS cannot populate (Linux before 5.14), prefaulting turns itself off and pages
     /// fault on first touch as before.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Prefault(ThreadHeap* heap, byte* carvedFrom)
     {
         var from = (byte*)Math.Max((nuint)heap->PrefaultedEnd, (nuint)carvedFrom & ~(OsMemory.s_pageSize - 1));
@@ -219,6 +224,7 @@ internal static unsafe class HeapPool
     /// Makes <paramref name="bytes"/> from <paramref name="from"/> resident for <paramref name="heap"/> and counts
     /// it; when the OS cannot, turns prefaulting off for the process and returns false.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Populate(ThreadHeap* heap, byte* from, nuint bytes)
     {
         if (!OsMemory.Populate(from, bytes))
@@ -235,6 +241,7 @@ internal static unsafe class HeapPool
     /// Takes <paramref name="bytes"/> (rounded up to pages) of committed shared area starting at a multiple of
     /// <paramref name="alignment"/> (a power of two, at least a page); the pages skipped to align are never touched.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte* TakeFromArea(nuint bytes, nuint alignment)
     {
         bytes = OsMemory.RoundUpToPage(bytes);
@@ -255,6 +262,7 @@ internal static unsafe class HeapPool
     }
 
     /// <summary>Commits more of the reservation, reserving a new range when it is used up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool GrowArea(nuint bytes)
     {
         nuint growth = Math.Max(s_extension, bytes);

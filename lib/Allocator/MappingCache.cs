@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
@@ -56,6 +57,7 @@ internal static unsafe class MappingCache
     /// Takes a cached mapping of <paramref name="minBytes"/> to 2 x <paramref name="minBytes"/>
     /// bytes (the smallest such), or returns null with <paramref name="bytes"/> 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* Take(nuint minBytes, out nuint bytes)
     {
         bytes = 0;
@@ -85,6 +87,7 @@ internal static unsafe class MappingCache
     /// false (the caller unmaps it) when the cache is off, in checked mode or the mapping is
     /// larger than half the cache.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryKeep(void* mapping, nuint bytes)
     {
         if (Policy.Checked || bytes > s_limit / 2)
@@ -132,6 +135,7 @@ internal static unsafe class MappingCache
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnmapOldest()
     {
         OsMemory.Unmap((void*)s_address[0], s_bytes[0]);
@@ -140,6 +144,7 @@ internal static unsafe class MappingCache
         RemoveAt(0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RemoveAt(int index)
     {
         s_cachedBytes -= s_bytes[index];

@@ -63,6 +63,7 @@ internal static unsafe partial class OsMemory
     /// Reserves <paramref name="length"/> bytes of address space with no access and no swap
     /// reservation. Returns null when the OS refuses.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* Reserve(nuint length)
     {
         if (!s_useMmap)
@@ -72,6 +73,7 @@ internal static unsafe partial class OsMemory
     }
 
     /// <summary>Makes reserved pages readable and writable. Returns false when the OS refuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Commit(void* address, nuint length)
     {
         if (!s_useMmap)
@@ -80,6 +82,7 @@ internal static unsafe partial class OsMemory
     }
 
     /// <summary>Maps fresh zero-filled pages for one large block. Returns null when the OS refuses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* Map(nuint length)
     {
         if (!s_useMmap)
@@ -93,6 +96,7 @@ internal static unsafe partial class OsMemory
     /// copying (the kernel moves the page tables). Returns null when the OS refuses (the old
     /// mapping is then intact) or on platforms without mremap.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* Remap(void* address, nuint oldLength, nuint newLength)
     {
         if (!s_useMmap)
@@ -102,6 +106,7 @@ internal static unsafe partial class OsMemory
     }
 
     /// <summary>Returns a mapping made by <see cref="Map"/> to the OS.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Unmap(void* address, nuint length)
     {
         if (!s_useMmap)
@@ -120,6 +125,7 @@ internal static unsafe partial class OsMemory
     /// page fault per page when the range is first touched (see <see cref="HeapPool.Prefault"/>). Returns false when
     /// the OS cannot (a kernel before 5.14, memory exhausted, or a platform without madvise).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Populate(void* address, nuint length)
     {
         if (!s_useMmap)
@@ -131,6 +137,7 @@ internal static unsafe partial class OsMemory
     /// Gives the physical pages behind a committed range back to the OS; the range stays
     /// mapped and reads as zeros when next touched.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Decommit(void* address, nuint length)
     {
         if (!s_useMmap)
@@ -138,6 +145,7 @@ internal static unsafe partial class OsMemory
         return madvise(address, length, MADV_DONTNEED) == 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* FallbackAlloc(nuint length)
     {
         try

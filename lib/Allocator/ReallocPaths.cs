@@ -14,7 +14,7 @@ internal static unsafe class ReallocPaths
     /// Realloc. <paramref name="alignment"/> 0 keeps the block's alignment (the sticky rule);
     /// otherwise it is the new alignment (AlignedRealloc). Counts under <see cref="Routine.Realloc"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* Realloc(void* data, nuint size, nuint alignment)
     {
         if (data == null)
@@ -84,7 +84,7 @@ internal static unsafe class ReallocPaths
     /// In place when the block fits and already has the wanted layout, else free + allocate.
     /// Counts under <see cref="Routine.Resize"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* Resize(void* data, nuint size, nuint alignment)
     {
         nuint wanted = Math.Max(alignment, SizeClasses.HeaderSize);
@@ -133,6 +133,7 @@ internal static unsafe class ReallocPaths
     /// A bucket never holds a block at or above the mmap threshold, so a block that would grow that far moves to its
     /// own mapping instead.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool RebucketLastCarved(ThreadHeap* heap, RoutineTally* tally, BlockHeader* real, void* data, nuint size)
     {
         if (real->IsMapped || !ThreadHeap.Owns(heap, real->OwnerBucket))
@@ -154,6 +155,7 @@ internal static unsafe class ReallocPaths
     /// kernel moves page tables instead of copying bytes. Returns null (block intact) if the
     /// OS refuses, and the caller falls back to allocate + copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* RemapLarge(ThreadHeap* heap, BlockHeader* real, nuint size, bool zeroFill)
     {
         nuint oldBytes = real->Word & ~BlockHeader.FlagMask;
@@ -186,6 +188,7 @@ internal static unsafe class ReallocPaths
     /// for size 0 and refuses impossible sizes. Returns false when that finished the call, with
     /// its result in <paramref name="finished"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Begin(void* data, nuint size, Routine routine, out ThreadHeap* heap, out RoutineTally* tally, out void* finished)
     {
         finished = null;
@@ -225,6 +228,7 @@ internal static unsafe class ReallocPaths
     /// 64 KiB): a block left on a bigger bucket's list makes the next chain's block move there instead of growing
     /// where it is. The targets name the chains.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReleaseInternal(ThreadHeap* heap, BlockHeader* real)
     {
         nuint bytes = real->BlockBytes;

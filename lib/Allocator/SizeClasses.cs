@@ -83,6 +83,7 @@ internal static unsafe class SizeClasses
     internal static int SmallBucket(nuint size) => s_lookup[(size + 15) >> 4];
 
     /// <summary>The bucket for any request up to <see cref="MaxPayload"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Bucket(nuint size)
     {
         if (size <= LookupLimit)
@@ -100,5 +101,6 @@ internal static unsafe class SizeClasses
     }
 
     /// <summary>Block size (header included) of bucket <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static nuint BlockSize(int index) => s_payload[index] + HeaderSize;
 }

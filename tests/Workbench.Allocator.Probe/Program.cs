@@ -815,7 +815,9 @@ internal static unsafe class Program
         Pattern.Fill(a2, 10_000, 5);
 
         // A bucket with a free block is served from it: the last carved block moves there and goes back to the area.
+        // (A live block carved after it keeps the free block from being the last carved, which a refill would reclaim.)
         byte* waiting = (byte*)CfaMalloc.Malloc(7000);
+        byte* guard = (byte*)CfaMalloc.Malloc(7000);
         CfaMalloc.Free(waiting);
         byte* c = (byte*)CfaMalloc.Malloc(2500);
         seed = Pattern.SeedFor(c, 2500);
@@ -834,6 +836,29 @@ internal static unsafe class Program
         Put("RESIZE_USABLE_OK", CfaMalloc.MallocUsableSize(rz2) >= 30_000);
         Pattern.FillByte(rz2, 30_000, 1);
 
+        // A buffer rebuilt each round: malloc(n), realloc to 2n, 3n, 4n, free. The freed block is the last one carved,
+        // so the next round's malloc starts there and every realloc grows in place (not in checked mode).
+        int roundsInPlace = 0;
+        var roundAddresses = new HashSet<nint>();
+        for (int i = 0; i < 1000; i++)
+        {
+            byte* b = (byte*)CfaMalloc.Malloc(25_000);
+            b[0] = (byte)i;
+            bool inPlace = true;
+            for (nuint k = 2; k <= 4; k++)
+            {
+                byte* grown = (byte*)CfaMalloc.Realloc(b, k * 25_000);
+                inPlace &= grown == b;
+                b = grown;
+                b[k * 25_000 - 1] = (byte)k;
+            }
+            roundsInPlace += inPlace && b[0] == (byte)i ? 1 : 0;
+            roundAddresses.Add((nint)b);
+            CfaMalloc.Free(b);
+        }
+        Put("REBUILD_ROUNDS_IN_PLACE", roundsInPlace);
+        Put("REBUILD_ADDRESSES", roundAddresses.Count);
+
         // Loops that would pile blocks onto a bucket's free list, a new one each time, if a block grew or shrank in
         // place while its new bucket had a free block: small sizes (the inlined realloc) and large ones (the general path).
         ReallocLoop("GROW_LOOP_ADDRESSES", 10_000, 40_000);
@@ -841,7 +866,7 @@ internal static unsafe class Program
         ReallocLoop("GROW_LOOP_LARGE_ADDRESSES", 150_000, 450_000);
         ReallocLoop("SHRINK_LOOP_LARGE_ADDRESSES", 480_000, 150_000);
 
-        foreach (byte* live in new[] { r, next, dirty, z2, a2, c2, e, rz2 })
+        foreach (byte* live in new[] { r, next, dirty, z2, a2, c2, e, rz2, guard })
             CfaMalloc.Free(live);
         Put("IN_USE_RESTORED", CfaMalloc.GetStatistics().BytesInUse == inUse0);
         return true;

@@ -312,6 +312,10 @@ public partial class ProbeTests
         r.AssertEqual("RESIZE_IN_PLACE", "True");
         r.AssertEqual("RESIZE_ZERO_FILL", "False");
         r.AssertEqual("RESIZE_USABLE_OK", "True");
+        // A buffer rebuilt each round (malloc n, realloc to 2n, 3n, 4n, free) grows in place every round: the refill
+        // takes back the freed block, the last carved. Checked mode keeps freed blocks scrubbed and does not.
+        r.AssertEqual("REBUILD_ROUNDS_IN_PLACE", mode == "checked" ? "1" : "1000");
+        r.AssertEqual("REBUILD_ADDRESSES", "1");
         // malloc, realloc, free in a loop reuses one block: nothing piles up on a free list.
         r.AssertEqual("GROW_LOOP_ADDRESSES", "1");
         r.AssertEqual("SHRINK_LOOP_ADDRESSES", "1");
