@@ -233,7 +233,9 @@ public static unsafe partial class CfaMalloc
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
                     heap->InternalFreed += (long)bucket->BlockSize;
-                    if (!ThreadHeap.GiveBackLastCarved(heap, header, bucket->BlockSize))
+                    // A block that grew away from the end of the bump area leaves that room for the next one to grow
+                    // into; one that shrank away goes on its free list (ReallocPaths.ReleaseInternal says why).
+                    if (size < usable || !ThreadHeap.GiveBackLastCarved(heap, header, bucket->BlockSize))
                         FreePaths.PushLocal(bucket, header);
                     return block + 1;
                 }
