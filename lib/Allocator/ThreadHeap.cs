@@ -103,9 +103,9 @@ internal unsafe struct RemoteChain
 /// <item>A remote head is a Treiber stack: pushes are CAS loops, the owner takes the whole
 /// stack with one exchange, so there is no ABA problem.</item>
 /// <item><see cref="BumpNext"/> &lt;= <see cref="BumpEnd"/>; both 16-aligned; the area between
-/// them is committed and free: never handed out, or given back by realloc when the last block carved
-/// shrank or moved (<see cref="ResizeLastCarved"/>, <see cref="GiveBackLastCarved"/>), so it may hold old bytes
-/// and nothing that carves from it assumes zeros. A block ends at <see cref="BumpNext"/> only if it is the
+/// them is committed and free: never handed out, or given back by the last block carved when realloc shrank it
+/// or moved it away (<see cref="ResizeLastCarved"/>, <see cref="GiveBackLastCarved"/>) or a refill took it back
+/// free (<see cref="ReclaimLastCarved"/>), so it may hold old bytes and nothing that carves from it assumes zeros. A block ends at <see cref="BumpNext"/> only if it is the
 /// last one carved: only then may it grow into the area, or give its end back, by moving <see cref="BumpNext"/>.
 /// <see cref="LastCarved"/>, when not null, is that block's header, allocated or free. Its pages below <see cref="PrefaultedEnd"/> are resident even
 /// where nothing is carved yet (<see cref="HeapPool.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
