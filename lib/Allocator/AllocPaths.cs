@@ -33,9 +33,11 @@ internal static unsafe class AllocPaths
     internal static nuint s_fastLimit = FastLimitFor(s_mmapThreshold);
 
     /// <summary>The fast paths' limit under mmap threshold <paramref name="threshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static nuint FastLimitFor(nuint threshold) => Math.Min(SizeClasses.LookupLimit, threshold - 1);
 
     /// <summary>Sets the mmap threshold and, with it, the fast paths' limit (calls already running may use either).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SetMmapThreshold(nuint threshold)
     {
         // Lower the fast limit before the threshold and raise it after, so that no fast path serves a size the
@@ -47,6 +49,7 @@ internal static unsafe class AllocPaths
         s_fastLimit = limit;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsValidMmapThreshold(nuint value) => value >= MinMmapThreshold && value <= MaxMmapThreshold;
 
     /// <summary>

@@ -35,6 +35,7 @@ internal static unsafe class BulkMemory
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void*, nuint, void*> s_memcpy =
         (delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void*, nuint, void*>)Find("memcpy");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nint Find(string name)
     {
         if (OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out nint libc) && NativeLibrary.TryGetExport(libc, name, out nint address))

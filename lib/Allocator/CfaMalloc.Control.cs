@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workbench.Allocator;
 
 /// <summary>A block that checked mode saw allocated and not freed.</summary>
@@ -20,6 +22,7 @@ public static unsafe partial class CfaMalloc
     /// <see cref="M_PREFAULT"/> (0 to 2 MiB). Returns 1 on success, 0 for an unknown
     /// or unsupported option (including <see cref="M_TRIM_THRESHOLD"/>) or a value out of range.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Mallopt(int option, int value)
     {
         switch (option)
@@ -48,6 +51,7 @@ public static unsafe partial class CfaMalloc
     /// cached mappings of freed large blocks; blocks the calling thread freed for other heaps go home. Returns 1
     /// when memory was released, else 0. Does nothing in checked mode.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int MallocTrim(nuint pad) => Trimming.Trim(pad) > 0 ? 1 : 0;
 
     /// <summary>
@@ -56,21 +60,26 @@ public static unsafe partial class CfaMalloc
     /// of time). Benchmarks call it before measuring; a program may call it at start-up. Safe to
     /// call more than once and from any thread.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Precompile() => Precompilation.Run();
 
     /// <summary>A snapshot of the statistics, summed over every heap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AllocatorStatistics GetStatistics() => AllocatorStatistics.Collect();
 
     /// <summary>Prints the statistics as text (malloc_stats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MallocStats(TextWriter writer) => GetStatistics().WriteText(writer);
 
     /// <summary>Prints the statistics as XML in the shape of glibc's malloc_info.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MallocInfo(TextWriter writer) => GetStatistics().WriteXml(writer);
 
     /// <summary>
     /// The blocks allocated and not freed, by address. Checked mode only: otherwise throws
     /// <see cref="InvalidOperationException"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<UnfreedBlock> Unfreed()
     {
         if (!Policy.Checked)
@@ -83,6 +92,7 @@ public static unsafe partial class CfaMalloc
     /// buffer, so that C# code uses the allocator through a <see cref="Span{T}"/> instead of
     /// pointers. Throws <see cref="OutOfMemoryException"/> when the allocator returns null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CfaBuffer<T> Alloc<T>(int count, nuint alignment = 16, bool zeroFill = false) where T : unmanaged
         => new(count, alignment, zeroFill);
 }

@@ -77,6 +77,7 @@ public static unsafe partial class CfaMalloc
     /// Sets the start-up options of this process. Call it before the first allocation;
     /// afterwards it throws <see cref="InvalidOperationException"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Configure(AllocatorOptions options) => AllocatorOptions.Configure(options);
 
     // ---------------------------------------------------------------- standard interface

@@ -79,6 +79,7 @@ internal static unsafe class HeapPool
     internal static bool IsOwned(ThreadHeap* heap) => s_owners[heap->Id] != null;
 
     /// <summary>Records a trim (called under <see cref="HeapLock"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CountTrim(long bytes)
     {
         s_trimCalls++;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Workbench.Allocator;
 
 /// <summary>
@@ -109,6 +110,7 @@ internal static unsafe class MappingCache
     }
 
     /// <summary>Gives every cached mapping back to the OS; returns the bytes released.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long Release()
     {
         lock (s_lock)
@@ -123,6 +125,7 @@ internal static unsafe class MappingCache
     }
 
     /// <summary>Sets the cache's size; a smaller one gives the oldest mappings back at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SetLimit(nuint limit)
     {
         lock (s_lock)

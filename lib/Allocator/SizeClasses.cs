@@ -68,6 +68,7 @@ internal static unsafe class SizeClasses
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddSteps(List<nuint> payloads, nuint from, nuint to, int stepsPerDoubling)
     {
         for (nuint low = from; low < to; low *= 2)

@@ -171,6 +171,7 @@ internal unsafe struct ThreadHeap
     internal long Assignment;
     internal int Id;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AlignUp(int value, int alignment) => (value + alignment - 1) & ~(alignment - 1);
 
     /// <summary>The bucket of size class <paramref name="index"/>.</summary>
