@@ -274,9 +274,10 @@ public static unsafe partial class CfaMalloc
             return Fail(EINVAL);
         bool aligned = alignment > SizeClasses.HeaderSize;
         nuint payload = aligned ? size + alignment : size;
-        // Fast path: small enough for the lookup table (no overflow: payload >= size) and a
-        // block on the bucket's free list; the general path does the same layout.
-        if (!Policy.Checked && heap != null && payload >= size && payload - 1 < AllocPaths.s_fastLimit)
+        // Fast path: small enough for the lookup table and a block on the bucket's free list; the general path does
+        // the same layout. payload > size - 1 says both that size is not 0 (which wraps, and takes the general path,
+        // which counts zero-size calls) and that size + alignment did not overflow.
+        if (!Policy.Checked && heap != null && payload > size - 1 && payload - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
             BlockHeader* block = ThreadHeap.Pop(bucket);

@@ -51,6 +51,39 @@ public unsafe class StatisticsTests
     }
 
     [Fact]
+    public void RepeatedMemalign_CountsEveryCall_ZeroSizedOnesAsZeroCalls()
+    {
+        // After the first call the bucket has a free block, so the rest take the inlined fast path, which counts on
+        // the bucket's line; a zero size must still count as a zero-size call every time.
+        var s0 = CfaMalloc.GetStatistics();
+        for (int i = 0; i < 20; i++)
+        {
+            void* z = CfaMalloc.Memalign(64, 0);
+            Assert.True(z != null && ((nuint)z & 63) == 0, "Memalign(64, 0) must return a unique 64-aligned block");
+            CfaMalloc.Free(z);
+        }
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(20, s1.Memalign.Calls - s0.Memalign.Calls);
+        Assert.Equal(20, s1.Memalign.ZeroCalls - s0.Memalign.ZeroCalls);
+        Assert.Equal(0, s1.Memalign.BytesRequested - s0.Memalign.BytesRequested);
+
+        for (int i = 0; i < 20; i++)
+        {
+            void* p = CfaMalloc.AlignedAlloc(64, 100);
+            Support.FillUsable(p);
+            CfaMalloc.Free(p);
+        }
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(20, s2.Memalign.Calls - s1.Memalign.Calls);
+        Assert.Equal(0, s2.Memalign.ZeroCalls - s1.Memalign.ZeroCalls);
+        Assert.Equal(20 * 100, s2.Memalign.BytesRequested - s1.Memalign.BytesRequested);
+        // Each block is the bucket that holds 100 bytes plus the alignment slack, with its header.
+        long block = (long)Support.BucketFor(100 + 64) + 16;
+        Assert.Equal(20 * block, s2.Memalign.BytesAllocated - s1.Memalign.BytesAllocated);
+        Assert.Equal(s0.BytesInUse, s2.BytesInUse);
+    }
+
+    [Fact]
     public void EachRoutine_IsCountedUnderItsOwnName()
     {
         void* p = null;
