@@ -101,14 +101,6 @@ internal unsafe struct BlockHeader
         fake->Size = (nuint)((byte*)fake - (byte*)real) | ((nuint)BitOperations.Log2(alignment) << AlignmentShift);
     }
 
-    /// <summary>Records a new alignment in the fake header in front of <paramref name="data"/> (in-place realloc and resize).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SetAlignment(void* data, nuint alignment)
-    {
-        BlockHeader* fake = Of(data);
-        fake->Size = (nuint)((ulong)fake->Size & OffsetMask) | ((nuint)BitOperations.Log2(alignment) << AlignmentShift);
-    }
-
     /// <summary>Whether this real header describes an mmap'd block.</summary>
     internal readonly bool IsMapped => (Word & MmapFlag) != 0;
 

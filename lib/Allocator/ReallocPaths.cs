@@ -31,18 +31,9 @@ internal static unsafe class ReallocPaths
         nuint usable = BlockHeader.UsableSize(data);
 
         bool layoutFits = newAlignment <= SizeClasses.HeaderSize ? true : hasFake && ((nuint)data & (newAlignment - 1)) == 0;
-        if (layoutFits && size <= usable && usable <= 2 * size)
-        {
-            if (zeroFill && size > oldSize)
-                BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
-            real->Size = size;
-            if (hasFake)
-                BlockHeader.SetAlignment(data, newAlignment);
-            return data;
-        }
-
-        // The last block carved from the bump area grows into it or gives its tail back, with no copy.
-        if (layoutFits && RebucketLastCarved(heap, tally, real, data, size))
+        // In place: by the thesis's rule (the block holds the new size and wastes at most half of it), or as the last
+        // block carved from the bump area, which grows into the area or gives its tail back, with no copy.
+        if (layoutFits && ((size <= usable && usable <= 2 * size) || RebucketLastCarved(heap, tally, real, data, size)))
         {
             if (zeroFill && size > oldSize)
                 BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
@@ -96,16 +87,10 @@ internal static unsafe class ReallocPaths
         BlockHeader* real = BlockHeader.RealOf(data);
         BlockHeader* fake = BlockHeader.Of(data);
         bool hasFake = fake != real;
+        nuint usable = BlockHeader.UsableSize(data);
         bool layoutFits = wanted <= SizeClasses.HeaderSize ? !hasFake : hasFake && ((nuint)data & (wanted - 1)) == 0;
-        if (layoutFits && size <= BlockHeader.UsableSize(data))
-        {
-            real->Word &= ~BlockHeader.ZeroFlag;
-            real->Size = size;
-            if (hasFake)
-                BlockHeader.SetAlignment(data, wanted);
-            return data;
-        }
-        if (layoutFits && RebucketLastCarved(heap, tally, real, data, size))
+        // In place: the block holds the new size, or it is the last block carved from the bump area and changes bucket.
+        if (layoutFits && (size <= usable || RebucketLastCarved(heap, tally, real, data, size)))
         {
             real->Word &= ~BlockHeader.ZeroFlag;
             real->Size = size;
@@ -118,7 +103,7 @@ internal static unsafe class ReallocPaths
         if (fresh == null)
             return null;
         tally->Allocated += (long)BlockHeader.RealOf(fresh)->BlockBytes;
-        ReleaseInternal(heap, real, size > BlockHeader.UsableSize(data));
+        ReleaseInternal(heap, real, size > usable);
         return fresh;
     }
 
