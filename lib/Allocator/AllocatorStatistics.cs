@@ -158,7 +158,10 @@ public sealed class AllocatorStatistics
                     sums[(int)Routine.Free].Calls += b->FastFrees;
                     sums[(int)Routine.Free].Requested += b->FastFreeBytes;
                     sums[(int)Routine.Free].Allocated += b->FastFrees * blockSize;
-                    heapAllocated += b->FastMallocs * blockSize;
+                    sums[(int)Routine.Calloc].Calls += b->FastCallocs;
+                    sums[(int)Routine.Calloc].Requested += b->FastCallocBytes;
+                    sums[(int)Routine.Calloc].Allocated += b->FastCallocs * blockSize;
+                    heapAllocated += (b->FastMallocs + b->FastCallocs) * blockSize;
                     heapFreed += b->FastFrees * blockSize;
                 }
                 perHeap.Add(new HeapSummary(h->Id, HeapPool.IsOwned(h), heapAllocated, heapFreed));

@@ -43,10 +43,13 @@ internal struct RoutineTallies
 /// <item>The counters cover only the fast paths; the slow paths count in the heap's
 /// <see cref="RoutineTally"/> records. A snapshot adds both (bytes allocated by a fast path are
 /// its count times <see cref="BlockSize"/>).</item>
-/// <item><see cref="BlockSize"/> and <see cref="Index"/> never change after the heap is built, but only the
-/// owner reads them: the line is the owner's hot line, so another thread reading it on every remote free would
-/// take it away from the owner on every free. Other threads derive both, and the bucket's heap, from the bucket's
-/// address (<see cref="ThreadHeap.HeapOf"/>, <see cref="ThreadHeap.IndexOf"/>); the bucket holds no heap pointer.</item>
+/// <item><see cref="BlockSize"/> never changes after the heap is built, but only the owner reads it: the line is
+/// the owner's hot line, so another thread reading it on every remote free would take it away from the owner on
+/// every free. Every thread derives the bucket's index and heap from its address (<see cref="ThreadHeap.IndexOf"/>,
+/// <see cref="ThreadHeap.HeapOf"/>); the bucket holds neither.</item>
+/// <item>Calloc's fast path counts here too (<see cref="FastCallocs"/>), not in the heap's calloc tally: three
+/// more increments on another line cost about 1.4 ns per calloc+free of 1 KiB, against 8 ns for the pair
+/// (docs/results.md, step 17). The line has no room left.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]
@@ -54,11 +57,12 @@ internal unsafe struct Bucket
 {
     internal BlockHeader* FreeList;
     internal nuint BlockSize;
-    internal int Index;
     internal long FastMallocs;
     internal long FastMallocBytes;
     internal long FastFrees;
     internal long FastFreeBytes;
+    internal long FastCallocs;
+    internal long FastCallocBytes;
 }
 
 /// <summary>
@@ -224,7 +228,6 @@ internal unsafe struct ThreadHeap
         {
             Bucket* b = BucketOf(heap, i);
             b->BlockSize = SizeClasses.BlockSize(i);
-            b->Index = i;
         }
     }
 
@@ -238,7 +241,7 @@ internal unsafe struct ThreadHeap
     {
         if (drainRemote)
         {
-            nint* head = RemoteHead(heap, bucket->Index);
+            nint* head = RemoteHead(heap, IndexOf(bucket));
             if (*head != 0)
             {
                 var taken = (BlockHeader*)Interlocked.Exchange(ref *head, 0);

@@ -26,7 +26,7 @@ public unsafe class SizeClassTests
                 for (int i = 0; i < SizeClasses.s_count; i++)
                 {
                     Bucket* b = ThreadHeap.BucketOf(heap, i);
-                    if (ThreadHeap.HeapOf(b) != heap || ThreadHeap.IndexOf(b) != b->Index || SizeClasses.BlockSize(ThreadHeap.IndexOf(b)) != b->BlockSize)
+                    if (ThreadHeap.HeapOf(b) != heap || ThreadHeap.IndexOf(b) != i || SizeClasses.BlockSize(ThreadHeap.IndexOf(b)) != b->BlockSize)
                         failures.Enqueue($"bucket {i} of heap 0x{(nuint)heap:x}: address gives heap 0x{(nuint)ThreadHeap.HeapOf(b):x}, index {ThreadHeap.IndexOf(b)}");
                 }
                 nuint size = 3000;

@@ -95,6 +95,23 @@ public unsafe class StandardRoutineTests
     }
 
     [Fact]
+    public void Calloc_WithAFactorAbove32Bits_AndAZeroProduct_IsAZeroSizeCall()
+    {
+        // The fast path takes only factors below 2^32; a large factor times 0 must still be a valid zero-size calloc.
+        foreach (var (count, size) in new[] { ((nuint)1 << 40, (nuint)0), ((nuint)0, (nuint)1 << 40) })
+        {
+            var s0 = CfaMalloc.GetStatistics();
+            void* p = CfaMalloc.Calloc(count, size);
+            Support.NotNull(p, $"Calloc({count}, {size})");
+            Assert.Equal((nuint)0, CfaMalloc.MallocSize(p));
+            Assert.True(CfaMalloc.MallocZeroFill(p), "Calloc must set zero fill");
+            var s1 = CfaMalloc.GetStatistics();
+            Assert.True(s1.Calloc.ZeroCalls - s0.Calloc.ZeroCalls >= 1, $"Calloc({count}, {size}) should count as a zero-size call");
+            CfaMalloc.Free(p);
+        }
+    }
+
+    [Fact]
     public void Calloc_ZeroesTheRequestEvenOnRecycledStorage()
     {
         foreach (nuint n in s_sizes)

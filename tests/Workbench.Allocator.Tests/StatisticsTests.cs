@@ -84,6 +84,33 @@ public unsafe class StatisticsTests
     }
 
     [Fact]
+    public void RepeatedCalloc_CountsEveryCallUnderCalloc_WithItsBlockBytes()
+    {
+        // After the first call the bucket has a free block, so the rest take the inlined fast path, which counts on
+        // the bucket's line (FastCallocs); the snapshot must show them under Calloc, not Malloc, with exact bytes.
+        void* first = CfaMalloc.Calloc(5, 60);
+        CfaMalloc.Free(first);
+        var s0 = CfaMalloc.GetStatistics();
+        for (int i = 0; i < 20; i++)
+        {
+            byte* p = (byte*)CfaMalloc.Calloc(5, 60);
+            Support.NotNull(p, "Calloc(5, 60)");
+            Support.AssertBytes(p, 300, 0, "Calloc(5, 60) of a block just filled");
+            Support.FillUsable(p);
+            CfaMalloc.Free(p);
+        }
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.Equal(20, s1.Calloc.Calls - s0.Calloc.Calls);
+        Assert.Equal(0, s1.Calloc.ZeroCalls - s0.Calloc.ZeroCalls);
+        Assert.Equal(20 * 300, s1.Calloc.BytesRequested - s0.Calloc.BytesRequested);
+        Assert.Equal(20 * ((long)Support.BucketFor(300) + 16), s1.Calloc.BytesAllocated - s0.Calloc.BytesAllocated);
+        Assert.Equal(0, s1.Malloc.Calls - s0.Malloc.Calls);
+        Assert.Equal(0, s1.Malloc.BytesAllocated - s0.Malloc.BytesAllocated);
+        Assert.Equal(20, s1.Free.Calls - s0.Free.Calls);
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    [Fact]
     public void EachRoutine_IsCountedUnderItsOwnName()
     {
         void* p = null;
