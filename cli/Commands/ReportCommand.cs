@@ -16,6 +16,7 @@ public static class ReportCommand
         Option<string> baseline = new("--baseline") { Description = "allocator to compare with", DefaultValueFactory = _ => "glibc" };
         Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, the ratio's interval and p value (paired by repetition when the repetitions pair up, else Welch's)" };
         Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
+        Option<string?> versusBest = new("--versus-best") { Description = "compare this allocator (e.g. cfa) with the best native peer of each configuration, the lowest median of the metric, as the issue-6 targets are stated; with --markdown, as a Markdown table" };
         Option<string> metric = new("--metric", "-m") { Description = "the column to summarise instead of ns per op, e.g. speed_malloc_free_ns, peak_rss_kib, malloc_p999_ns (lower is better)", DefaultValueFactory = _ => "ns_per_op" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
         command.Add(run);
@@ -23,6 +24,7 @@ public static class ReportCommand
         command.Add(detailed);
         command.Add(markdown);
         command.Add(metric);
+        command.Add(versusBest);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
@@ -33,6 +35,23 @@ public static class ReportCommand
             {
                 string known = string.Join(", ", results.Header.Where(h => h.EndsWith("_ns", StringComparison.Ordinal) || h.EndsWith("_kib", StringComparison.Ordinal)).Take(12));
                 throw new UsageException($"'{path}' has no column '{column}': use ns_per_op or a metric of the run, e.g. {known}");
+            }
+            if (parse.GetValue(versusBest) is string subject)
+            {
+                if (!results.Rows.Any(r => r.Allocator == subject))
+                {
+                    string present = string.Join(",", results.Rows.Select(r => r.Allocator).Distinct());
+                    throw new UsageException($"'{path}' has no results of allocator '{subject}': use one of {present}, e.g. --versus-best {results.Rows.Select(r => r.Allocator).FirstOrDefault() ?? "cfa"}");
+                }
+                if (parse.GetValue(markdown))
+                {
+                    context.Console.Profile.Out.Writer.Write(MarkdownRenderer.RenderBestPeer(results.Rows, subject, column));
+                }
+                else
+                {
+                    ReportRenderer.RenderBestPeer(context.Console, results.Rows, subject, column);
+                }
+                return ExitCodes.Ok;
             }
             if (parse.GetValue(markdown))
             {

@@ -36,6 +36,32 @@ public static class MarkdownRenderer
         return text.ToString();
     }
 
+    /// <summary>
+    /// The Markdown table of <paramref name="subject"/> against the best native peer of each configuration: one row
+    /// per configuration with both medians, the peer's name, the ratio of the medians and the paired ratio with its
+    /// 95% interval (the form of docs/results.md's target tables).
+    /// </summary>
+    public static string RenderBestPeer(IReadOnlyList<ResultRow> rows, string subject, string metric = "ns_per_op")
+    {
+        List<BestPeerLine> lines = BestPeerComparison.Build(rows, subject, metric);
+        StringBuilder text = new();
+        text.Append("| benchmark | config | ").Append(subject).Append(" | best peer | ").Append(subject).Append(" / best | paired [95% CI] |\n");
+        text.Append("|---|---|---:|---|---:|---|\n");
+        foreach (BestPeerLine line in lines)
+        {
+            text.Append("| ").Append(line.Benchmark).Append(" | ").Append(line.Configuration.Replace("|", "\\|", StringComparison.Ordinal))
+                .Append(" | ").Append(ReportRenderer.Significant(line.SubjectMedian))
+                .Append(" | ").Append(line.Peer).Append(' ').Append(ReportRenderer.Significant(line.PeerMedian))
+                .Append(" | **").Append(line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture)).Append("**")
+                .Append(" | ").Append(line.Versus is null ? "-" : ReportRenderer.PairedRatio(line.Versus) + (line.Versus.Significant() ? " *" : ""))
+                .Append(" |\n");
+        }
+        text.Append("\n").Append(metric == "ns_per_op" ? "ns per operation" : metric)
+            .Append(", medians of the repetitions (lower is better); the best peer is the native allocator with the lowest median in that row; ")
+            .Append("paired: the geometric mean of the per-repetition ratios with its 95% interval (Welch's ratio of means when the repetitions do not pair up); * = p < 0.05.\n");
+        return text.ToString();
+    }
+
     private static string Cell(SummaryLine? line, bool isBaseline)
     {
         if (line is null)

@@ -43,6 +43,46 @@ public static class ReportRenderer
         }
     }
 
+    /// <summary>
+    /// Prints <paramref name="subject"/> against the best native peer of each configuration (the lowest median of
+    /// <paramref name="metric"/>): both medians, their ratio, and the paired ratio with its 95% interval and p value.
+    /// </summary>
+    public static void RenderBestPeer(IAnsiConsole console, IReadOnlyList<ResultRow> rows, string subject, string metric = "ns_per_op")
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        List<BestPeerLine> lines = BestPeerComparison.Build(rows, subject, metric);
+        if (lines.Count == 0)
+        {
+            console.WriteLine($"no configuration has both {subject} and a native peer with {metric}");
+            return;
+        }
+        Table table = new Table()
+            .Title($"{Markup.Escape(MetricTitle(metric))}: {Markup.Escape(subject)} against the best native peer of each configuration (medians; lower is better)")
+            .AddColumns("benchmark", "config", Markup.Escape(subject), "best peer", "peer", $"{Markup.Escape(subject)} / peer", "paired ratio (95% CI)", "p (test)");
+        foreach (BestPeerLine line in lines)
+        {
+            Comparison? v = line.Versus;
+            table.AddRow(
+                Markup.Escape(line.Benchmark),
+                Markup.Escape(line.Configuration),
+                Significant(line.SubjectMedian),
+                Markup.Escape(line.Peer),
+                Significant(line.PeerMedian),
+                line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture),
+                v is null ? "-" : Markup.Escape(PairedRatio(v)),
+                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})");
+        }
+        console.Write(table);
+    }
+
+    /// <summary>"0.97 [0.91, 1.04]": a comparison's ratio with its interval (the interval left out when there is none).</summary>
+    internal static string PairedRatio(Comparison v) => double.IsNaN(v.RatioLow)
+        ? v.Ratio.ToString("0.00", CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{v.Ratio:0.00} [{v.RatioLow:0.00}, {v.RatioHigh:0.00}]");
+
+    /// <summary>Three significant digits, whatever the metric's unit.</summary>
+    internal static string Significant(double value) => value.ToString(Math.Abs(value) >= 1000 ? "0" : "G3", CultureInfo.InvariantCulture);
+
     private static string MetricTitle(string metric) => metric == "ns_per_op" ? "ns per operation" : metric;
 
     private static void RenderCompact(IAnsiConsole console, List<SummaryLine> lines, string baseline, string metric)

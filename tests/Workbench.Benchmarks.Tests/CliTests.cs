@@ -99,6 +99,19 @@ public sealed class CliTests
         double glibcChurnRss = results.Rows.Where(r => r.Benchmark == "churn" && r.Allocator == "glibc").Average(r => r.Number("peak_rss_kib"));
         string churnRow = output.Split('\n').Single(l => l.StartsWith("| churn", StringComparison.Ordinal));
         Assert.Contains($"| {glibcChurnRss.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} (1) |", churnRow, StringComparison.Ordinal);
+        // bump against the best native peer (glibc is the only one here): one line per configuration.
+        (code, output, error) = Run("report", folder, "--versus-best", "bump", "--markdown");
+        Assert.True(code == ExitCodes.Ok, error);
+        string[] best = [.. output.Split('\n').Where(l => l.StartsWith('|'))];
+        Assert.Equal("| benchmark | config | bump | best peer | bump / best | paired [95% CI] |", best[0]);
+        Assert.Equal(4, best.Length);
+        Assert.All(best.Skip(2), l => Assert.Contains("| glibc ", l, StringComparison.Ordinal));
+        (code, output, _) = Run("report", folder, "--versus-best", "bump");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("best native peer", output, StringComparison.Ordinal);
+        (code, _, error) = Run("report", folder, "--versus-best", "cfa");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("has no results of allocator 'cfa': use one of", error, StringComparison.Ordinal);
         (code, _, error) = Run("report", folder, "--metric", "no_such_column");
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("has no column 'no_such_column'", error, StringComparison.Ordinal);

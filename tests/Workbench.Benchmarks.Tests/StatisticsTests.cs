@@ -161,6 +161,52 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void BestPeerIsTheNativeAllocatorWithTheLowestMedianOfEachConfiguration()
+    {
+        static ResultRow Row(string allocator, string sizes, int repetition, double ns) => new(
+            new Dictionary<string, string>
+            {
+                ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = sizes,
+                ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = "ok",
+                ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            []);
+        List<ResultRow> rows =
+        [
+            // fixed:64: tcmalloc has the lowest median of the natives (its mean is the highest: one slow repetition);
+            // cfa-noown and bump are faster still but are not native peers.
+            Row("cfa", "fixed:64", 1, 2.2), Row("cfa", "fixed:64", 2, 2.4), Row("cfa", "fixed:64", 3, 2.0),
+            Row("tcmalloc", "fixed:64", 1, 2.0), Row("tcmalloc", "fixed:64", 2, 2.0), Row("tcmalloc", "fixed:64", 3, 20.0),
+            Row("glibc", "fixed:64", 1, 3.0), Row("glibc", "fixed:64", 2, 3.0), Row("glibc", "fixed:64", 3, 3.0),
+            Row("cfa-noown", "fixed:64", 1, 1.0), Row("cfa-noown", "fixed:64", 2, 1.0), Row("cfa-noown", "fixed:64", 3, 1.0),
+            Row("bump", "fixed:64", 1, 0.5), Row("bump", "fixed:64", 2, 0.5), Row("bump", "fixed:64", 3, 0.5),
+            // fixed:128: only jemalloc as a peer.
+            Row("cfa", "fixed:128", 1, 4.0), Row("cfa", "fixed:128", 2, 4.0),
+            Row("jemalloc", "fixed:128", 1, 5.0), Row("jemalloc", "fixed:128", 2, 5.0),
+            // fixed:256: no native peer; fixed:512: no cfa. Neither gives a line.
+            Row("cfa", "fixed:256", 1, 4.0), Row("bump", "fixed:256", 1, 1.0),
+            Row("glibc", "fixed:512", 1, 4.0),
+        ];
+        List<BestPeerLine> lines = BestPeerComparison.Build(rows, "cfa");
+        Assert.Equal(["1t fixed:64", "1t fixed:128"], lines.Select(l => l.Configuration));
+
+        BestPeerLine first = lines[0];
+        Assert.Equal("tcmalloc", first.Peer);
+        Assert.Equal(2.2, first.SubjectMedian, 12);
+        Assert.Equal(2.0, first.PeerMedian, 12);
+        Assert.Equal(1.1, first.MedianRatio, 12);
+        // Paired by repetition against that peer: the geometric mean of 1.1, 1.2 and 0.1.
+        Assert.NotNull(first.Versus);
+        Assert.True(first.Versus.Paired);
+        Assert.Equal(Math.Cbrt(1.1 * 1.2 * 0.1), first.Versus.Ratio, 9);
+
+        BestPeerLine second = lines[1];
+        Assert.Equal("jemalloc", second.Peer);
+        Assert.Equal(0.8, second.MedianRatio, 12);
+        Assert.Equal(0.8, second.Versus!.Ratio, 9);
+    }
+
+    [Fact]
     public void LatencyHistogramPercentilesAreWithinItsPrecision()
     {
         LatencyHistogram h = new();

@@ -107,13 +107,13 @@ public static class SummaryBuilder
         return values;
     }
 
-    private static List<double> OkValues(IEnumerable<ResultRow> rows, string metric) =>
+    internal static List<double> OkValues(IEnumerable<ResultRow> rows, string metric) =>
         [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number(metric)).Where(v => double.IsFinite(v) && v > 0)];
 
-    private static string ConfigurationKey(ResultRow row) =>
+    internal static string ConfigurationKey(ResultRow row) =>
         string.Join("|", row.Threads.ToString(CultureInfo.InvariantCulture), row.Sizes, string.Join(",", row.Knobs.Select(k => $"{k.Key}={k.Value}")));
 
-    private static string Label(ResultRow row) => $"{row.Threads}t {row.Sizes}";
+    internal static string Label(ResultRow row) => $"{row.Threads}t {row.Sizes}";
 
     private static int CatalogueOrder(string allocator)
     {
