@@ -15,9 +15,12 @@ namespace Workbench.Allocator;
 /// <list type="bullet">
 /// <item>Every field changes under <see cref="s_lock"/> only (large blocks are rare and slow
 /// compared with the lock).</item>
-/// <item>Entries <c>[0, s_count)</c> of <see cref="s_address"/>/<see cref="s_bytes"/> are mappings
-/// made by <see cref="OsMemory.Map"/>, owned by no block, oldest first; <see cref="s_cachedBytes"/>
-/// is their sum and never exceeds <see cref="s_limit"/>.</item>
+/// <item>Entries <c>[0, s_count)</c> of <see cref="s_address"/>/<see cref="s_bytes"/> are page-aligned ranges of
+/// mappings made by <see cref="OsMemory.Map"/>, owned by no block, oldest first: whole mappings, the tails that a
+/// shrinking realloc cut off its block's mapping (<see cref="ReallocPaths"/>), or neighbours joined into one range.
+/// No two entries are adjacent when their sum fits in half the cache: <see cref="TryKeep"/> joins them, so a mapping
+/// cut into pieces and freed piece by piece comes back whole. <see cref="s_cachedBytes"/> is their sum and never
+/// exceeds <see cref="s_limit"/>.</item>
 /// <item>A mapping is reused only for a request that needs between half of it and all of it
 /// (the realloc in-place rule), so reuse wastes at most half a mapping.</item>
 /// <item>Its contents are whatever its last block left: zero-filling callers clear it themselves.</item>
@@ -84,9 +87,9 @@ internal static unsafe class MappingCache
     }
 
     /// <summary>
-    /// Keeps a freed mapping for reuse, giving the oldest back to the OS to make room. Returns
-    /// false (the caller unmaps it) when the cache is off, in checked mode or the mapping is
-    /// larger than half the cache.
+    /// Keeps a freed mapping (or a page-aligned range of one) for reuse, joined to the cached ranges right before and
+    /// after it, giving the oldest back to the OS to make room. Returns false (the caller unmaps it) when the cache is
+    /// off, in checked mode or the mapping is larger than half the cache.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryKeep(void* mapping, nuint bytes)
@@ -97,6 +100,8 @@ internal static unsafe class MappingCache
         {
             if (bytes > s_limit / 2)
                 return false;
+            if (OsMemory.CanSplitMappings)
+                JoinNeighbours(ref mapping, ref bytes);
             while (s_count == MaxEntries || s_cachedBytes + bytes > s_limit)
             {
                 UnmapOldest();
@@ -106,6 +111,29 @@ internal static unsafe class MappingCache
             s_count++;
             s_cachedBytes += bytes;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes the cached ranges that end where <paramref name="mapping"/> starts or start where it ends out of the
+    /// cache and widens <paramref name="mapping"/> over them, as long as the whole fits in half the cache. Under the lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void JoinNeighbours(ref void* mapping, ref nuint bytes)
+    {
+        for (int i = s_count - 1; i >= 0; i--)
+        {
+            var start = (byte*)s_address[i];
+            nuint length = s_bytes[i];
+            bool before = start + length == (byte*)mapping;
+            bool after = (byte*)mapping + bytes == start;
+            if ((before || after) && bytes + length <= s_limit / 2)
+            {
+                if (before)
+                    mapping = start;
+                bytes += length;
+                RemoveAt(i);
+            }
         }
     }
 

@@ -31,6 +31,12 @@ internal static unsafe partial class OsMemory
     /// <summary>Whether the mmap family is used (Linux with glibc) rather than the portable fallback.</summary>
     internal static readonly bool s_useMmap = OperatingSystem.IsLinux() && NativeLibrary.TryLoad(Libc, out _);
 
+    /// <summary>
+    /// Whether a mapping from <see cref="Map"/> may be given back in parts and neighbouring mappings together: with
+    /// mmap, <c>munmap</c> takes any page-aligned range. The portable fallback's blocks must be freed whole.
+    /// </summary>
+    internal static bool CanSplitMappings => s_useMmap;
+
     /// <summary>The OS page size, read once.</summary>
     internal static readonly nuint s_pageSize = (nuint)Environment.SystemPageSize;
 

@@ -43,6 +43,10 @@ internal static unsafe class ReallocPaths
             return data;
         }
 
+        // A large block shrinking by more than half gives the tail of its mapping away and stays where it is.
+        if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size < usable && ShrinkLarge(heap, tally, real, size))
+            return data;
+
         if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size >= AllocPaths.s_mmapThreshold)
         {
             void* remapped = RemapLarge(heap, real, size, zeroFill);
@@ -132,6 +136,42 @@ internal static unsafe class ReallocPaths
             return false;
         heap->InternalFreed += (long)oldBytes;
         tally->Allocated += (long)bucket->BlockSize;
+        return true;
+    }
+
+    /// <summary>
+    /// Shrinks a large block's mapping where it is, for a new size down to an eighth of the mmap threshold: the block
+    /// keeps the pages its size needs, and the pages after them go to the mapping cache, which joins them to the cached
+    /// ranges beside them, or back to the OS. Returns false, with nothing changed, for a smaller size (a bucket serves
+    /// it: the caller moves the block) or where mappings cannot be split.
+    /// </summary>
+    /// <remarks>
+    /// Why: moving a block from its mapping into a bucket copies it. A realloc chain from 16 or 64 KiB to 1 MiB and back
+    /// copied 455 KiB there on every chain, one of its two copies (docs/results.md, step 19). With the tail in the cache
+    /// the chain makes no system call, and when the block is freed its pieces join into the mapping the next chain's
+    /// growth takes whole. glibc shrinks a mapped chunk in place too (with mremap). The block does not go back to a
+    /// bucket below the mmap threshold: a mapping may hold any size a bucket could (docs/allocator.md).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool ShrinkLarge(ThreadHeap* heap, RoutineTally* tally, BlockHeader* real, nuint size)
+    {
+        nuint oldBytes = real->Word & ~BlockHeader.FlagMask;
+        nuint newBytes = OsMemory.RoundUpToPage(size + SizeClasses.HeaderSize);
+        if (!OsMemory.CanSplitMappings || size < AllocPaths.s_mmapThreshold / 8 || newBytes == 0 || newBytes >= oldBytes)
+            return false;
+        real->Word = newBytes | BlockHeader.MmapFlag | (real->Word & BlockHeader.ZeroFlag);
+        real->Size = size;
+        byte* tail = (byte*)real + newBytes;
+        nuint tailBytes = oldBytes - newBytes;
+        if (!MappingCache.TryKeep(tail, tailBytes))
+        {
+            OsMemory.Unmap(tail, tailBytes);
+            heap->UnmapCalls++;
+            heap->UnmapBytes += (long)tailBytes;
+        }
+        // Counted as a move, as RemapLarge counts: the block of oldBytes freed inside realloc, one of newBytes allocated.
+        heap->InternalFreed += (long)oldBytes;
+        tally->Allocated += (long)newBytes;
         return true;
     }
 

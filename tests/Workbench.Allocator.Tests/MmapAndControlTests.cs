@@ -371,6 +371,111 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
+    public void LargeBlock_ShrinkingByMoreThanHalf_StaysInPlace_AndItsPiecesComeBackWholeWhenFreed()
+    {
+        CfaMalloc.MallocTrim(0); // an empty cache to start from
+        nuint page = (nuint)Environment.SystemPageSize;
+        static nuint Pages(nuint bytes, nuint page) => (bytes + page - 1) / page * page;
+        var s0 = CfaMalloc.GetStatistics();
+        byte* p = (byte*)CfaMalloc.Malloc(1 * MiB);
+        Support.NotNull(p, "Malloc(1 MiB)");
+        ulong seed = Pattern.SeedFor(p, 1 * MiB);
+        Pattern.Fill(p, 1 * MiB, seed);
+        var s1 = CfaMalloc.GetStatistics();
+        long mapped = s1.MmapBytes - s0.MmapBytes;
+        Assert.Equal((long)Pages(1 * MiB + 16, page), mapped);
+
+        // 1 MiB -> 300 KiB would waste more than half the block: the mapping keeps the pages 300 KiB needs and gives
+        // the rest to the cache, with no copy and no system call.
+        byte* q = (byte*)CfaMalloc.Realloc(p, 300 * KiB);
+        Assert.True(q == p, "Realloc(1 MiB -> 300 KiB) of a mapped block must stay in place");
+        Support.AssertPattern(q, 300 * KiB, seed, "prefix after the shrink");
+        nuint kept = Pages(300 * KiB + 16, page);
+        Assert.Equal(kept - 16, CfaMalloc.MallocUsableSize(q));
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.Equal(0, s2.MmapCalls - s1.MmapCalls);
+        Assert.Equal(0, s2.MunmapCalls - s1.MunmapCalls);
+        Assert.Equal(mapped - (long)kept, s2.MappingCacheBytes);
+        Assert.Equal(s1.BytesInUse - (mapped - (long)kept), s2.BytesInUse);
+
+        // 300 KiB -> 100 KiB (still at least an eighth of the threshold): the new tail joins the cached one.
+        byte* r = (byte*)CfaMalloc.Realloc(q, 100 * KiB);
+        Assert.True(r == p, "Realloc(300 KiB -> 100 KiB) of a mapped block must stay in place");
+        Support.AssertPattern(r, 100 * KiB, seed, "prefix after the second shrink");
+        nuint kept2 = Pages(100 * KiB + 16, page);
+        var s3 = CfaMalloc.GetStatistics();
+        Assert.Equal(mapped - (long)kept2, s3.MappingCacheBytes);
+
+        // Freed, the block's pages join the cached tail into the whole mapping again, which a 1 MiB request takes.
+        CfaMalloc.Free(r);
+        var s4 = CfaMalloc.GetStatistics();
+        Assert.Equal(mapped, s4.MappingCacheBytes);
+        Assert.Equal(s0.BytesInUse, s4.BytesInUse);
+        byte* again = (byte*)CfaMalloc.Malloc(1 * MiB);
+        var s5 = CfaMalloc.GetStatistics();
+        Assert.True(again == p, "the joined pieces must serve a 1 MiB request as one mapping");
+        Assert.Equal(0, s5.MmapCalls - s4.MmapCalls);
+        Assert.Equal(1, s5.MappingCacheHits - s4.MappingCacheHits);
+        Assert.Equal(0, s5.MappingCacheBytes);
+        ulong seed2 = Support.FillUsable(again);
+        Support.AssertPattern(again, CfaMalloc.MallocUsableSize(again), seed2, "the whole mapping, reused");
+
+        // Below an eighth of the threshold a bucket serves the block: it moves, with its contents.
+        byte* small = (byte*)CfaMalloc.Realloc(again, 16 * KiB);
+        Assert.True(small != again, "Realloc(1 MiB -> 16 KiB) moves to a bucket");
+        Support.AssertPattern(small, 16 * KiB, seed2, "prefix moved to a bucket");
+        Assert.True(CfaMalloc.MallocUsableSize(small) < 64 * KiB);
+        CfaMalloc.Free(small);
+        CfaMalloc.MallocTrim(0);
+    }
+
+    [Fact]
+    public void LargeBlock_ShrinkingWithoutTheCache_UnmapsItsTail() => Support.WithoutMappingCache(() =>
+    {
+        nuint page = (nuint)Environment.SystemPageSize;
+        byte* p = (byte*)CfaMalloc.Malloc(2 * MiB);
+        Support.NotNull(p, "Malloc(2 MiB)");
+        ulong seed = Pattern.SeedFor(p, 2 * MiB);
+        Pattern.Fill(p, 2 * MiB, seed);
+        nuint mapped = (2 * MiB + 16 + page - 1) / page * page;
+        nuint kept = (700 * KiB + 16 + page - 1) / page * page;
+        var s1 = CfaMalloc.GetStatistics();
+        byte* q = (byte*)CfaMalloc.Realloc(p, 700 * KiB);
+        var s2 = CfaMalloc.GetStatistics();
+        Assert.True(q == p, "Realloc(2 MiB -> 700 KiB) of a mapped block must stay in place");
+        Support.AssertPattern(q, 700 * KiB, seed, "prefix after the shrink");
+        Assert.Equal(1, s2.MunmapCalls - s1.MunmapCalls);
+        Assert.Equal((long)(mapped - kept), s2.MunmapBytes - s1.MunmapBytes);
+        Assert.Equal(0, s2.MappingCacheBytes);
+        // The block still works whole: write all of it, grow it again, free it.
+        ulong seed2 = Support.FillUsable(q);
+        Support.AssertPattern(q, CfaMalloc.MallocUsableSize(q), seed2, "the shrunk block");
+        byte* r = (byte*)CfaMalloc.Realloc(q, 3 * MiB);
+        Support.NotNull(r, "Realloc(700 KiB -> 3 MiB)");
+        Support.AssertPattern(r, 700 * KiB, seed2, "prefix after growing again");
+        CfaMalloc.Free(r);
+    });
+
+    [Fact]
+    public void LargeZeroFilledBlock_ShrunkInPlace_ZeroesWhatItGrowsAgain()
+    {
+        byte* p = (byte*)CfaMalloc.Calloc(1, 1 * MiB);
+        Support.NotNull(p, "Calloc(1, 1 MiB)");
+        Pattern.FillByte(p, CfaMalloc.MallocUsableSize(p), 0x5A);
+        byte* q = (byte*)CfaMalloc.Realloc(p, 200 * KiB);
+        Assert.True(q == p, "Realloc(1 MiB -> 200 KiB) of a mapped block must stay in place");
+        Assert.True(CfaMalloc.MallocZeroFill(q));
+        // Dirty the slack the shrink left, then grow: everything from 200 KiB on must read as zero.
+        Pattern.FillByte(q + 200 * KiB, CfaMalloc.MallocUsableSize(q) - 200 * KiB, 0x5A);
+        byte* r = (byte*)CfaMalloc.Realloc(q, 900 * KiB);
+        Support.NotNull(r, "Realloc(200 KiB -> 900 KiB)");
+        Assert.True(CfaMalloc.MallocZeroFill(r));
+        Support.AssertBytes(r, 200 * KiB, 0x5A, "kept prefix");
+        Support.AssertBytes(r + 200 * KiB, 700 * KiB, 0, "grown part of a zero-filled block");
+        CfaMalloc.Free(r);
+    }
+
+    [Fact]
     public void ZeroFilledRequests_InAReusedDirtyMapping_ReadAsZeros()
     {
         CfaMalloc.MallocTrim(0);
