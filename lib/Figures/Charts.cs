@@ -93,6 +93,65 @@ public static class Charts
     }
 
     /// <summary>
+    /// One bar per benchmark configuration: <paramref name="subject"/>'s time per operation relative to the best native
+    /// peer of that configuration (the lowest median; its name is in the bar's label), the ratio paired by repetition
+    /// with its 95% interval, as <c>workbench report --versus-best</c> computes it. A dashed line marks 1: the issue-6
+    /// targets ("cfa time &lt;= 0.8 x the best peer") read off this figure. Null when no configuration has the subject
+    /// and a native peer.
+    /// </summary>
+    public static Figure? VersusBestPeer(RunData run, string subject = "cfa")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<BestPeerLine> lines = [.. BestPeerComparison.Build(run.Ok, subject).Where(l => l.Versus is not null)];
+        if (lines.Count == 0)
+        {
+            return null;
+        }
+        // A configuration is "threads sizes"; the sizes stay in the label only where a benchmark ran several.
+        static (string Threads, string Sizes) Parts(string configuration) =>
+            configuration.IndexOf(' ', StringComparison.Ordinal) is int i and >= 0 ? (configuration[..i], configuration[(i + 1)..]) : (configuration, "");
+        bool severalSizes = lines.GroupBy(l => l.Benchmark).Any(g => g.Select(l => Parts(l.Configuration).Sizes).Distinct().Count() > 1);
+        List<string> keys = [.. lines.Select(l => $"{l.Benchmark} {(severalSizes ? l.Configuration : Parts(l.Configuration).Threads)} ({l.Peer})")];
+        double[] ratio = [.. lines.Select(l => l.Versus!.Ratio)];
+        List<double> extremes = [1];
+        List<double> plus = [];
+        List<double> minus = [];
+        foreach (Comparison c in lines.Select(l => l.Versus!))
+        {
+            plus.Add(double.IsFinite(c.RatioHigh) ? c.RatioHigh - c.Ratio : 0);
+            minus.Add(double.IsFinite(c.RatioLow) ? c.Ratio - c.RatioLow : 0);
+            extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
+            extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
+        }
+        GenericChart trace = CSharpChart.Column<double, string, string>(values: ratio.Select(r => r - 1), Keys: keys, Name: subject,
+            MarkerColor: Color.fromHex(AllocatorColors.Of(subject)), UseDefaults: false);
+        Style.Set(trace, "base", 1);
+        Style.Set(trace, "customdata", ratio);
+        Style.Set(trace, "hovertemplate", "%{x}: %{customdata:.3f} x the best peer<extra>" + subject + "</extra>");
+        Style.YError(trace, plus, minus, "#333333");
+        Dictionary<string, object> xAxis = Style.Axis("benchmark and threads (best native peer)", "category");
+        xAxis["categoryorder"] = "array";
+        xAxis["categoryarray"] = keys.ToArray();
+        Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to the best peer (ratio)", "log");
+        Style.Ticks125(yAxis, extremes);
+        string title = $"{subject}: time per operation relative to the best native peer of each row (lower is better; paired, 95% CI)";
+        int width = Math.Clamp(110 + keys.Count * 45, Width, 1400);
+        GenericChart chart = Style.Layout(trace, title, xAxis, yAxis, width, Height, more: layout =>
+        {
+            layout.SetProperty("showlegend", true); // one trace: Plotly would drop the legend that names the subject
+            layout.SetProperty("shapes", new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["yref"] = "y", ["y0"] = 1, ["y1"] = 1,
+                    ["line"] = new Dictionary<string, object> { ["color"] = "#555555", ["width"] = 2, ["dash"] = "dash" },
+                },
+            });
+        });
+        return new Figure($"{subject}-vs-best-peer", title, chart, [subject], width);
+    }
+
+    /// <summary>
     /// Grouped bars, one group per benchmark configuration, one bar per allocator: time per operation relative to
     /// <paramref name="baseline"/>'s (lower is better) with the ratio's 95% interval, paired by repetition where the
     /// repetitions pair up, as <c>workbench report --detailed</c> computes it. A dashed line marks 1 (the baseline).

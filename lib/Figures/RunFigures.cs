@@ -7,7 +7,8 @@ public static class RunFigures
     public static IReadOnlyList<string> FalseSharing { get; } = ["cache-thrash", "cache-scratch"];
 
     /// <summary>
-    /// The figures of a run: relative time to the baseline over every benchmark; per benchmark, throughput
+    /// The figures of a run: relative time to the baseline over every benchmark; cfa against the best native peer of
+    /// every configuration (when the run has cfa); per benchmark, throughput
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
     /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
     /// mleak); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
@@ -17,6 +18,10 @@ public static class RunFigures
     {
         ArgumentNullException.ThrowIfNull(run);
         List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
+        if (run.Allocators.Contains("cfa"))
+        {
+            figures.Add(Charts.VersusBestPeer(run, "cfa"));
+        }
         foreach (string benchmark in run.Benchmarks)
         {
             bool severalThreads = run.Of(benchmark).Select(r => r.Threads).Distinct().Count() > 1;

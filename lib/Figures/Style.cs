@@ -100,7 +100,7 @@ internal static class Style
 
     /// <summary>
     /// A log axis spanning <paramref name="values"/> (with a little room), ticks at 1, 2 and 5 times powers of ten
-    /// written out in full (0.5 rather than a bare 5 below 1).
+    /// written out in full (0.5 rather than a bare 5 below 1), or at finer steps where that gives fewer than four.
     /// </summary>
     internal static void Ticks125(Dictionary<string, object> axis, IReadOnlyCollection<double> values)
     {
@@ -112,7 +112,16 @@ internal static class Style
         double low = positive.Min() / 1.15;
         double high = positive.Max() * 1.15;
         axis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
-        double[] ticks = [.. Enumerable.Range(-4, 14).SelectMany(e => new[] { 1.0, 2, 5 }.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+        // 1-2-5 per decade; a narrow range (ratios between 0.5 and 1.2, say) gets finer steps so that 0.8 and 0.9 can be read.
+        double[] ticks = [];
+        foreach (double[] mantissas in new[] { new[] { 1.0, 2, 5 }, [1.0, 1.5, 2, 3, 5, 7], [1.0, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 7, 8, 9] })
+        {
+            ticks = [.. Enumerable.Range(-4, 14).SelectMany(e => mantissas.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+            if (ticks.Length >= 4)
+            {
+                break;
+            }
+        }
         axis["tickvals"] = ticks;
         axis["ticktext"] = ticks.Select(t => t.ToString("#,0.####", CultureInfo.InvariantCulture)).ToArray();
         axis.Remove("dtick");

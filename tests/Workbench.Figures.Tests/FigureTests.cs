@@ -17,6 +17,7 @@ public sealed class FigureTests : IDisposable
         List<Figure> figures = RunFigures.All(_fixture.Run, "glibc");
         string[] names = [.. figures.Select(f => f.Name)];
         Assert.Contains("relative-to-glibc", names);
+        Assert.Contains("cfa-vs-best-peer", names);
         Assert.Contains("churn-threads", names);
         Assert.Contains("churn-repetitions", names);
         Assert.Contains("cache-thrash-speedup", names);
@@ -43,7 +44,9 @@ public sealed class FigureTests : IDisposable
                 string expected = AllocatorColors.Of(allocator);
                 Assert.Equal(Rgb(expected), Rgb(ColourOf(mine[0])));
             }
-            string[] expectedAllocators = figure.Name.StartsWith("relative-to-", StringComparison.Ordinal) ? ["cfa", "jemalloc"] : Fixture.Allocators;
+            string[] expectedAllocators = figure.Name.StartsWith("relative-to-", StringComparison.Ordinal) ? ["cfa", "jemalloc"]
+                : figure.Name == "cfa-vs-best-peer" ? ["cfa"]
+                : Fixture.Allocators;
             Assert.Equal(expectedAllocators, figure.Allocators);
         }
     }
@@ -106,6 +109,34 @@ public sealed class FigureTests : IDisposable
         Assert.DoesNotContain(json.RootElement.GetProperty("data").EnumerateArray(), t => t.GetProperty("name").GetString() == "glibc");
         // Every allocator's repetitions pair up with glibc's, and the title says how the ratios were taken.
         Assert.Contains("ratios paired by repetition, 95% CI", json.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VersusBestPeerDrawsEachConfigurationsPairedRatioAgainstItsBestNativePeer()
+    {
+        Figure figure = Charts.VersusBestPeer(_fixture.Run, "cfa")!;
+        using JsonDocument json = JsonDocument.Parse(figure.ToJson());
+        JsonElement cfa = json.RootElement.GetProperty("data").EnumerateArray().Single();
+        Assert.Equal("cfa", cfa.GetProperty("name").GetString());
+        Assert.Equal(1, cfa.GetProperty("base").GetDouble());
+        string[] keys = [.. cfa.GetProperty("x").EnumerateArray().Select(v => v.GetString()!)];
+        double[] ratios = [.. cfa.GetProperty("customdata").EnumerateArray().Select(v => v.GetDouble())];
+        double[] bars = [.. cfa.GetProperty("y").EnumerateArray().Select(v => v.GetDouble())];
+        // One bar per configuration that has cfa and a native peer, in the order and with the numbers of the report.
+        List<BestPeerLine> lines = BestPeerComparison.Build(_fixture.Run.Ok, "cfa");
+        Assert.Equal(lines.Count, keys.Length);
+        for (int i = 0; i < lines.Count; i++)
+        {
+            Assert.StartsWith(lines[i].Benchmark + " ", keys[i], StringComparison.Ordinal);
+            Assert.EndsWith($"({lines[i].Peer})", keys[i], StringComparison.Ordinal);
+            Assert.Equal(lines[i].Versus!.Ratio, ratios[i], 9);
+            Assert.Equal(lines[i].Versus!.Ratio - 1, bars[i], 9);
+        }
+        // cfa's churn times are half of glibc's: against whichever native peer is best, cfa's churn bars lie below 1.
+        Assert.Contains(keys, k => k.StartsWith("churn", StringComparison.Ordinal));
+        Assert.All(keys.Select((k, i) => (k, i)).Where(p => p.k.StartsWith("churn", StringComparison.Ordinal)), p => Assert.True(ratios[p.i] < 1, $"{p.k}: {ratios[p.i]}"));
+        // Without cfa in the run there is nothing to draw.
+        Assert.Null(Charts.VersusBestPeer(_fixture.Run, "tcmalloc"));
     }
 
     [Fact]
