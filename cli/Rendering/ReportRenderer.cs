@@ -99,14 +99,14 @@ public static class ReportRenderer
             foreach (string allocator in allocators)
             {
                 SummaryLine? line = group.FirstOrDefault(l => l.Allocator == allocator);
-                cells.Add(Cell(line, allocator == baseline));
+                cells.Add(Cell(line, allocator == baseline, metric));
             }
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
     }
 
-    private static string Cell(SummaryLine? line, bool isBaseline)
+    private static string Cell(SummaryLine? line, bool isBaseline, string metric)
     {
         if (line is null)
         {
@@ -116,7 +116,7 @@ public static class ReportRenderer
         {
             return line.Failed > 0 ? "[red]failed[/]" : line.Skipped > 0 ? "[grey]skipped[/]" : "-";
         }
-        string value = Format(line.Time.Mean);
+        string value = Value(line.Time.Mean, metric);
         string ratio = isBaseline ? "1.00x" : line.VersusBaseline is { } v ? $"{v.Ratio:0.00}x" : "";
         string failed = line.Failed > 0 ? $" [red]{line.Failed} failed[/]" : "";
         return ratio.Length > 0 ? $"{value}{failed}\n[grey]{ratio}[/]" : value + failed;
@@ -151,9 +151,9 @@ public static class ReportRenderer
                 Markup.Escape(line.Configuration),
                 Markup.Escape(line.Allocator),
                 (t?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
-                t is null ? "-" : Format(t.Mean),
-                t is null || double.IsNaN(t.CiLow) ? "-" : $"{Format(t.CiLow)} .. {Format(t.CiHigh)}",
-                t is null ? "-" : Format(t.Median),
+                t is null ? "-" : Value(t.Mean, metric),
+                t is null || double.IsNaN(t.CiLow) ? "-" : $"{Value(t.CiLow, metric)} .. {Value(t.CiHigh, metric)}",
+                t is null ? "-" : Value(t.Median, metric),
                 line.Allocator == baseline ? "1.00x" : v is null ? "-" : $"{v.Ratio:0.000}x",
                 v is null || double.IsNaN(v.RatioLow) ? "-" : $"{v.RatioLow:0.000} .. {v.RatioHigh:0.000}",
                 v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})",
@@ -162,6 +162,10 @@ public static class ReportRenderer
         }
         console.Write(table);
     }
+
+    /// <summary>A value of <paramref name="metric"/>: nanoseconds with their unit scaled (us, ms), any other metric (KiB, counts) as a plain number.</summary>
+    private static string Value(double value, string metric) =>
+        metric == "ns_per_op" || metric.EndsWith("_ns", StringComparison.Ordinal) ? Format(value) : Significant(value);
 
     private static string Format(double ns) => ns switch
     {

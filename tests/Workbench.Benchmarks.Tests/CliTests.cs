@@ -99,6 +99,11 @@ public sealed class CliTests
         double glibcChurnRss = results.Rows.Where(r => r.Benchmark == "churn" && r.Allocator == "glibc").Average(r => r.Number("peak_rss_kib"));
         string churnRow = output.Split('\n').Single(l => l.StartsWith("| churn", StringComparison.Ordinal));
         Assert.Contains($"| {glibcChurnRss.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} (1) |", churnRow, StringComparison.Ordinal);
+        // In the terminal too a KiB metric is a plain number: no time unit (it printed "49.65 us" for 49,650 KiB).
+        (code, output, _) = Run("report", folder, "--metric", "peak_rss_kib", "--detailed");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.DoesNotMatch(@"\d (us|ms)\b", output);
+        Assert.Contains(glibcChurnRss.ToString("0", System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
         // bump against the best native peer (glibc is the only one here): one line per configuration.
         (code, output, error) = Run("report", folder, "--versus-best", "bump", "--markdown");
         Assert.True(code == ExitCodes.Ok, error);
