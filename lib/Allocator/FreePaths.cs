@@ -56,15 +56,7 @@ internal static unsafe class FreePaths
         nuint word = real->Word;
         if ((word & BlockHeader.MmapFlag) != 0)
         {
-            nuint bytes = word & ~BlockHeader.FlagMask;
-            if (MappingCache.TryKeep(real, bytes))
-                return;
-            OsMemory.Unmap(real, bytes);
-            if (heap != null)
-            {
-                heap->UnmapCalls++;
-                heap->UnmapBytes += (long)bytes;
-            }
+            ReleaseMapping(heap, real, word & ~BlockHeader.FlagMask);
             return;
         }
 
@@ -85,6 +77,24 @@ internal static unsafe class FreePaths
         else
         {
             PushLocal(ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket)), real);
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="bytes"/> of mapping at <paramref name="mapping"/> (a freed block's whole mapping, or the
+    /// tail a shrinking realloc cut off one) to the mapping cache, or back to the OS, counted in
+    /// <paramref name="heap"/> when it has one, when the cache does not take them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ReleaseMapping(ThreadHeap* heap, void* mapping, nuint bytes)
+    {
+        if (MappingCache.TryKeep(mapping, bytes))
+            return;
+        OsMemory.Unmap(mapping, bytes);
+        if (heap != null)
+        {
+            heap->UnmapCalls++;
+            heap->UnmapBytes += (long)bytes;
         }
     }
 

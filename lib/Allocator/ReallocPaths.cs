@@ -161,14 +161,7 @@ internal static unsafe class ReallocPaths
             return false;
         real->Word = newBytes | BlockHeader.MmapFlag | (real->Word & BlockHeader.ZeroFlag);
         real->Size = size;
-        byte* tail = (byte*)real + newBytes;
-        nuint tailBytes = oldBytes - newBytes;
-        if (!MappingCache.TryKeep(tail, tailBytes))
-        {
-            OsMemory.Unmap(tail, tailBytes);
-            heap->UnmapCalls++;
-            heap->UnmapBytes += (long)tailBytes;
-        }
+        FreePaths.ReleaseMapping(heap, (byte*)real + newBytes, oldBytes - newBytes);
         // Counted as a move, as RemapLarge counts: the block of oldBytes freed inside realloc, one of newBytes allocated.
         heap->InternalFreed += (long)oldBytes;
         tally->Allocated += (long)newBytes;

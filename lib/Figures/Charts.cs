@@ -93,6 +93,26 @@ public static class Charts
     }
 
     /// <summary>
+    /// Adds a ratio's 95% interval as error-bar lengths (NaN where there is none; <see cref="Style.YError"/> draws no bar
+    /// then) and the span the axis must show: the interval, cut at 4x the ratio either way so that one wide interval
+    /// does not flatten every bar.
+    /// </summary>
+    private static void AddInterval(Comparison c, List<double> plus, List<double> minus, List<double> extremes)
+    {
+        plus.Add(c.RatioHigh - c.Ratio);
+        minus.Add(c.Ratio - c.RatioLow);
+        extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
+        extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
+    }
+
+    /// <summary>A dashed horizontal line across the plot at ratio 1, the reference of a relative figure.</summary>
+    private static Dictionary<string, object> LineAtOne(string colour) => new()
+    {
+        ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["yref"] = "y", ["y0"] = 1, ["y1"] = 1,
+        ["line"] = new Dictionary<string, object> { ["color"] = colour, ["width"] = 2, ["dash"] = "dash" },
+    };
+
+    /// <summary>
     /// One bar per benchmark configuration: <paramref name="subject"/>'s time per operation relative to the best native
     /// peer of that configuration (the lowest median; its name is in the bar's label), the ratio paired by repetition
     /// with its 95% interval, as <c>workbench report --versus-best</c> computes it. A dashed line marks 1: the issue-6
@@ -118,10 +138,7 @@ public static class Charts
         List<double> minus = [];
         foreach (Comparison c in lines.Select(l => l.Versus!))
         {
-            plus.Add(double.IsFinite(c.RatioHigh) ? c.RatioHigh - c.Ratio : 0);
-            minus.Add(double.IsFinite(c.RatioLow) ? c.Ratio - c.RatioLow : 0);
-            extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
-            extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
+            AddInterval(c, plus, minus, extremes);
         }
         GenericChart trace = CSharpChart.Column<double, string, string>(values: ratio.Select(r => r - 1), Keys: keys, Name: subject,
             MarkerColor: Color.fromHex(AllocatorColors.Of(subject)), UseDefaults: false);
@@ -139,14 +156,7 @@ public static class Charts
         GenericChart chart = Style.Layout(trace, title, xAxis, yAxis, width, Height, more: layout =>
         {
             layout.SetProperty("showlegend", true); // one trace: Plotly would drop the legend that names the subject
-            layout.SetProperty("shapes", new[]
-            {
-                new Dictionary<string, object>
-                {
-                    ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["yref"] = "y", ["y0"] = 1, ["y1"] = 1,
-                    ["line"] = new Dictionary<string, object> { ["color"] = "#555555", ["width"] = 2, ["dash"] = "dash" },
-                },
-            });
+            layout.SetProperty("shapes", new[] { LineAtOne("#555555") });
         });
         return new Figure($"{subject}-vs-best-peer", title, chart, [subject], width);
     }
@@ -203,11 +213,7 @@ public static class Charts
                 paired += c.Paired ? 1 : 0;
                 unpaired += c.Paired ? 0 : 1;
                 ratio.Add(c.Ratio);
-                plus.Add(c.RatioHigh - c.Ratio);
-                minus.Add(c.Ratio - c.RatioLow);
-                // The axis spans the bars and their intervals, an interval reaching beyond 4x its ratio is cut at the frame.
-                extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
-                extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
+                AddInterval(c, plus, minus, extremes);
             }
             if (keys.Count == 0)
             {
@@ -244,14 +250,7 @@ public static class Charts
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
         {
             layout.SetProperty("barmode", "group");
-            layout.SetProperty("shapes", new[]
-            {
-                new Dictionary<string, object>
-                {
-                    ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["yref"] = "y", ["y0"] = 1, ["y1"] = 1,
-                    ["line"] = new Dictionary<string, object> { ["color"] = AllocatorColors.Of(baseline), ["width"] = 2, ["dash"] = "dash" },
-                },
-            });
+            layout.SetProperty("shapes", new[] { LineAtOne(AllocatorColors.Of(baseline)) });
         });
         return new Figure($"relative-to-{baseline}" + (threads is null ? "" : $"-{threads}t"), title, chart, drawn, width);
     }
