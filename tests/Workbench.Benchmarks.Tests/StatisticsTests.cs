@@ -130,17 +130,19 @@ public sealed class StatisticsTests
         Assert.True(double.IsNaN(one.RatioLow) && double.IsNaN(one.PValue));
     }
 
+    /// <summary>A result row of the speed benchmark, 1 thread, with <paramref name="ns"/> per operation.</summary>
+    private static ResultRow Row(string allocator, int repetition, double ns, string status = "ok", string sizes = "fixed:64") => new(
+        new Dictionary<string, string>
+        {
+            ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = sizes,
+            ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = status,
+            ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        },
+        []);
+
     [Fact]
     public void SummaryPairsByRepetitionWhenItCan()
     {
-        static ResultRow Row(string allocator, int repetition, double ns, string status = "ok") => new(
-            new Dictionary<string, string>
-            {
-                ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = "fixed:64",
-                ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = status,
-                ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            },
-            []);
         // Repetitions 1-4 of both; cfa's repetition 3 failed and the baseline has a fifth: pairs are 1, 2 and 4.
         List<ResultRow> cfa = [Row("cfa", 1, 2.2), Row("cfa", 2, 3.3), Row("cfa", 3, 0, "failed"), Row("cfa", 4, 2.2)];
         List<ResultRow> glibc = [Row("glibc", 1, 2.0), Row("glibc", 2, 3.0), Row("glibc", 3, 2.0), Row("glibc", 4, 2.0), Row("glibc", 5, 9.0)];
@@ -163,29 +165,21 @@ public sealed class StatisticsTests
     [Fact]
     public void BestPeerIsTheNativeAllocatorWithTheLowestMedianOfEachConfiguration()
     {
-        static ResultRow Row(string allocator, string sizes, int repetition, double ns) => new(
-            new Dictionary<string, string>
-            {
-                ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = sizes,
-                ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = "ok",
-                ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            },
-            []);
         List<ResultRow> rows =
         [
             // fixed:64: tcmalloc has the lowest median of the natives (its mean is the highest: one slow repetition);
             // cfa-noown and bump are faster still but are not native peers.
-            Row("cfa", "fixed:64", 1, 2.2), Row("cfa", "fixed:64", 2, 2.4), Row("cfa", "fixed:64", 3, 2.0),
-            Row("tcmalloc", "fixed:64", 1, 2.0), Row("tcmalloc", "fixed:64", 2, 2.0), Row("tcmalloc", "fixed:64", 3, 20.0),
-            Row("glibc", "fixed:64", 1, 3.0), Row("glibc", "fixed:64", 2, 3.0), Row("glibc", "fixed:64", 3, 3.0),
-            Row("cfa-noown", "fixed:64", 1, 1.0), Row("cfa-noown", "fixed:64", 2, 1.0), Row("cfa-noown", "fixed:64", 3, 1.0),
-            Row("bump", "fixed:64", 1, 0.5), Row("bump", "fixed:64", 2, 0.5), Row("bump", "fixed:64", 3, 0.5),
+            Row("cfa", 1, 2.2, sizes: "fixed:64"), Row("cfa", 2, 2.4, sizes: "fixed:64"), Row("cfa", 3, 2.0, sizes: "fixed:64"),
+            Row("tcmalloc", 1, 2.0, sizes: "fixed:64"), Row("tcmalloc", 2, 2.0, sizes: "fixed:64"), Row("tcmalloc", 3, 20.0, sizes: "fixed:64"),
+            Row("glibc", 1, 3.0, sizes: "fixed:64"), Row("glibc", 2, 3.0, sizes: "fixed:64"), Row("glibc", 3, 3.0, sizes: "fixed:64"),
+            Row("cfa-noown", 1, 1.0, sizes: "fixed:64"), Row("cfa-noown", 2, 1.0, sizes: "fixed:64"), Row("cfa-noown", 3, 1.0, sizes: "fixed:64"),
+            Row("bump", 1, 0.5, sizes: "fixed:64"), Row("bump", 2, 0.5, sizes: "fixed:64"), Row("bump", 3, 0.5, sizes: "fixed:64"),
             // fixed:128: only jemalloc as a peer.
-            Row("cfa", "fixed:128", 1, 4.0), Row("cfa", "fixed:128", 2, 4.0),
-            Row("jemalloc", "fixed:128", 1, 5.0), Row("jemalloc", "fixed:128", 2, 5.0),
+            Row("cfa", 1, 4.0, sizes: "fixed:128"), Row("cfa", 2, 4.0, sizes: "fixed:128"),
+            Row("jemalloc", 1, 5.0, sizes: "fixed:128"), Row("jemalloc", 2, 5.0, sizes: "fixed:128"),
             // fixed:256: no native peer; fixed:512: no cfa. Neither gives a line.
-            Row("cfa", "fixed:256", 1, 4.0), Row("bump", "fixed:256", 1, 1.0),
-            Row("glibc", "fixed:512", 1, 4.0),
+            Row("cfa", 1, 4.0, sizes: "fixed:256"), Row("bump", 1, 1.0, sizes: "fixed:256"),
+            Row("glibc", 1, 4.0, sizes: "fixed:512"),
         ];
         List<BestPeerLine> lines = BestPeerComparison.Build(rows, "cfa");
         Assert.Equal(["1t fixed:64", "1t fixed:128"], lines.Select(l => l.Configuration));
