@@ -25,6 +25,7 @@ public static class AllocatorColors
         ["gc"] = "#9467BD",
         ["arraypool"] = "#BCBD22",
         ["bump"] = "#000000",
+        ["lifo"] = "#525252",
         ["crash"] = "#AAAAAA",
     };
 

@@ -75,6 +75,8 @@ public sealed class AdapterTests
         RoundTrip(new ArrayPoolAllocator());
         RoundTrip(new BumpAllocator());
         BumpAllocator.ReleaseAll();
+        RoundTrip(new LifoAllocator());
+        LifoAllocator.ReleaseAll();
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class AdapterTests
     [Fact]
     public void CatalogueNamesAreTheDocumentedOnesAndCrashIsHidden()
     {
-        Assert.Equal("cfa,cfa-noown,cfa-nopf,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump", AllocatorCatalog.Names);
+        Assert.Equal("cfa,cfa-noown,cfa-nopf,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump,lifo", AllocatorCatalog.Names);
         Assert.True(AllocatorCatalog.Find("crash")!.Hidden);
         Assert.Equal("glibc.rtld.optional_static_tls=2048", AllocatorCatalog.Find("jemalloc")!.Environment["GLIBC_TUNABLES"]);
         Assert.Equal("0", AllocatorCatalog.Find("cfa-noown")!.Environment["CFA_MALLOC_OWNERSHIP"]);

@@ -46,7 +46,7 @@ public sealed class CliTests
         (int code, string output, string error) = Run("list");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("", error);
-        foreach (string name in new[] { "churn", "cache-thrash", "cache-scratch", "speed", "memory", "larson", "threadtest", "xmalloc-test", "glibc-simple", "glibc-thread", "mleak", "malloc-large", "latency", "cfa-noown", "arraypool", "bump" })
+        foreach (string name in new[] { "churn", "cache-thrash", "cache-scratch", "speed", "memory", "larson", "threadtest", "xmalloc-test", "glibc-simple", "glibc-thread", "mleak", "malloc-large", "latency", "cfa-noown", "arraypool", "bump", "lifo" })
         {
             Assert.Contains(name, output, StringComparison.Ordinal);
         }

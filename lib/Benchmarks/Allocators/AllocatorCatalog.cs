@@ -26,6 +26,7 @@ public static class AllocatorCatalog
         new("gc", ".NET garbage collector: new byte[n], free drops the reference", AllocatorKind.DotNet, null, NoEnvironment),
         new("arraypool", ".NET ArrayPool<byte>.Shared: Rent/Return", AllocatorKind.DotNet, null, NoEnvironment),
         new("bump", "floor: a bump pointer that never reuses memory (the harness's own cost)", AllocatorKind.Floor, null, NoEnvironment),
+        new("lifo", "floor: per-thread LIFO lists by size, free told the size; no header, statistics or ownership (a managed allocator's least)", AllocatorKind.Floor, null, NoEnvironment),
         new("crash", "test double: kills its process on the first malloc", AllocatorKind.Test, null, NoEnvironment, Hidden: true),
     ];
 
@@ -90,6 +91,7 @@ public static class AllocatorCatalog
             "gc" => workload.Run(new GcAllocator(), context),
             "arraypool" => workload.Run(new ArrayPoolAllocator(), context),
             "bump" => RunBump(workload, context),
+            "lifo" => RunLifo(workload, context),
             "crash" => workload.Run(new CrashAllocator(), context),
             _ => throw new ArgumentException($"unknown allocator '{name}': use one of {Names}"),
         };
@@ -103,6 +105,18 @@ public static class AllocatorCatalog
             return CfaStatistics.Snapshot();
         }
         return new Dictionary<string, double>();
+    }
+
+    private static WorkloadResult RunLifo(Workload workload, WorkloadContext context)
+    {
+        try
+        {
+            return workload.Run(new LifoAllocator(), context);
+        }
+        finally
+        {
+            LifoAllocator.ReleaseAll();
+        }
     }
 
     private static WorkloadResult RunBump(Workload workload, WorkloadContext context)

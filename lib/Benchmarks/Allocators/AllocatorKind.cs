@@ -12,7 +12,7 @@ public enum AllocatorKind
     /// <summary>One of .NET's own options.</summary>
     DotNet,
 
-    /// <summary>The bump floor.</summary>
+    /// <summary>A floor: the harness's own cost (bump) or a managed allocator's least (lifo).</summary>
     Floor,
 
     /// <summary>A test double (hidden from the default list).</summary>

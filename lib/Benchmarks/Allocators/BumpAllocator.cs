@@ -13,12 +13,6 @@ public readonly unsafe struct BumpAllocator : IAllocator
     private const nuint ChunkSize = 4 << 20;
     private const nuint Alignment = 16;
 
-    [ThreadStatic]
-    private static nuint t_next;
-
-    [ThreadStatic]
-    private static nuint t_end;
-
     private static readonly List<nint> s_chunks = [];
     private static readonly Lock s_lock = new();
 
@@ -77,19 +71,19 @@ public readonly unsafe struct BumpAllocator : IAllocator
             }
             s_chunks.Clear();
         }
-        t_next = t_end = 0;
+        CurrentChunk.t_next = CurrentChunk.t_end = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void* Bump(nuint size, nuint alignment)
     {
-        nuint start = (t_next + alignment - 1) & ~(alignment - 1);
+        nuint start = (CurrentChunk.t_next + alignment - 1) & ~(alignment - 1);
         nuint end = start + Math.Max(size, 1);
-        if (end > t_end)
+        if (end > CurrentChunk.t_end)
         {
             return Refill(size, alignment);
         }
-        t_next = end;
+        CurrentChunk.t_next = end;
         return (void*)start;
     }
 
@@ -107,9 +101,20 @@ public readonly unsafe struct BumpAllocator : IAllocator
         nuint end = start + Math.Max(size, 1);
         if (chunkSize == ChunkSize)
         {
-            t_next = end;
-            t_end = (nuint)chunk + chunkSize;
+            CurrentChunk.t_next = end;
+            CurrentChunk.t_end = (nuint)chunk + chunkSize;
         }
         return (void*)start;
+    }
+
+    /// <summary>
+    /// The unused rest of the calling thread's chunk (both 0 before its first call). A class of its own with no
+    /// static constructor, so that the JIT reads the slots straight from the thread's storage (see
+    /// <see cref="LifoAllocator"/>).
+    /// </summary>
+    private static class CurrentChunk
+    {
+        [ThreadStatic] internal static nuint t_next;
+        [ThreadStatic] internal static nuint t_end;
     }
 }
