@@ -17,6 +17,7 @@ public static class ReportCommand
         Option<bool> detailed = new("--detailed", "-d") { Description = "one line per allocator with intervals, the ratio's interval and p value (paired by repetition when the repetitions pair up, else Welch's)" };
         Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
         Option<string?> versusBest = new("--versus-best") { Description = "compare this allocator (e.g. cfa) with the best native peer of each configuration, the lowest median of the metric, as the issue-6 targets are stated; with --markdown, as a Markdown table" };
+        Option<bool> scaling = new("--scaling") { Description = "time per operation per thread at each thread count against 1 thread, per allocator (1 = perfect scaling; paired by repetition); with --markdown, as a Markdown table" };
         Option<string> metric = new("--metric", "-m") { Description = "the column to summarise instead of ns per op, e.g. speed_malloc_free_ns, peak_rss_kib, malloc_p999_ns (lower is better)", DefaultValueFactory = _ => "ns_per_op" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
         command.Add(run);
@@ -25,6 +26,7 @@ public static class ReportCommand
         command.Add(markdown);
         command.Add(metric);
         command.Add(versusBest);
+        command.Add(scaling);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
@@ -35,6 +37,26 @@ public static class ReportCommand
             {
                 string known = string.Join(", ", results.Header.Where(h => h.EndsWith("_ns", StringComparison.Ordinal) || h.EndsWith("_kib", StringComparison.Ordinal)).Take(12));
                 throw new UsageException($"'{path}' has no column '{column}': use ns_per_op or a metric of the run, e.g. {known}");
+            }
+            if (parse.GetValue(scaling))
+            {
+                if (column != "ns_per_op" || parse.GetValue(versusBest) is not null)
+                {
+                    throw new UsageException("--scaling compares ns per operation per thread across thread counts: leave out --metric and --versus-best, e.g. workbench report RUN --scaling");
+                }
+                if (!results.Rows.Any(r => r.Threads == 1) || !results.Rows.Any(r => r.Threads > 1))
+                {
+                    throw new UsageException($"'{path}' needs trials at 1 thread and at more to show scaling: run them with --threads 1,2");
+                }
+                if (parse.GetValue(markdown))
+                {
+                    context.Console.Profile.Out.Writer.Write(MarkdownRenderer.RenderScaling(results.Rows));
+                }
+                else
+                {
+                    ReportRenderer.RenderScaling(context.Console, results.Rows);
+                }
+                return ExitCodes.Ok;
             }
             if (parse.GetValue(versusBest) is string subject)
             {

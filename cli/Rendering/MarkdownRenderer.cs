@@ -62,6 +62,30 @@ public static class MarkdownRenderer
         return text.ToString();
     }
 
+    /// <summary>Each allocator's time per operation per thread at more threads against 1 thread, as a Markdown table.</summary>
+    public static string RenderScaling(IReadOnlyList<ResultRow> rows)
+    {
+        List<ScalingLine> lines = ThreadScaling.Build(rows);
+        StringBuilder text = new();
+        text.Append("| benchmark | allocator | sizes | P | 1 thread | P threads, per thread | ratio | paired [95% CI] |\n");
+        text.Append("|---|---|---|---:|---:|---:|---:|---|\n");
+        foreach (ScalingLine line in lines)
+        {
+            text.Append("| ").Append(line.Benchmark).Append(" | ").Append(line.Allocator)
+                .Append(" | ").Append(line.Sizes.Replace("|", "\\|", StringComparison.Ordinal))
+                .Append(" | ").Append(line.Threads.ToString(CultureInfo.InvariantCulture))
+                .Append(" | ").Append(ReportRenderer.Significant(line.OneThreadMedian))
+                .Append(" | ").Append(ReportRenderer.Significant(line.PerThreadMedian))
+                .Append(" | **").Append(line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture)).Append("**")
+                .Append(" | ").Append(line.Versus is null ? "-" : ReportRenderer.PairedRatio(line.Versus) + (line.Versus.Significant() ? " *" : ""))
+                .Append(" |\n");
+        }
+        text.Append("\nns per operation, medians of the repetitions; per thread: the P-thread row's ns per operation times P (1 = perfect scaling, ")
+            .Append("lower is better); paired: the geometric mean of the per-repetition ratios with its 95% interval (Welch's ratio of means ")
+            .Append("when the repetitions do not pair up); * = p < 0.05.\n");
+        return text.ToString();
+    }
+
     private static string Cell(SummaryLine? line, bool isBaseline)
     {
         if (line is null)

@@ -75,6 +75,36 @@ public static class ReportRenderer
         console.Write(table);
     }
 
+    /// <summary>Prints each allocator's time per operation per thread at more threads against 1 thread.</summary>
+    public static void RenderScaling(IAnsiConsole console, IReadOnlyList<ResultRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        List<ScalingLine> lines = ThreadScaling.Build(rows);
+        if (lines.Count == 0)
+        {
+            console.WriteLine("no allocator has ok trials at both 1 thread and more");
+            return;
+        }
+        Table table = new Table()
+            .Title("ns per operation per thread at P threads against 1 thread (medians; 1 = perfect scaling, lower is better)")
+            .AddColumns("benchmark", "allocator", "sizes", "P", "1 thread", "P threads, per thread", "per thread / 1 thread", "paired ratio (95% CI)", "p (test)");
+        foreach (ScalingLine line in lines)
+        {
+            Comparison? v = line.Versus;
+            table.AddRow(
+                Markup.Escape(line.Benchmark),
+                Markup.Escape(line.Allocator),
+                Markup.Escape(line.Sizes),
+                line.Threads.ToString(CultureInfo.InvariantCulture),
+                Significant(line.OneThreadMedian),
+                Significant(line.PerThreadMedian),
+                line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture),
+                v is null ? "-" : Markup.Escape(PairedRatio(v)),
+                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})");
+        }
+        console.Write(table);
+    }
+
     /// <summary>"0.97 [0.91, 1.04]": a comparison's ratio with its interval (the interval left out when there is none).</summary>
     internal static string PairedRatio(Comparison v) => double.IsNaN(v.RatioLow)
         ? v.Ratio.ToString("0.00", CultureInfo.InvariantCulture)

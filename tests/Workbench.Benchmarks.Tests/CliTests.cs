@@ -117,6 +117,10 @@ public sealed class CliTests
         (code, _, error) = Run("report", folder, "--versus-best", "cfa");
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("has no results of allocator 'cfa': use one of", error, StringComparison.Ordinal);
+        // Scaling needs trials at 1 thread and at more; this run has only 1.
+        (code, _, error) = Run("report", folder, "--scaling");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("needs trials at 1 thread and at more to show scaling: run them with --threads 1,2", error, StringComparison.Ordinal);
         (code, _, error) = Run("report", folder, "--metric", "no_such_column");
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("has no column 'no_such_column'", error, StringComparison.Ordinal);

@@ -131,10 +131,10 @@ public sealed class StatisticsTests
     }
 
     /// <summary>A result row of the speed benchmark, 1 thread, with <paramref name="ns"/> per operation.</summary>
-    private static ResultRow Row(string allocator, int repetition, double ns, string status = "ok", string sizes = "fixed:64") => new(
+    private static ResultRow Row(string allocator, int repetition, double ns, string status = "ok", string sizes = "fixed:64", int threads = 1) => new(
         new Dictionary<string, string>
         {
-            ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = "1", ["sizes"] = sizes,
+            ["benchmark"] = "speed", ["allocator"] = allocator, ["threads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sizes"] = sizes,
             ["repetition"] = repetition.ToString(System.Globalization.CultureInfo.InvariantCulture), ["status"] = status,
             ["ns_per_op"] = ns.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         },
@@ -198,6 +198,37 @@ public sealed class StatisticsTests
         Assert.Equal("jemalloc", second.Peer);
         Assert.Equal(0.8, second.MedianRatio, 12);
         Assert.Equal(0.8, second.Versus!.Ratio, 9);
+    }
+
+    [Fact]
+    public void ScalingComparesTimePerOperationPerThreadWithOneThreadPairedByRepetition()
+    {
+        List<ResultRow> rows =
+        [
+            // glibc scales perfectly (its rows come first; the lines follow the catalogue's order); tcmalloc has no
+            // 1-thread trial and gives no line.
+            Row("glibc", 1, 3.0), Row("glibc", 2, 3.0), Row("glibc", 1, 1.5, threads: 2), Row("glibc", 2, 1.5, threads: 2),
+            Row("tcmalloc", 1, 1.0, threads: 2),
+            // cfa: 2.0 ns per op at 1 thread; at 2 threads 1.1 and 1.2 ns per op of both threads, 2.2 and 2.4 per thread.
+            Row("cfa", 1, 2.0), Row("cfa", 2, 2.0), Row("cfa", 1, 1.1, threads: 2), Row("cfa", 2, 1.2, threads: 2),
+            // 4 threads, one repetition failed: a single pair left, so the comparison is unpaired.
+            Row("cfa", 1, 0.5, threads: 4), Row("cfa", 2, 0, "failed", threads: 4),
+        ];
+        List<ScalingLine> lines = ThreadScaling.Build(rows);
+        Assert.Equal([("cfa", 2), ("cfa", 4), ("glibc", 2)], lines.Select(l => (l.Allocator, l.Threads)));
+
+        ScalingLine two = lines[0];
+        Assert.Equal(2.0, two.OneThreadMedian, 12);
+        Assert.Equal(2.3, two.PerThreadMedian, 12);
+        Assert.Equal(1.15, two.MedianRatio, 12);
+        Assert.True(two.Versus!.Paired);
+        Assert.Equal(Math.Sqrt(1.1 * 1.2), two.Versus.Ratio, 9);
+
+        ScalingLine four = lines[1];
+        Assert.Equal(1.0, four.MedianRatio, 12);
+        Assert.False(four.Versus!.Paired);
+
+        Assert.Equal(1.0, lines[2].Versus!.Ratio, 12);
     }
 
     [Fact]

@@ -67,11 +67,15 @@ public static class SummaryBuilder
     /// two repetitions of both are ok and no repetition number repeats (a sweep runs each repetition's allocators back
     /// to back), else unpaired. Null when either side has no ok value.
     /// </summary>
-    public static Comparison? Compare(IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> baselineRows, string metric)
+    /// <param name="rows">The rows compared.</param>
+    /// <param name="baselineRows">The baseline's rows.</param>
+    /// <param name="metric">The column.</param>
+    /// <param name="scale">A factor applied to the values of <paramref name="rows"/> (not the baseline's) before they are compared.</param>
+    public static Comparison? Compare(IReadOnlyList<ResultRow> rows, IReadOnlyList<ResultRow> baselineRows, string metric, double scale = 1)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(baselineRows);
-        List<double> mine = OkValues(rows, metric);
+        List<double> mine = [.. OkValues(rows, metric).Select(v => v * scale)];
         List<double> theirs = OkValues(baselineRows, metric);
         if (mine.Count == 0 || theirs.Count == 0)
         {
@@ -83,7 +87,7 @@ public static class SummaryBuilder
         {
             List<(double, double)> pairs = [.. mineByRepetition.Keys.Order()
                 .Where(theirsByRepetition.ContainsKey)
-                .Select(r => (mineByRepetition[r], theirsByRepetition[r]))];
+                .Select(r => (mineByRepetition[r] * scale, theirsByRepetition[r]))];
             if (pairs.Count >= 2)
             {
                 return Comparison.OfPairs(pairs);
@@ -115,7 +119,7 @@ public static class SummaryBuilder
 
     internal static string Label(ResultRow row) => $"{row.Threads}t {row.Sizes}";
 
-    private static int CatalogueOrder(string allocator)
+    internal static int CatalogueOrder(string allocator)
     {
         for (int i = 0; i < AllocatorCatalog.All.Count; i++)
         {
