@@ -12,9 +12,12 @@ namespace Workbench.Allocator;
 /// Invariants (the thesis's layout):
 /// <list type="bullet">
 /// <item><see cref="Word"/> of an allocated bucket block is the address of its <see cref="Bucket"/>
-/// (which names the owning heap) with flag bits in its 3 low bits; buckets are 8-aligned, so
-/// those bits are free. A clean word (no <see cref="FakeFlag"/>, no <see cref="MmapFlag"/>) means
-/// the fast path: a plain block with default alignment.</item>
+/// (which names the owning heap) with flag bits in its 4 low bits; buckets are 64-aligned, so
+/// those bits are free. A clean word (no <see cref="FakeFlag"/>, <see cref="MmapFlag"/> or
+/// <see cref="LargeFlag"/>) means the fast path: a plain block with default alignment.</item>
+/// <item><see cref="LargeFlag"/> marks a bucket block whose bucket holds at least the mmap threshold: only realloc
+/// makes one, growing the last block carved in place past the threshold. Free sends it the slow way, which gives its
+/// pages back to the OS, as freeing a mapped block does.</item>
 /// <item>For an mmap'd block <see cref="Word"/> is the mapping's length (a page multiple) with
 /// <see cref="MmapFlag"/>; the header sits at the start of the mapping.</item>
 /// <item>While a block is free, <see cref="Word"/> is the link to the next free block (or 0)
@@ -42,8 +45,11 @@ internal unsafe struct BlockHeader
     /// <summary>The block has its own mapping.</summary>
     internal const nuint MmapFlag = 4;
 
+    /// <summary>A bucket block at or above the mmap threshold (grown there in place by realloc).</summary>
+    internal const nuint LargeFlag = 8;
+
     /// <summary>All flag bits.</summary>
-    internal const nuint FlagMask = 7;
+    internal const nuint FlagMask = 15;
 
     /// <summary>In a fake header's <see cref="Size"/>: where log2 of the alignment starts.</summary>
     internal const int AlignmentShift = 58;

@@ -130,9 +130,9 @@ public static unsafe partial class CfaMalloc
             BlockHeader* header = BlockHeader.Of(p);
             nuint word = header->Word;
             var bucket = (Bucket*)(word & ~(BlockHeader.ZeroFlag | BlockHeader.FakeFlag));
-            // A bucket block of this heap (no mmap bit); without ownership any bucket block
+            // A bucket block of this heap (no mmap or large bit); without ownership any bucket block
             // goes to this heap's bucket of the same size.
-            if ((word & BlockHeader.MmapFlag) == 0
+            if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0
                 && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
             {
                 if (!Policy.Ownership)
@@ -206,7 +206,7 @@ public static unsafe partial class CfaMalloc
             BlockHeader* header = (BlockHeader*)p - 1;
             nuint word = header->Word;
             var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
-            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
+            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
             {
                 nuint usable = bucket->BlockSize - SizeClasses.HeaderSize;
                 nuint oldSize = header->Size;

@@ -61,6 +61,8 @@ internal static unsafe class FreePaths
         }
 
         var bucket = (Bucket*)(word & ~BlockHeader.FlagMask);
+        if ((word & BlockHeader.LargeFlag) != 0 && ReleaseLarge(heap, bucket, real))
+            return;
         if (heap != null && ThreadHeap.Owns(heap, bucket))
         {
             PushLocal(bucket, real);
@@ -96,6 +98,28 @@ internal static unsafe class FreePaths
             heap->UnmapCalls++;
             heap->UnmapBytes += (long)bytes;
         }
+    }
+
+    /// <summary>
+    /// Frees a bucket block that realloc grew past the mmap threshold (<see cref="BlockHeader.LargeFlag"/>) the way a
+    /// mapped block is freed, giving its memory back: to the bump area when it is its heap's last block carved (returns
+    /// true: nothing more to do), else to the OS, its whole pages decommitted before it goes on its free list (returns
+    /// false: the caller pushes it). Checked mode keeps freed blocks scrubbed and checks them later, so there it is
+    /// pushed as it is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool ReleaseLarge(ThreadHeap* heap, Bucket* bucket, BlockHeader* real)
+    {
+        if (Policy.Checked)
+            return false;
+        nuint bytes = SizeClasses.BlockSize(ThreadHeap.IndexOf(bucket));
+        if (heap != null && ThreadHeap.Owns(heap, bucket) && ThreadHeap.GiveBackLastCarved(heap, real, bytes))
+            return true;
+        nuint start = OsMemory.RoundUpToPage((nuint)(real + 1));
+        nuint end = ((nuint)real + bytes) & ~(OsMemory.s_pageSize - 1);
+        if (end > start)
+            OsMemory.Decommit((void*)start, end - start);
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -57,7 +57,9 @@ internal static unsafe class ReallocPaths
             }
         }
 
-        void* moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
+        void* moved = newAlignment <= SizeClasses.HeaderSize ? TakeLargeBucketBlock(heap, size) : null;
+        if (moved == null)
+            moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
         if (moved == null)
             return null; // the old block is intact; LastError is ENOMEM
         BulkMemory.Copy(data, moved, Math.Min(oldSize, size));
@@ -119,8 +121,12 @@ internal static unsafe class ReallocPaths
     /// writes the size, the fake header and the zero fill. False, with nothing changed, otherwise.
     /// </summary>
     /// <remarks>
-    /// A bucket never holds a block at or above the mmap threshold, so a block that would grow that far moves to its
-    /// own mapping instead.
+    /// The block may grow past the mmap threshold, up to the largest bucket (4 MiB), as glibc grows a chunk into its top
+    /// chunk past its own threshold: the threshold decides where a new block goes, and moving this one to a mapping
+    /// would copy it. It crosses the threshold only where the bump area has room for it to double. A realloc chain from 64 KiB to 1 MiB and back copied 486 KiB per chain there, at twice jemalloc's
+    /// time (docs/results.md, step 20). Such a block carries <see cref="BlockHeader.LargeFlag"/>: freed, it gives its
+    /// pages back (<see cref="FreePaths.ReleaseBlock"/>), and a later realloc that moves to its size takes it
+    /// (<see cref="TakeLargeBucketBlock"/>); malloc never does, so that a new request at the threshold is always mapped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool RebucketLastCarved(ThreadHeap* heap, RoutineTally* tally, BlockHeader* real, void* data, nuint size)
@@ -128,15 +134,43 @@ internal static unsafe class ReallocPaths
         if (real->IsMapped || !ThreadHeap.Owns(heap, real->OwnerBucket))
             return false;
         nuint payload = (nuint)((byte*)data - (byte*)(real + 1)) + size;
-        if (payload >= AllocPaths.s_mmapThreshold)
+        if (payload > SizeClasses.MaxPayload)
             return false;
         nuint oldBytes = real->BlockBytes;
+        // A block crosses the threshold in place only where the bump area has room for it to double (up to the largest
+        // bucket): one that outgrows the area later moves with all its bytes, which is more than the move at the
+        // threshold would have copied (a chain from 32 KiB grew in place to 820 KiB and then copied that).
+        if (payload >= AllocPaths.s_mmapThreshold && oldBytes - SizeClasses.HeaderSize < AllocPaths.s_mmapThreshold
+            && (nuint)(heap->BumpEnd - (byte*)real) < Math.Min(2 * payload, SizeClasses.MaxPayload) + SizeClasses.HeaderSize)
+            return false;
         Bucket* bucket = ThreadHeap.ResizeLastCarved(heap, real, oldBytes, SizeClasses.Bucket(payload));
         if (bucket == null)
             return false;
+        if (bucket->BlockSize - SizeClasses.HeaderSize >= AllocPaths.s_mmapThreshold)
+            real->Word |= BlockHeader.LargeFlag;
         heap->InternalFreed += (long)oldBytes;
         tally->Allocated += (long)bucket->BlockSize;
         return true;
+    }
+
+    /// <summary>
+    /// For a move to <paramref name="size"/> bytes at or above the mmap threshold: a free bucket block of that size, one
+    /// that realloc grew past the threshold in place and a Free gave back (its pages read as zeros), with its header
+    /// written; null when there is none. Without this, each such block whose heap carved something after it before it
+    /// was freed would stay unused on its list for good.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void* TakeLargeBucketBlock(ThreadHeap* heap, nuint size)
+    {
+        if (size < AllocPaths.s_mmapThreshold || size > SizeClasses.MaxPayload)
+            return null;
+        Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(size));
+        BlockHeader* block = ThreadHeap.Pop(bucket);
+        if (block == null)
+            return null;
+        block->Word = (nuint)bucket | BlockHeader.LargeFlag;
+        block->Size = size;
+        return block + 1;
     }
 
     /// <summary>

@@ -324,6 +324,57 @@ public partial class ProbeTests
         r.AssertEqual("IN_USE_RESTORED", "True");
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void Realloc_OfTheLastCarvedBlock_GrowsPastTheMmapThresholdInPlace_AndSuchABlockFreesLikeAMappedOne(string mode)
+    {
+        (string, string)[] environment = mode switch
+        {
+            "checked" => [s_checked],
+            "no-ownership" => [("CFA_MALLOC_OWNERSHIP", "0")],
+            _ => [],
+        };
+        var r = Probe.Run("realloc-past-threshold", environment);
+        r.AssertRan();
+        // 64 KiB to 700 KiB and 1 MiB and back to 100 KiB, at one address, with no mapping made.
+        r.AssertEqual("GROW_700K_IN_PLACE", "True");
+        r.AssertEqual("GROW_700K_USABLE", Support.BucketFor(700 * 1024).ToString(CultureInfo.InvariantCulture));
+        r.AssertEqual("GROW_1M_IN_PLACE", "True");
+        r.AssertEqual("GROW_PATTERN", "-1");
+        r.AssertEqual("GROW_SIZE", "1048576");
+        r.AssertEqual("SHRINK_IN_PLACE", "True");
+        r.AssertEqual("SHRINK_USABLE", Support.BucketFor(100 * 1024).ToString(CultureInfo.InvariantCulture));
+        r.AssertEqual("SHRINK_PATTERN", "-1");
+        r.AssertEqual("CHAIN_MMAP_CALLS", "0");
+        // The rest runs at a threshold of 128 KiB (blocks of 150-200 KiB cross it with room to spare in the bump area).
+        r.AssertEqual("MALLOPT", "1");
+        // Zero fill stays sticky over the dirty bytes the bump area got back.
+        r.AssertEqual("ZERO_GROW_IN_PLACE", "True");
+        r.AssertEqual("ZERO_GROW_HEAD", "-1");
+        r.AssertEqual("ZERO_GROW_TAIL", "-1");
+        r.AssertEqual("ZERO_GROW_STICKY", "True");
+        // Freed, such a block gives its memory back as a mapped block would: to the bump area when it is the last
+        // carved, else its pages to the OS, whichever thread frees it. Checked mode keeps freed blocks scrubbed, so
+        // there the pages stay and the block goes on its list.
+        bool givesBack = mode != "checked";
+        r.AssertEqual("LAST_CARVED_FREE_GIVEN_BACK", givesBack ? "True" : "False");
+        r.AssertEqual("B_IN_PLACE", "True");
+        r.AssertEqual("B_RESIDENT_BEFORE_FREE", "30");
+        r.AssertEqual("B_RESIDENT_AFTER_FREE", givesBack ? "0" : "30");
+        r.AssertEqual("D_RESIDENT_BEFORE_FREE", "30");
+        r.AssertEqual("D_RESIDENT_AFTER_REMOTE_FREE", givesBack ? "0" : "30");
+        // A realloc moving to its size takes the freed block; a malloc of that size still gets a mapping.
+        r.AssertEqual("MOVE_TOOK_FREED_BLOCK", "True");
+        r.AssertEqual("MOVE_PATTERN", "-1");
+        r.AssertEqual("MOVE_MMAP_CALLS", "0");
+        r.AssertEqual("MALLOC_MAPS", "1");
+        r.AssertEqual("MALLOC_NOT_FREED_BLOCK", "True");
+        r.AssertEqual("D_TOOK_FREED_BLOCK", "True");
+        r.AssertEqual("IN_USE_RESTORED", "True");
+    }
+
     [Fact]
     public void MalloptTopPad_SetsTheExtensionSize()
     {
