@@ -123,9 +123,10 @@ internal static unsafe class ReallocPaths
     /// <remarks>
     /// The block may grow past the mmap threshold, up to the largest bucket (4 MiB), as glibc grows a chunk into its top
     /// chunk past its own threshold: the threshold decides where a new block goes, and moving this one to a mapping
-    /// would copy it. It crosses the threshold only where the bump area has room for it to double. A realloc chain from 64 KiB to 1 MiB and back copied 486 KiB per chain there, at twice jemalloc's
-    /// time (docs/results.md, step 20). Such a block carries <see cref="BlockHeader.LargeFlag"/>: freed, it gives its
-    /// pages back (<see cref="FreePaths.ReleaseBlock"/>), and a later realloc that moves to its size takes it
+    /// would copy it. It crosses the threshold only where the bump area has room for it to double. A realloc chain
+    /// from 64 KiB to 1 MiB and back copied 486 KiB per chain there, at twice jemalloc's time (docs/results.md, step
+    /// 20). Such a block carries <see cref="BlockHeader.LargeFlag"/>: freed, it gives its pages back
+    /// (<see cref="FreePaths.ReleaseBlock"/>), and a later realloc that moves to its size takes it
     /// (<see cref="TakeLargeBucketBlock"/>); malloc never does, so that a new request at the threshold is always mapped.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -155,9 +156,10 @@ internal static unsafe class ReallocPaths
 
     /// <summary>
     /// For a move to <paramref name="size"/> bytes at or above the mmap threshold: a free bucket block of that size, one
-    /// that realloc grew past the threshold in place and a Free gave back (its pages read as zeros), with its header
-    /// written; null when there is none. Without this, each such block whose heap carved something after it before it
-    /// was freed would stay unused on its list for good.
+    /// that realloc grew past the threshold in place and a Free gave back, from this heap's list or, with ownership,
+    /// from those other threads freed; its header written. Null when there is none. Without this, each such block
+    /// whose heap carved something after it before it was freed would stay unused for good (malloc of its size maps,
+    /// and no refill serves its bucket), and its bucket would refuse every later growth in place.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* TakeLargeBucketBlock(ThreadHeap* heap, nuint size)
@@ -166,6 +168,8 @@ internal static unsafe class ReallocPaths
             return null;
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(size));
         BlockHeader* block = ThreadHeap.Pop(bucket);
+        if (block == null && Policy.Ownership)
+            block = ThreadHeap.TakeRemote(heap, bucket);
         if (block == null)
             return null;
         block->Word = (nuint)bucket | BlockHeader.LargeFlag;

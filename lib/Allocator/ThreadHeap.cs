@@ -241,17 +241,9 @@ internal unsafe struct ThreadHeap
     {
         if (drainRemote)
         {
-            nint* head = RemoteHead(heap, IndexOf(bucket));
-            if (*head != 0)
-            {
-                var taken = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
-                if (taken != null)
-                {
-                    heap->RemotePulls++;
-                    bucket->FreeList = (BlockHeader*)taken->Word;
-                    return taken;
-                }
-            }
+            BlockHeader* taken = TakeRemote(heap, bucket);
+            if (taken != null)
+                return taken;
         }
 
         nuint blockSize = bucket->BlockSize;
@@ -275,6 +267,24 @@ internal unsafe struct ThreadHeap
         bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
         heap->LastCarved = (BlockHeader*)(first + (count - 1) * blockSize);
         return (BlockHeader*)first;
+    }
+
+    /// <summary>
+    /// The blocks other threads freed into <paramref name="bucket"/> (whose free list is empty), taken in one exchange:
+    /// returns the first, unlinked, and makes the rest the free list. Null when there are none.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static BlockHeader* TakeRemote(ThreadHeap* heap, Bucket* bucket)
+    {
+        nint* head = RemoteHead(heap, IndexOf(bucket));
+        if (*head == 0)
+            return null;
+        var taken = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+        if (taken == null)
+            return null;
+        heap->RemotePulls++;
+        bucket->FreeList = (BlockHeader*)taken->Word;
+        return taken;
     }
 
     /// <summary>

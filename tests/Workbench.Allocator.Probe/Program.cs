@@ -959,6 +959,11 @@ internal static unsafe class Program
         other.Start();
         other.Join();
         Put("D_RESIDENT_AFTER_REMOTE_FREE", ResidentPages(first, Pages));
+        // With ownership it went home, to the remote list, and the next realloc moving to its size takes it from there.
+        byte* e = (byte*)CfaMalloc.Malloc(3000);
+        byte* e2 = (byte*)CfaMalloc.Realloc(e, 150 * 1024);
+        Put("E_TOOK_REMOTELY_FREED_BLOCK", e2 == b);
+        CfaMalloc.Free(e2);
 
         CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, (int)defaultThreshold);
         foreach (byte* live in new[] { s, after, guard })

@@ -372,6 +372,8 @@ public partial class ProbeTests
         r.AssertEqual("MALLOC_MAPS", "1");
         r.AssertEqual("MALLOC_NOT_FREED_BLOCK", "True");
         r.AssertEqual("D_TOOK_FREED_BLOCK", "True");
+        // With ownership the block another thread freed comes home and is taken again; without, it joined that thread's heap.
+        r.AssertEqual("E_TOOK_REMOTELY_FREED_BLOCK", mode == "no-ownership" ? "False" : "True");
         r.AssertEqual("IN_USE_RESTORED", "True");
     }
 
