@@ -87,6 +87,78 @@ public unsafe class ConcurrencyTests
     }
 
     [Fact]
+    public void BlocksGrownPastTheMmapThreshold_FreedByTheirThreadsAndByOthers_KeepTheirBytes_MostWithoutAMapping()
+    {
+        // Each thread grows a block from 64 KiB to 1 MiB by half at a time (past the threshold where its bump area has
+        // room), then frees it itself or hands it to the next thread, which checks and frees it: large bucket blocks
+        // freed locally and remotely while their owners keep growing new ones, which take them again.
+        Collect();
+        var s0 = CfaMalloc.GetStatistics();
+        nuint threshold = CfaMalloc.MmapThreshold;
+        const int Threads = 3, Rounds = 25;
+        var queues = Enumerable.Range(0, Threads).Select(_ => new ConcurrentQueue<(nint P, nuint Size, ulong Seed)>()).ToArray();
+        var errors = new ConcurrentQueue<string>();
+        long pastThresholdInPlace = 0, handedOff = 0;
+        void CheckAndFree((nint P, nuint Size, ulong Seed) item)
+        {
+            if (Pattern.Check((void*)item.P, item.Size, item.Seed) >= 0)
+                errors.Enqueue($"block 0x{item.P:x} of {item.Size} corrupted before it was freed");
+            CfaMalloc.Free((void*)item.P);
+        }
+        var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            var rng = new Random(t);
+            for (int round = 0; round < Rounds; round++)
+            {
+                nuint size = 64 * 1024;
+                byte* p = (byte*)CfaMalloc.Malloc(size);
+                ulong seed = Pattern.SeedFor(p, size);
+                Pattern.Fill(p, size, seed);
+                while (size < 1024 * 1024)
+                {
+                    nuint next = Math.Min(1024 * 1024, size + size / 2);
+                    byte* q = (byte*)CfaMalloc.Realloc(p, next);
+                    if (Pattern.Check(q, size, seed) >= 0)
+                        errors.Enqueue($"realloc {size} -> {next} lost bytes");
+                    if (q == p && next >= threshold)
+                        Interlocked.Increment(ref pastThresholdInPlace);
+                    p = q;
+                    size = next;
+                    seed = Pattern.SeedFor(p, size);
+                    Pattern.Fill(p, size, seed);
+                }
+                while (queues[t].TryDequeue(out var item))
+                    CheckAndFree(item);
+                if (rng.Next(2) == 0)
+                {
+                    CheckAndFree(((nint)p, size, seed));
+                }
+                else
+                {
+                    queues[(t + 1) % Threads].Enqueue(((nint)p, size, seed));
+                    Interlocked.Increment(ref handedOff);
+                }
+            }
+        })).ToArray();
+        foreach (var w in workers)
+            w.Start();
+        foreach (var w in workers)
+            Assert.True(w.Join(120_000), "a worker hung");
+        foreach (var q in queues)
+            while (q.TryDequeue(out var item))
+                CheckAndFree(item);
+        Collect();
+        var s1 = CfaMalloc.GetStatistics();
+        Assert.True(errors.IsEmpty, string.Join("\n", errors));
+        Assert.True(pastThresholdInPlace > 0, "no block grew past the mmap threshold in place");
+        // Every round crosses the threshold; a mapping is made only where the bump area had no room for the block.
+        Assert.True(s1.MmapCalls - s0.MmapCalls < Threads * Rounds,
+            $"{s1.MmapCalls - s0.MmapCalls} mmap calls for {Threads * Rounds} rounds ({pastThresholdInPlace} growths past the threshold in place)");
+        Assert.True(handedOff > 0, "no block was freed by another thread");
+        Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    [Fact]
     public void ProducerConsumer_MemoryStaysBoundedBecauseTheOwnerGetsItsBlocksBack()
     {
         Assert.True(CfaMalloc.HasOwnership);
