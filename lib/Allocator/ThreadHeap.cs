@@ -33,8 +33,8 @@ internal struct RoutineTallies
 /// <remarks>
 /// Invariants:
 /// <list type="bullet">
-/// <item>64 bytes, one cache line each, 64-aligned (block headers keep flags in the 3 low bits
-/// of a bucket address, which needs only 8).</item>
+/// <item>64 bytes, one cache line each, 64-aligned (block headers keep flags in the 4 low bits
+/// of a bucket address, which needs only 16).</item>
 /// <item><see cref="FreeList"/> and the four counters are touched only by the thread that owns the
 /// bucket's heap (no lock, no atomic): the fast paths of Malloc and Free update one line,
 /// the one whose free list they pop or push. Blocks freed by other threads go to the heap's remote
