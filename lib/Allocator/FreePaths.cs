@@ -115,10 +115,7 @@ internal static unsafe class FreePaths
         nuint bytes = SizeClasses.BlockSize(ThreadHeap.IndexOf(bucket));
         if (heap != null && ThreadHeap.Owns(heap, bucket) && ThreadHeap.GiveBackLastCarved(heap, real, bytes))
             return true;
-        nuint start = OsMemory.RoundUpToPage((nuint)(real + 1));
-        nuint end = ((nuint)real + bytes) & ~(OsMemory.s_pageSize - 1);
-        if (end > start)
-            OsMemory.Decommit((void*)start, end - start);
+        OsMemory.DecommitWholePages(real + 1, (byte*)real + bytes);
         return false;
     }
 

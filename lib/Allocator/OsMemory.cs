@@ -151,6 +151,19 @@ internal static unsafe partial class OsMemory
         return madvise(address, length, MADV_DONTNEED) == 0;
     }
 
+    /// <summary>
+    /// Decommits the whole pages between <paramref name="from"/> and <paramref name="to"/> (the partial pages at either
+    /// end stay, since other blocks may share them). Returns the bytes given back: 0 when no whole page lies between or
+    /// the OS would not.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static nuint DecommitWholePages(void* from, void* to)
+    {
+        nuint start = RoundUpToPage((nuint)from);
+        nuint end = (nuint)to & ~(s_pageSize - 1);
+        return end > start && Decommit((void*)start, end - start) ? end - start : 0;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* FallbackAlloc(nuint length)
     {

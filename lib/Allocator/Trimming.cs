@@ -52,10 +52,7 @@ internal static unsafe class Trimming
                     kept += bucket->BlockSize;
                     continue;
                 }
-                nuint start = OsMemory.RoundUpToPage((nuint)(b + 1));
-                nuint end = ((nuint)b + bucket->BlockSize) & ~(page - 1);
-                if (end > start && OsMemory.Decommit((void*)start, end - start))
-                    released += (long)(end - start);
+                released += (long)OsMemory.DecommitWholePages(b + 1, (byte*)b + bucket->BlockSize);
             }
         }
         released += TrimPrefaulted(heap, pad, ref kept);
