@@ -70,7 +70,7 @@ public static class ReportRenderer
                 Significant(line.PeerMedian),
                 line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture),
                 v is null ? "-" : Markup.Escape(PairedRatio(v)),
-                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})");
+                PValueCell(v));
         }
         console.Write(table);
     }
@@ -100,10 +100,15 @@ public static class ReportRenderer
                 Significant(line.PerThreadMedian),
                 line.MedianRatio.ToString("0.00", CultureInfo.InvariantCulture),
                 v is null ? "-" : Markup.Escape(PairedRatio(v)),
-                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})");
+                PValueCell(v));
         }
         console.Write(table);
     }
+
+    /// <summary>"0.0012 * (paired t)": a comparison's p value, starred below 0.05, with its test; "-" when there is none.</summary>
+    internal static string PValueCell(Comparison? v) => v is null || double.IsNaN(v.PValue)
+        ? "-"
+        : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})";
 
     /// <summary>"0.97 [0.91, 1.04]": a comparison's ratio with its interval (the interval left out when there is none).</summary>
     internal static string PairedRatio(Comparison v) => double.IsNaN(v.RatioLow)
@@ -186,7 +191,7 @@ public static class ReportRenderer
                 t is null ? "-" : Value(t.Median, metric),
                 line.Allocator == baseline ? "1.00x" : v is null ? "-" : $"{v.Ratio:0.000}x",
                 v is null || double.IsNaN(v.RatioLow) ? "-" : $"{v.RatioLow:0.000} .. {v.RatioHigh:0.000}",
-                v is null || double.IsNaN(v.PValue) ? "-" : v.PValue.ToString("0.0000", CultureInfo.InvariantCulture) + (v.Significant() ? " *" : "") + $" ({v.Test})",
+                PValueCell(v),
                 double.IsNaN(line.PeakRssKib) ? "-" : (line.PeakRssKib / 1024).ToString("0.0", CultureInfo.InvariantCulture),
                 Markup.Escape(string.Join("; ", notes)));
         }

@@ -11,6 +11,14 @@ public partial class ProbeTests
 {
     private static readonly (string, string) s_checked = ("CFA_MALLOC_CHECKED", "1");
 
+    /// <summary>The probe's environment for a mode of the realloc theories: default, checked or no-ownership.</summary>
+    private static (string, string)[] EnvironmentOf(string mode) => mode switch
+    {
+        "checked" => [s_checked],
+        "no-ownership" => [("CFA_MALLOC_OWNERSHIP", "0")],
+        _ => [],
+    };
+
     [GeneratedRegex("0x[0-9a-fA-F]+")]
     private static partial Regex HexRegex();
 
@@ -275,13 +283,7 @@ public partial class ProbeTests
     [InlineData("no-ownership")]
     public void Realloc_OfTheLastCarvedBlock_GrowsAndShrinksInPlace_OnlyWhenTheNewBucketHasNothingFree(string mode)
     {
-        (string, string)[] environment = mode switch
-        {
-            "checked" => [s_checked],
-            "no-ownership" => [("CFA_MALLOC_OWNERSHIP", "0")],
-            _ => [],
-        };
-        var r = Probe.Run("realloc-last-carved", environment);
+        var r = Probe.Run("realloc-last-carved", EnvironmentOf(mode));
         r.AssertRan();
         // Growing the last block carved keeps its address, its bytes and its new size; shrinking it gives the tail
         // back, and the next block is carved right after the new end, without touching the shrunk block's bytes.
@@ -330,13 +332,7 @@ public partial class ProbeTests
     [InlineData("no-ownership")]
     public void Realloc_OfTheLastCarvedBlock_GrowsPastTheMmapThresholdInPlace_AndSuchABlockFreesLikeAMappedOne(string mode)
     {
-        (string, string)[] environment = mode switch
-        {
-            "checked" => [s_checked],
-            "no-ownership" => [("CFA_MALLOC_OWNERSHIP", "0")],
-            _ => [],
-        };
-        var r = Probe.Run("realloc-past-threshold", environment);
+        var r = Probe.Run("realloc-past-threshold", EnvironmentOf(mode));
         r.AssertRan();
         // 64 KiB to 700 KiB and 1 MiB and back to 100 KiB, at one address, with no mapping made.
         r.AssertEqual("GROW_700K_IN_PLACE", "True");

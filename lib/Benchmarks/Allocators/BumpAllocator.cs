@@ -13,8 +13,7 @@ public readonly unsafe struct BumpAllocator : IAllocator
     private const nuint ChunkSize = 4 << 20;
     private const nuint Alignment = 16;
 
-    private static readonly List<nint> s_chunks = [];
-    private static readonly Lock s_lock = new();
+    private static readonly ChunkList s_chunks = new();
 
     /// <inheritdoc />
     public AllocatorFeatures Features => AllocatorFeatures.All;
@@ -63,14 +62,7 @@ public readonly unsafe struct BumpAllocator : IAllocator
     /// </summary>
     public static void ReleaseAll()
     {
-        lock (s_lock)
-        {
-            foreach (nint chunk in s_chunks)
-            {
-                NativeMemory.Free((void*)chunk);
-            }
-            s_chunks.Clear();
-        }
+        s_chunks.FreeAll();
         CurrentChunk.t_next = CurrentChunk.t_end = 0;
     }
 
@@ -92,11 +84,7 @@ public readonly unsafe struct BumpAllocator : IAllocator
     {
         nuint need = Math.Max(size, 1) + alignment;
         nuint chunkSize = need > ChunkSize / 4 ? need : ChunkSize;
-        void* chunk = NativeMemory.Alloc(chunkSize);
-        lock (s_lock)
-        {
-            s_chunks.Add((nint)chunk);
-        }
+        void* chunk = s_chunks.Take(chunkSize);
         nuint start = ((nuint)chunk + alignment - 1) & ~(alignment - 1);
         nuint end = start + Math.Max(size, 1);
         if (chunkSize == ChunkSize)

@@ -26,8 +26,7 @@ public readonly unsafe struct LifoAllocator : IAllocator
     private const int ClassShift = 4;
     private const nuint ChunkSize = 4 << 20;
 
-    private static readonly List<nint> s_chunks = [];
-    private static readonly Lock s_lock = new();
+    private static readonly ChunkList s_chunks = new();
 
     /// <inheritdoc />
     public AllocatorFeatures Features => AllocatorFeatures.All;
@@ -105,14 +104,7 @@ public readonly unsafe struct LifoAllocator : IAllocator
     /// </summary>
     public static void ReleaseAll()
     {
-        lock (s_lock)
-        {
-            foreach (nint chunk in s_chunks)
-            {
-                NativeMemory.Free((void*)chunk);
-            }
-            s_chunks.Clear();
-        }
+        s_chunks.FreeAll();
         CurrentLists.t_lists = null;
     }
 
@@ -137,7 +129,7 @@ public readonly unsafe struct LifoAllocator : IAllocator
         nuint bytes = ClassOf(Math.Max(size, 1)) << ClassShift;
         if ((nuint)(lists->End - lists->Next) < bytes)
         {
-            byte* chunk = NewChunk(ChunkSize);
+            var chunk = (byte*)s_chunks.Take(ChunkSize);
             if (chunk == null)
             {
                 return null;
@@ -176,26 +168,13 @@ public readonly unsafe struct LifoAllocator : IAllocator
 
     private static Lists* CreateLists()
     {
-        var lists = (Lists*)NewChunk((nuint)sizeof(Lists));
+        var lists = (Lists*)s_chunks.Take((nuint)sizeof(Lists));
         if (lists != null)
         {
             NativeMemory.Clear(lists, (nuint)sizeof(Lists));
             CurrentLists.t_lists = lists;
         }
         return lists;
-    }
-
-    private static byte* NewChunk(nuint bytes)
-    {
-        void* chunk = NativeMemory.Alloc(bytes);
-        if (chunk != null)
-        {
-            lock (s_lock)
-            {
-                s_chunks.Add((nint)chunk);
-            }
-        }
-        return (byte*)chunk;
     }
 
     /// <summary>

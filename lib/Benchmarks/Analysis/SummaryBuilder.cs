@@ -115,7 +115,11 @@ public static class SummaryBuilder
         [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number(metric)).Where(v => double.IsFinite(v) && v > 0)];
 
     internal static string ConfigurationKey(ResultRow row) =>
-        string.Join("|", row.Threads.ToString(CultureInfo.InvariantCulture), row.Sizes, string.Join(",", row.Knobs.Select(k => $"{k.Key}={k.Value}")));
+        string.Join("|", row.Threads.ToString(CultureInfo.InvariantCulture), SizesAndKnobsKey(row));
+
+    /// <summary>A configuration without its thread count: the sizes and the knobs.</summary>
+    internal static string SizesAndKnobsKey(ResultRow row) =>
+        string.Join("|", row.Sizes, string.Join(",", row.Knobs.Select(k => $"{k.Key}={k.Value}")));
 
     internal static string Label(ResultRow row) => $"{row.Threads}t {row.Sizes}";
 

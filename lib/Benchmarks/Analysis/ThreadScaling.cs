@@ -48,7 +48,7 @@ public static class ThreadScaling
         foreach (string benchmark in rows.Select(r => r.Benchmark).Distinct())
         {
             var ofBenchmark = rows.Where(r => r.Benchmark == benchmark)
-                .GroupBy(r => (r.Allocator, Configuration: string.Join("|", r.Sizes, string.Join(",", r.Knobs.Select(k => $"{k.Key}={k.Value}")))))
+                .GroupBy(r => (r.Allocator, Configuration: SummaryBuilder.SizesAndKnobsKey(r)))
                 .OrderBy(g => SummaryBuilder.CatalogueOrder(g.Key.Allocator));
             foreach (var group in ofBenchmark)
             {
