@@ -9,7 +9,7 @@ namespace Workbench.Allocator;
 /// </summary>
 public sealed class AllocatorOptions
 {
-    private static readonly Lock s_lock = new();
+    private static readonly AllocatorLock s_lock = new();
     private static AllocatorOptions? s_pending;
     private static AllocatorOptions? s_effective;
 
@@ -82,7 +82,7 @@ public sealed class AllocatorOptions
         {
             if (s_effective is { } effective)
                 return effective;
-            lock (s_lock)
+            using (s_lock.Hold())
             {
                 s_effective ??= s_pending ?? Clamp(FromEnvironment());
                 return s_effective;
@@ -94,7 +94,7 @@ public sealed class AllocatorOptions
     internal static void Configure(AllocatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             if (s_effective != null)
                 throw new InvalidOperationException("cfa-malloc has already started in this process: call CfaMalloc.Configure before the first allocation, or set CFA_MALLOC_* variables before the process starts.");

@@ -130,7 +130,7 @@ public sealed class AllocatorStatistics
         long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
         long prefaults = 0, prefaultBytes = 0;
         var global = HeapPool.GlobalCounters;
-        lock (HeapPool.HeapLock)
+        using (HeapPool.HeapLock.Hold())
         {
             for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
             {

@@ -50,17 +50,40 @@ public static unsafe partial class CfaMalloc
     /// </summary>
     public const int M_PREFAULT = -102;
 
+#if PRELOAD
+    /// <summary>The errno value of the calling thread's last failed call (0 if none has failed): in the preloaded library, a slot of the native front's, which hands it to the C caller as errno.</summary>
+    public static int LastError
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => cfa_front_error();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private set => cfa_front_set_error(value);
+    }
+
+    [LibraryImport(CurrentHeap.Front), SuppressGCTransition]
+    private static partial int cfa_front_error();
+
+    [LibraryImport(CurrentHeap.Front), SuppressGCTransition]
+    private static partial void cfa_front_set_error(int error);
+#else
     /// <summary>The errno value of the calling thread's last failed call (not cleared by successes).</summary>
     [ThreadStatic] private static int t_lastError;
 
     /// <summary>The errno value of the calling thread's last failed call (0 if none has failed).</summary>
-    public static int LastError => t_lastError;
+    public static int LastError
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_lastError;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private set => t_lastError = value;
+    }
+#endif
 
     /// <summary>Records <paramref name="errno"/> for the calling thread and returns null.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void* Fail(int errno)
     {
-        t_lastError = errno;
+        LastError = errno;
         return null;
     }
 
@@ -91,7 +114,7 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         // Sizes 1 to 128 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
         if (heap != null && size - 1 < AllocPaths.s_fastLimit)
@@ -122,7 +145,7 @@ public static unsafe partial class CfaMalloc
             CheckedMode.Free(p);
             return;
         }
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         if (p != null && heap != null)
         {
             // An aligned block's fake header carries the real word's bucket (or mmap bit) and the way back to
@@ -158,7 +181,7 @@ public static unsafe partial class CfaMalloc
         // checks the whole product. Not Math.BigMul: its out parameter kept the product in a stack slot, and the
         // store and reload on the way to the bucket index cost about 0.4 ns per call (docs/results.md, step 17).
         nuint bytes = count * size;
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list.
         if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < AllocPaths.s_fastLimit)
@@ -198,7 +221,7 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, 0, resize: false);
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         // Fast path: a plain block of this heap and a small new size, staying in place or moving
         // to a block popped from a free list; everything else takes the general path.
         if (p != null && heap != null && size - 1 < AllocPaths.s_fastLimit)
@@ -227,7 +250,7 @@ public static unsafe partial class CfaMalloc
                 {
                     block->Word = (nuint)target | (word & BlockHeader.ZeroFlag);
                     block->Size = size;
-                    BulkMemory.Copy(p, block + 1, Math.Min(oldSize, size));
+                    BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)
                     if (zeroFill && size > oldSize)
                         BulkMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
                     tally->Calls++;
@@ -269,7 +292,7 @@ public static unsafe partial class CfaMalloc
         // The heap first: the JIT then reuses the thread-static base in an inlined Free after this call, which it
         // cannot do when one path (the EINVAL return) skips the read. Reading it second cost a call to the TLS accessor
         // per aligned_alloc+free pair, 0.85 ns (5.1 against 4.2 ns per pair in a C# loop).
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         if (!BitOperations.IsPow2(alignment))
             return Fail(EINVAL);
         bool aligned = alignment > SizeClasses.HeaderSize;
@@ -310,12 +333,12 @@ public static unsafe partial class CfaMalloc
     {
         if (result == null || !BitOperations.IsPow2(alignment) || alignment % (nuint)sizeof(void*) != 0)
         {
-            t_lastError = EINVAL;
+            LastError = EINVAL;
             return EINVAL;
         }
         void* p = Memalign(alignment, size);
         if (p == null)
-            return t_lastError;
+            return LastError;
         *result = p;
         return 0;
     }
@@ -426,7 +449,7 @@ public static unsafe partial class CfaMalloc
         if (p == null)
             return false;
         BlockHeader* real = BlockHeader.RealOf(p);
-        return !real->IsMapped && ThreadHeap.HeapOf(real->OwnerBucket) != CurrentHeap.t_heap;
+        return !real->IsMapped && ThreadHeap.HeapOf(real->OwnerBucket) != CurrentHeap.Heap;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -24,7 +24,11 @@ internal static unsafe class CheckedMode
     /// <summary>Written into the slack between the request size and the usable size.</summary>
     private const byte Canary = 0xFD;
 
-    private static readonly Lock s_lock = new();
+    private static readonly AllocatorLock s_lock = new();
+
+    /// <summary>The lock of every checked operation (held across fork by <see cref="ForkSafety"/>).</summary>
+    internal static AllocatorLock CheckLock => s_lock;
+
     private static readonly Dictionary<nuint, LiveBlock> s_live = [];
     private static readonly HashSet<nuint> s_freed = [];
     private static readonly Dictionary<nuint, nuint> s_scrubbed = [];
@@ -42,7 +46,7 @@ internal static unsafe class CheckedMode
     /// <summary>Checks and records a block just handed out by an allocating routine.</summary>
     internal static void Track(void* p, bool zeroFilled)
     {
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             var address = (nuint)p;
             s_freed.Remove(address);
@@ -71,7 +75,7 @@ internal static unsafe class CheckedMode
             FreePaths.FreeSlow(p);
             return;
         }
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             LiveBlock block = Verify(p);
             Forget(p, block, scrub: true);
@@ -83,7 +87,7 @@ internal static unsafe class CheckedMode
     /// <summary>Realloc, Resize and their aligned forms, checked.</summary>
     internal static void* Realloc(void* p, nuint size, nuint alignment, bool resize)
     {
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             LiveBlock old = p != null ? Verify(p) : default;
             void* q = resize ? ReallocPaths.Resize(p, size, alignment) : ReallocPaths.Realloc(p, size, alignment);
@@ -108,7 +112,7 @@ internal static unsafe class CheckedMode
     /// <summary>The blocks allocated and not freed.</summary>
     internal static IReadOnlyList<UnfreedBlock> Unfreed()
     {
-        lock (s_lock)
+        using (s_lock.Hold())
             return s_live.Select(kv => new UnfreedBlock(kv.Key, kv.Value.Size)).OrderBy(b => b.Address).ToArray();
     }
 

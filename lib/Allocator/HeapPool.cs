@@ -18,10 +18,14 @@ namespace Workbench.Allocator;
 /// <item>A heap changes owner only through <see cref="Acquire"/>/<see cref="Release"/>; its
 /// <see cref="ThreadHeap.Assignment"/> number changes with every owner, so a late release
 /// for a previous owner is ignored.</item>
-/// <item>A thread's exit is noticed by the finalizer of its <see cref="HeapReleaser"/> (a
-/// thread-static object that dies with the thread) or, at the latest, by a scan of dead
-/// owner threads when a new thread needs a heap and none is free. Either way the exited
-/// thread's heap, with its free lists, goes to the next new thread.</item>
+/// <item>A heap is owned (<see cref="ThreadHeap.Owned"/>) from <see cref="Acquire"/> to <see cref="Release"/>, and
+/// then on the <see cref="s_freeHeaps"/> stack.</item>
+/// <item>A thread's exit is noticed in one of two ways, fixed for the process. In a .NET program, by the finalizer of
+/// its <see cref="HeapReleaser"/> (a thread-static object that dies with the thread) or, at the latest, by a scan of
+/// dead owner threads in <see cref="s_owners"/> when a new thread needs a heap and none is free. In a process where
+/// a native host drives the allocator (the preloaded library), the host reports each exit itself
+/// (<see cref="ReleaseCurrent"/>), and the pool allocates no managed object per thread: a collection is never
+/// needed. Either way the exited thread's heap, with its free lists, goes to the next new thread.</item>
 /// </list>
 /// </remarks>
 internal static unsafe class HeapPool
@@ -41,17 +45,21 @@ internal static unsafe class HeapPool
     /// <summary>Bytes by which the shared area is committed at a time (M_TOP_PAD).</summary>
     internal static nuint s_extension = AllocatorOptions.Effective.Extension;
 
-    private static readonly Lock s_areaLock = new();
+    private static readonly AllocatorLock s_areaLock = new();
     private static byte* s_areaNext;
     private static byte* s_areaCommitted;
     private static byte* s_areaReserved;
     private static long s_extendCalls;
     private static long s_extendBytes;
 
-    private static readonly Lock s_heapLock = new();
+    private static readonly AllocatorLock s_heapLock = new();
     private static ThreadHeap* s_allHeaps;
     private static ThreadHeap* s_freeHeaps;
+    /// <summary>The owner thread of each heap, by <see cref="ThreadHeap.Id"/>; empty when the host reports exits.</summary>
     private static readonly List<Thread?> s_owners = [];
+
+    /// <summary>Whether a native host reports each thread's exit (<see cref="ReportExitsFromHost"/>).</summary>
+    private static bool s_hostReportsExits;
     private static int s_createdSinceScan;
     private static long s_assignments;
     private static long s_threadsStarted;
@@ -62,7 +70,10 @@ internal static unsafe class HeapPool
     private static long s_trimBytes;
 
     /// <summary>The lock that statistics and trimming take to walk the heaps.</summary>
-    internal static Lock HeapLock => s_heapLock;
+    internal static AllocatorLock HeapLock => s_heapLock;
+
+    /// <summary>The lock of the shared area (taken inside <see cref="HeapLock"/> when both are held).</summary>
+    internal static AllocatorLock AreaLock => s_areaLock;
 
     /// <summary>The first heap of the list of every heap.</summary>
     internal static ThreadHeap* AllHeaps => s_allHeaps;
@@ -76,7 +87,33 @@ internal static unsafe class HeapPool
 
     /// <summary>Whether a live thread owns <paramref name="heap"/> (call under <see cref="HeapLock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool IsOwned(ThreadHeap* heap) => s_owners[heap->Id] != null;
+    internal static bool IsOwned(ThreadHeap* heap) => heap->Owned;
+
+    /// <summary>
+    /// From now on the host reports each thread's exit through <see cref="ReleaseCurrent"/>: no finalizer object
+    /// and no <see cref="Thread"/> per thread. Call before the first allocation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ReportExitsFromHost()
+    {
+        using (s_heapLock.Hold())
+        {
+            if (s_allHeaps != null)
+                throw new InvalidOperationException("cfa-malloc has already made a heap: exits can be reported by the host only from the start.");
+            s_hostReportsExits = true;
+        }
+    }
+
+    /// <summary>Returns the calling thread's heap to the pool (the host saw the thread end); the thread has none after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ReleaseCurrent()
+    {
+        ThreadHeap* heap = CurrentHeap.Heap;
+        if (heap == null)
+            return;
+        CurrentHeap.Heap = null;
+        Release(heap, heap->Assignment);
+    }
 
     /// <summary>Records a trim (called under <see cref="HeapLock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -93,16 +130,16 @@ internal static unsafe class HeapPool
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static ThreadHeap* Acquire()
     {
-        ThreadHeap* heap = CurrentHeap.t_heap;
+        ThreadHeap* heap = CurrentHeap.Heap;
         if (heap != null)
             return heap;
 
         long assignment;
-        lock (s_heapLock)
+        using (s_heapLock.Hold())
         {
             // Scan for dead owners whenever no heap is free; with thousands of live heaps, only
             // after a sixty-fourth of them has been made since the last scan (amortised O(1)).
-            if (s_freeHeaps == null && s_createdSinceScan >= s_owners.Count / 64)
+            if (!s_hostReportsExits && s_freeHeaps == null && s_createdSinceScan >= s_owners.Count / 64)
                 ReclaimDeadOwners();
             heap = s_freeHeaps;
             if (heap != null)
@@ -116,8 +153,9 @@ internal static unsafe class HeapPool
                 heap = (ThreadHeap*)TakeFromArea(ThreadHeap.Span, ThreadHeap.Alignment);
                 if (heap == null)
                     return null;
-                ThreadHeap.Initialize(heap, s_owners.Count);
-                s_owners.Add(null);
+                ThreadHeap.Initialize(heap, (int)s_heapsNew);
+                if (!s_hostReportsExits)
+                    s_owners.Add(null);
                 heap->NextInPool = s_allHeaps;
                 s_allHeaps = heap;
                 s_heapsNew++;
@@ -125,12 +163,15 @@ internal static unsafe class HeapPool
             }
             assignment = ++s_assignments;
             heap->Assignment = assignment;
-            s_owners[heap->Id] = Thread.CurrentThread;
+            heap->Owned = true;
+            if (!s_hostReportsExits)
+                s_owners[heap->Id] = Thread.CurrentThread;
             s_threadsStarted++;
         }
 
-        CurrentHeap.t_heap = heap;
-        t_releaser = new HeapReleaser(heap, assignment);
+        CurrentHeap.Heap = heap;
+        if (!s_hostReportsExits)
+            t_releaser = new HeapReleaser(heap, assignment);
         return heap;
     }
 
@@ -138,16 +179,18 @@ internal static unsafe class HeapPool
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Release(ThreadHeap* heap, long assignment)
     {
-        lock (s_heapLock)
+        using (s_heapLock.Hold())
             ReleaseLocked(heap, assignment);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReleaseLocked(ThreadHeap* heap, long assignment)
     {
-        if (heap->Assignment != assignment || s_owners[heap->Id] == null)
+        if (heap->Assignment != assignment || !heap->Owned)
             return;
-        s_owners[heap->Id] = null;
+        heap->Owned = false;
+        if (!s_hostReportsExits)
+            s_owners[heap->Id] = null;
         // The owner has died: the blocks it freed for other heaps go home now, not when
         // (if ever) another thread takes this heap.
         FreePaths.FlushChains(heap);
@@ -164,7 +207,7 @@ internal static unsafe class HeapPool
         for (ThreadHeap* h = s_allHeaps; h != null; h = h->NextInPool)
         {
             Thread? owner = s_owners[h->Id];
-            if (owner != null && !owner.IsAlive)
+            if (h->Owned && owner != null && !owner.IsAlive)
                 ReleaseLocked(h, h->Assignment);
         }
     }
@@ -246,7 +289,7 @@ internal static unsafe class HeapPool
     private static byte* TakeFromArea(nuint bytes, nuint alignment)
     {
         bytes = OsMemory.RoundUpToPage(bytes);
-        lock (s_areaLock)
+        using (s_areaLock.Hold())
         {
             byte* p = AlignedNext(alignment);
             if (p < s_areaNext || p > s_areaCommitted || (nuint)(s_areaCommitted - p) < bytes)

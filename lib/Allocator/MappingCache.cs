@@ -32,7 +32,11 @@ internal static unsafe class MappingCache
     /// <summary>The most mappings kept.</summary>
     internal const int MaxEntries = 16;
 
-    private static readonly Lock s_lock = new();
+    private static readonly AllocatorLock s_lock = new();
+
+    /// <summary>The lock of the cache (held across fork by <see cref="ForkSafety"/>).</summary>
+    internal static AllocatorLock CacheLock => s_lock;
+
     private static readonly nint[] s_address = new nint[MaxEntries];
     private static readonly nuint[] s_bytes = new nuint[MaxEntries];
     private static int s_count;
@@ -52,7 +56,7 @@ internal static unsafe class MappingCache
     {
         get
         {
-            lock (s_lock)
+            using (s_lock.Hold())
                 return (s_hits, (long)s_cachedBytes, s_unmapCalls, s_unmapBytes);
         }
     }
@@ -67,7 +71,7 @@ internal static unsafe class MappingCache
         bytes = 0;
         if (s_count == 0)
             return null;
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             int best = -1;
             for (int i = 0; i < s_count; i++)
@@ -96,7 +100,7 @@ internal static unsafe class MappingCache
     {
         if (Policy.Checked || bytes > s_limit / 2)
             return false;
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             if (bytes > s_limit / 2)
                 return false;
@@ -141,7 +145,7 @@ internal static unsafe class MappingCache
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long Release()
     {
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             long released = (long)s_cachedBytes;
             while (s_count > 0)
@@ -156,7 +160,7 @@ internal static unsafe class MappingCache
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SetLimit(nuint limit)
     {
-        lock (s_lock)
+        using (s_lock.Hold())
         {
             s_limit = limit;
             while (s_count > 0 && s_cachedBytes > limit)

@@ -26,6 +26,8 @@ internal static class Precompilation
         RuntimeHelpers.RunClassConstructor(typeof(Trimming).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(ReallocPaths).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(BulkMemory).TypeHandle);
+        Compile(typeof(AllocatorLock));
+        Compile(typeof(AllocatorLock.Scope));
         Compile(typeof(SizeClasses));
         Compile(typeof(OsMemory));
         Compile(typeof(BlockHeader));

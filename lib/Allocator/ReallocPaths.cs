@@ -62,7 +62,9 @@ internal static unsafe class ReallocPaths
             moved = AllocPaths.AllocateUncounted(heap, size, newAlignment, false);
         if (moved == null)
             return null; // the old block is intact; LastError is ENOMEM
-        BulkMemory.Copy(data, moved, Math.Min(oldSize, size));
+        // The whole usable size moves, not only the request: malloc_usable_size lets a program use the slack (Redis's
+        // strings do), and glibc's realloc keeps it too.
+        BulkMemory.Copy(data, moved, Math.Min(usable, size));
         BlockHeader* movedReal = BlockHeader.RealOf(moved);
         if (zeroFill)
         {

@@ -175,6 +175,9 @@ internal unsafe struct ThreadHeap
     internal long Assignment;
     internal int Id;
 
+    /// <summary>Whether a live thread owns the heap (false while it waits on the pool's free stack).</summary>
+    internal bool Owned;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AlignUp(int value, int alignment) => (value + alignment - 1) & ~(alignment - 1);
 

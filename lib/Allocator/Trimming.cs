@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workbench.Allocator;
 
 /// <summary>
@@ -11,17 +13,18 @@ internal static unsafe class Trimming
     /// Trims the calling thread's heap and every pooled heap, keeping the first
     /// <paramref name="pad"/> bytes of free blocks untouched. Returns the bytes released.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long Trim(nuint pad)
     {
         if (Policy.Checked)
             return 0; // freed storage is scrubbed and checked for writes after free
-        ThreadHeap* mine = CurrentHeap.t_heap;
+        ThreadHeap* mine = CurrentHeap.Heap;
         // Blocks this thread freed for other heaps go home first, where their owners can reuse them.
         if (mine != null)
             FreePaths.FlushChains(mine);
         nuint kept = 0;
         long released = 0;
-        lock (HeapPool.HeapLock)
+        using (HeapPool.HeapLock.Hold())
         {
             // Pooled heaps have no owner while the heap lock is held (Acquire takes it), so
             // their free lists are safe to walk; the caller's own heap is its own.
@@ -36,6 +39,7 @@ internal static unsafe class Trimming
         return released;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TrimHeap(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
         nuint page = OsMemory.s_pageSize;
@@ -63,6 +67,7 @@ internal static unsafe class Trimming
     /// Gives back the pages of the bump area that prefaulting made resident and no block uses yet (past the page
     /// the next block starts in), once the pad is kept; the heap prefaults them again when it carves there.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TrimPrefaulted(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
         var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);

@@ -14,7 +14,7 @@ public class CompilationTests
     private static readonly string[] s_pathTypes =
     [
         "CfaMalloc", "AllocPaths", "FreePaths", "ReallocPaths", "BulkMemory", "ThreadHeap", "CurrentHeap", "HeapPool",
-        "MappingCache", "BlockHeader", "SizeClasses", "OsMemory",
+        "MappingCache", "BlockHeader", "SizeClasses", "OsMemory", "AllocatorLock",
     ];
 
     [Fact]

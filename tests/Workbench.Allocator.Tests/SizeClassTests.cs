@@ -20,7 +20,7 @@ public unsafe class SizeClassTests
             threads[t] = new Thread(() =>
             {
                 CfaMalloc.Free(CfaMalloc.Malloc(1));
-                ThreadHeap* heap = CurrentHeap.t_heap;
+                ThreadHeap* heap = CurrentHeap.Heap;
                 if ((nuint)heap % ThreadHeap.Alignment != 0)
                     failures.Enqueue($"heap 0x{(nuint)heap:x} is not aligned to {ThreadHeap.Alignment}");
                 for (int i = 0; i < SizeClasses.s_count; i++)

@@ -227,6 +227,38 @@ public unsafe class StandardRoutineTests
         CfaMalloc.Free(s);
     }
 
+    /// <summary>
+    /// The bytes a program wrote into a block's slack (up to malloc_usable_size, which allows it) survive a realloc
+    /// that moves the block, as with glibc: Redis's strings live in that slack. Growth and shrink, small and large,
+    /// through the fast path and the general one.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 5000)]
+    [InlineData(100, 70_000)]
+    [InlineData(3000, 1_000_000)]
+    [InlineData(70_000, 100)]
+    [InlineData(600_000, 2_000_000)]
+    public void Realloc_KeepsWhatWasWrittenUpToTheUsableSize(int initial, int target)
+    {
+        byte* p = (byte*)CfaMalloc.Malloc((nuint)initial);
+        Support.NotNull(p, $"Malloc({initial})");
+        // A block carved after it, so that it cannot grow or shrink in place as the last block carved, and a free block
+        // in the target's bucket, so that the move takes that one.
+        void* after = CfaMalloc.Malloc((nuint)initial);
+        CfaMalloc.Free(CfaMalloc.Malloc((nuint)target));
+        nuint usable = CfaMalloc.MallocUsableSize(p);
+        Assert.True(usable >= (nuint)initial);
+        for (nuint i = 0; i < usable; i++)
+            p[i] = (byte)(i * 7 + 1);
+        byte* q = (byte*)CfaMalloc.Realloc(p, (nuint)target);
+        Support.NotNull(q, $"Realloc({initial} -> {target})");
+        nuint kept = Math.Min(usable, (nuint)target);
+        for (nuint i = 0; i < kept; i++)
+            Assert.True(q[i] == (byte)(i * 7 + 1), $"byte {i} of {kept} lost by Realloc({initial} (usable {usable}) -> {target})");
+        CfaMalloc.Free(q);
+        CfaMalloc.Free(after);
+    }
+
     [Fact]
     public void Realloc_MovedBlockFreesTheOldOne()
     {
