@@ -41,6 +41,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   done
 fi
 
+# cfa-malloc as a preloadable library (artifacts/preload/libcfamalloc.so), and the real programs that run on it.
+bash scripts/build-preload.sh || echo "setup: skipped: the preloaded cfa-malloc (scripts/build-preload.sh); programs run on the other allocators"
+bash scripts/setup-programs.sh
+
 # Traces (heaptrack, zstd), figures and notebooks (Chromium, dotnet-repl, the published libraries).
 bash scripts/setup-traces.sh
 bash scripts/setup-figures.sh --no-publish || echo "setup: figures and notebooks set-up failed (scripts/setup-figures.sh)"

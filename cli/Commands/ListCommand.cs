@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Programs;
+using Workbench.Benchmarks.Sizes;
 using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Cli.Commands;
@@ -29,7 +31,14 @@ public static class ListCommand
                 allocators.AddRow(Markup.Escape(a.Name), Markup.Escape(a.Description), Markup.Escape(a.Unavailable ?? "available"));
             }
             console.Write(allocators);
-            console.WriteLine("size specs: fixed:N, uniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], file:PATH, trace:PATH");
+            Table programs = new Table().Title("programs (the program benchmark: --program NAME)").AddColumns("name", "what it runs", "here");
+            foreach (ProgramDefinition p in ProgramCatalog.All)
+            {
+                string? missing = ProgramRunner.Obstacle(p, AllocatorCatalog.Find("glibc")!, 1);
+                programs.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Description), Markup.Escape(missing ?? "available"));
+            }
+            console.Write(programs);
+            console.WriteLine($"size specs: {SizeSpecException.Forms}");
             return ExitCodes.Ok;
         });
         return command;

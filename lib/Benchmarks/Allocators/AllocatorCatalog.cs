@@ -11,17 +11,17 @@ public static class AllocatorCatalog
     public static IReadOnlyList<AllocatorInfo> All { get; } =
     [
         new("cfa", "cfa-malloc (this project), with ownership: remote frees go back to the owner heap", AllocatorKind.Cfa, null,
-            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1" }),
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1" }, PreloadSpec.Cfa),
         new("cfa-noown", "cfa-malloc without ownership: the freeing thread keeps the block (CFA_MALLOC_OWNERSHIP=0)", AllocatorKind.Cfa, null,
-            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "0" }),
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "0" }, PreloadSpec.Cfa),
         new("cfa-nopf", "cfa-malloc without prefaulting: each page faults in on first touch, as for the peers (CFA_MALLOC_PREFAULT=0)", AllocatorKind.Cfa, null,
-            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1", ["CFA_MALLOC_PREFAULT"] = "0" }),
-        new("glibc", "glibc malloc (libc.so.6)", AllocatorKind.Native, NativeLibrarySpec.Glibc, NoEnvironment),
+            new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1", ["CFA_MALLOC_PREFAULT"] = "0" }, PreloadSpec.Cfa),
+        new("glibc", "glibc malloc (libc.so.6)", AllocatorKind.Native, NativeLibrarySpec.Glibc, NoEnvironment, PreloadSpec.Glibc),
         new("jemalloc", "jemalloc (libjemalloc.so.2)", AllocatorKind.Native, NativeLibrarySpec.Jemalloc,
-            new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.rtld.optional_static_tls=2048" }),
-        new("tcmalloc", "gperftools tcmalloc-minimal (tc_malloc/tc_free)", AllocatorKind.Native, NativeLibrarySpec.Tcmalloc, NoEnvironment),
-        new("mimalloc", "mimalloc 2 (mi_malloc/mi_free)", AllocatorKind.Native, NativeLibrarySpec.Mimalloc, NoEnvironment),
-        new("tbb", "oneTBB scalable allocator (scalable_malloc/scalable_free)", AllocatorKind.Native, NativeLibrarySpec.Tbb, NoEnvironment),
+            new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.rtld.optional_static_tls=2048" }, PreloadSpec.Jemalloc),
+        new("tcmalloc", "gperftools tcmalloc-minimal (tc_malloc/tc_free)", AllocatorKind.Native, NativeLibrarySpec.Tcmalloc, NoEnvironment, PreloadSpec.Tcmalloc),
+        new("mimalloc", "mimalloc 2 (mi_malloc/mi_free)", AllocatorKind.Native, NativeLibrarySpec.Mimalloc, NoEnvironment, PreloadSpec.Mimalloc),
+        new("tbb", "oneTBB scalable allocator (scalable_malloc/scalable_free)", AllocatorKind.Native, NativeLibrarySpec.Tbb, NoEnvironment, PreloadSpec.Tbb),
         new("nativememory", ".NET NativeMemory.Alloc/Free (libc underneath)", AllocatorKind.DotNet, null, NoEnvironment),
         new("gc", ".NET garbage collector: new byte[n], free drops the reference", AllocatorKind.DotNet, null, NoEnvironment),
         new("arraypool", ".NET ArrayPool<byte>.Shared: Rent/Return", AllocatorKind.DotNet, null, NoEnvironment),
@@ -79,6 +79,10 @@ public static class AllocatorCatalog
     public static WorkloadResult Run(string name, Workload workload, WorkloadContext context)
     {
         ArgumentNullException.ThrowIfNull(workload);
+        if (workload.RunsOutside)
+        {
+            return workload.RunOutside(Find(name) ?? throw new ArgumentException($"unknown allocator '{name}': use one of {Names}"), context);
+        }
         return name switch
         {
             _ when IsCfa(name) => workload.Run(new CfaAllocator(), context),

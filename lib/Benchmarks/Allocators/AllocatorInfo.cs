@@ -5,7 +5,8 @@ namespace Workbench.Benchmarks.Allocators;
 /// <param name="Description">One line.</param>
 /// <param name="Kind">Where it comes from.</param>
 /// <param name="Library">The native library, for native allocators.</param>
-/// <param name="Environment">Environment variables the trial process must start with.</param>
+/// <param name="Environment">Environment variables the trial process must start with (and a preloaded program).</param>
+/// <param name="Preload">How a C program runs on it (<c>LD_PRELOAD</c>); null for the allocators only C# can call.</param>
 /// <param name="Hidden">Left out of the default list (test doubles).</param>
 public sealed record AllocatorInfo(
     string Name,
@@ -13,6 +14,7 @@ public sealed record AllocatorInfo(
     AllocatorKind Kind,
     NativeLibrarySpec? Library,
     IReadOnlyDictionary<string, string> Environment,
+    PreloadSpec? Preload = null,
     bool Hidden = false)
 {
     /// <summary>
@@ -35,6 +37,14 @@ public sealed record AllocatorInfo(
             return null;
         }
     }
+
+    /// <summary>
+    /// Null when an unmodified program can run on the allocator here (<c>LD_PRELOAD</c>); else a one-line reason: the
+    /// allocator exists only for C# code, or its library is missing (named with where it comes from).
+    /// </summary>
+    public string? PreloadUnavailable => Preload is null
+        ? $"skipped: {Name} is an allocator for C# code only, and a program runs only on a malloc it can preload"
+        : Preload.Resolve() is null ? $"skipped: {Name}: {Preload.Library} not found ({Preload.Source})" : null;
 
     /// <summary>Null when the allocator can run here; else a one-line reason that names the Debian package.</summary>
     public string? Unavailable

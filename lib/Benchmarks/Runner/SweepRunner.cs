@@ -65,7 +65,10 @@ public sealed class SweepRunner
     {
         AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
         bool inProcess = _launcher is null || definition.InProcess;
-        string? unavailable = info.Unavailable ?? (inProcess ? info.InProcessObstacle : null);
+        Workloads.Workload workload = Workloads.WorkloadCatalog.Find(trial.Benchmark)!;
+        string? unavailable = workload.RunsOutside
+            ? workload.Obstacle(info, trial.Threads, trial.Sizes)
+            : info.Unavailable ?? workload.Obstacle(info, trial.Threads, trial.Sizes) ?? (inProcess ? info.InProcessObstacle : null);
         if (unavailable is not null)
         {
             if (!outcome.Notes.Contains(unavailable))

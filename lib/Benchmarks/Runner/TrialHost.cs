@@ -24,8 +24,12 @@ public static class TrialHost
                 ?? throw new ArgumentException($"unknown benchmark '{spec.Benchmark}'");
             SizeDistribution sizes = SizeDistribution.Parse(spec.Sizes);
             WorkloadContext context = new(spec.Threads, sizes, spec.Seed, spec.Knobs);
-            AllocatorCatalog.Prepare(spec.Allocator);
-            if (spec.Prime)
+            if (!workload.RunsOutside)
+            {
+                AllocatorCatalog.Prepare(spec.Allocator);
+            }
+            // A program that runs outside has no compilation to prime: its first run is a measured run like any other.
+            if (spec.Prime && !workload.RunsOutside)
             {
                 AllocatorCatalog.Run(spec.Allocator, workload, new WorkloadContext(spec.Threads, sizes, spec.Seed, workload.PrimeKnobs()));
             }
@@ -43,7 +47,7 @@ public static class TrialHost
                 samples = sampler.Points;
             }
             ResourceUsage after = ResourceUsage.OfSelf();
-            ResourceUsage usage = wholeProcess ? after : ResourceUsage.Delta(before, after);
+            ResourceUsage usage = run.Usage ?? (wholeProcess ? after : ResourceUsage.Delta(before, after));
             result.Status = TrialStatus.Ok;
             result.ElapsedSeconds = run.ElapsedSeconds;
             result.Operations = run.Operations;

@@ -5,7 +5,8 @@ namespace Workbench.Benchmarks.Sizes;
 /// <summary>
 /// A distribution of request sizes, written as a spec shared by every benchmark:
 /// <c>fixed:N</c>, <c>uniform:A-B</c>, <c>pow2:A-B</c>, <c>geometric[:A-B[:MEAN]]</c>,
-/// <c>pareto[:A-B[:ALPHA]]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays).
+/// <c>pareto[:A-B[:ALPHA]]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
+/// and <c>program:NAME</c>, which is not a distribution but the real program that the program benchmark runs.
 /// </summary>
 public abstract class SizeDistribution
 {
@@ -74,6 +75,9 @@ public abstract class SizeDistribution
             case "trace":
                 Expect(spec, rest.Length > 0, "trace:PATH, a .trace file, e.g. trace:data/traces/sqlite3.trace");
                 return Traces.TraceSizes.Load(rest);
+            case "program":
+                Expect(spec, rest.Length > 0, "program:NAME, a program of data/programs, e.g. program:sqlite3");
+                return Programs.ProgramSelection.Load(rest);
             default:
                 throw new SizeSpecException($"unknown size spec '{spec}': write {SizeSpecException.Forms}");
         }

@@ -38,6 +38,20 @@ public abstract class Workload
         where TAllocator : struct, IAllocator;
 
     /// <summary>
+    /// Whether the workload is a program of its own that runs on the allocator in another process (preloaded), rather
+    /// than code of this process calling the allocator: <see cref="RunOutside"/> runs it, and the usage it reports is
+    /// that process's.
+    /// </summary>
+    public virtual bool RunsOutside => false;
+
+    /// <summary>Runs a workload that <see cref="RunsOutside"/> once on <paramref name="allocator"/>.</summary>
+    public virtual WorkloadResult RunOutside(AllocatorInfo allocator, WorkloadContext context) =>
+        throw new NotSupportedException($"{Name} runs inside the trial process: call Run");
+
+    /// <summary>Null when a trial of this workload can run on <paramref name="allocator"/> with this configuration here; else why it is skipped, in one line.</summary>
+    public virtual string? Obstacle(AllocatorInfo allocator, int threads, string sizes) => null;
+
+    /// <summary>
     /// Knob values for a miniature run (each knob at most 10, at least its minimum) that the trial process makes,
     /// untimed, before the measured run, so that JIT compilation and the allocator's start-up stay out of the figures.
     /// </summary>

@@ -20,6 +20,7 @@ public static class WorkloadCatalog
         new MallocLargeWorkload(),
         new LatencyWorkload(),
         new TraceReplayWorkload(),
+        new ProgramWorkload(),
     ];
 
     /// <summary>The workload with this name, or null.</summary>

@@ -12,6 +12,12 @@ public sealed class WorkloadResult
     /// <summary>Further figures (latency percentiles, per-routine times, memory overhead), by name.</summary>
     public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The CPU time, peak RSS and faults of the process that did the work, when that is not the trial process (a real
+    /// program, <see cref="Workload.RunsOutside"/>); null otherwise.
+    /// </summary>
+    public Runner.ResourceUsage? Usage { get; init; }
+
     /// <summary>Memory samples taken by the workload itself, after its operations.</summary>
     public List<SeriesPoint> Series { get; } = [];
 }

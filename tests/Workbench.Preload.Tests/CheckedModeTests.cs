@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+
+namespace Workbench.Preload.Tests;
+
+/// <summary>Checked mode (CFA_MALLOC_CHECKED=1) in a C program: a misuse ends the process, with the block's address.</summary>
+public sealed partial class CheckedModeTests
+{
+    [Theory]
+    [InlineData("double-free", "double free")]
+    [InlineData("overrun", "write past the requested size")]
+    public void AMisuse_EndsTheProcess_NamingTheAddress(string misuse, string problem)
+    {
+        string program = Preloaded.Compile("misuse", null, "-Wno-use-after-free");
+        ProcessOutcome run = Preloaded.RunPreloaded(program, [misuse], new Dictionary<string, string> { ["CFA_MALLOC_CHECKED"] = "1" });
+        Match block = BlockLine().Match(run.Stdout);
+        Assert.True(block.Success, run.ToString());
+        Assert.NotEqual(0, run.Exit);
+        Assert.DoesNotContain("survived", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{problem} at {block.Groups[1].Value}", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"block (0x[0-9a-f]+)")]
+    private static partial Regex BlockLine();
+}

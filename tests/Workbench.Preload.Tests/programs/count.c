@@ -1,0 +1,23 @@
+/*
+ * argv[1] mallocs of 1 to 512 bytes, every one freed, then the same number of callocs: for the statistics that the
+ * preloaded library prints at exit (CFA_MALLOC_STATS=1), which must count every one of them.
+ */
+#include <stdlib.h>
+
+/* Every block passes through here, so that the compiler cannot drop a malloc and its free as unused. */
+static char *volatile g_block;
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? atol(argv[1]) : 1000;
+    for (long i = 0; i < n; i++) {
+        g_block = malloc(1 + (size_t)(i % 512));
+        g_block[0] = 1;
+        free(g_block);
+    }
+    for (long i = 0; i < n; i++) {
+        g_block = calloc(1, 1 + (size_t)(i % 512));
+        free(g_block);
+    }
+    return 0;
+}
