@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workbench.Benchmarks.Analysis;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 using Workbench.Cli.Rendering;
@@ -18,6 +19,7 @@ public static class ReportCommand
         Option<bool> markdown = new("--markdown") { Description = "print the summary as a Markdown table (for docs/results.md)" };
         Option<string?> versusBest = new("--versus-best") { Description = "compare this allocator (e.g. cfa) with the best native peer of each configuration, the lowest median of the metric, as the issue-6 targets are stated; with --markdown, as a Markdown table" };
         Option<bool> scaling = new("--scaling") { Description = "time per operation per thread at each thread count against 1 thread, per allocator (1 = perfect scaling; paired by repetition); with --markdown, as a Markdown table" };
+        Option<string?> replays = new("--replays") { Description = "a run of the traced programs' replays (data/experiments/programs-replayed.yaml): how well each replay predicts the ranking of the live programs in RUN (data/experiments/programs.yaml); with --markdown, as a Markdown table" };
         Option<string> metric = new("--metric", "-m") { Description = "the column to summarise instead of ns per op, e.g. speed_malloc_free_ns, peak_rss_kib, malloc_p999_ns (lower is better)", DefaultValueFactory = _ => "ns_per_op" };
         Command command = new("report", "Print the summary table of a run: ns/op, intervals, ratios to a baseline, significance");
         command.Add(run);
@@ -27,6 +29,7 @@ public static class ReportCommand
         command.Add(metric);
         command.Add(versusBest);
         command.Add(scaling);
+        command.Add(replays);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(run) ?? "";
@@ -37,6 +40,24 @@ public static class ReportCommand
             {
                 string known = string.Join(", ", results.Header.Where(h => h.EndsWith("_ns", StringComparison.Ordinal) || h.EndsWith("_kib", StringComparison.Ordinal)).Take(12));
                 throw new UsageException($"'{path}' has no column '{column}': use ns_per_op or a metric of the run, e.g. {known}");
+            }
+            if (parse.GetValue(replays) is string replayRun)
+            {
+                ResultsFile replayed = ResultsFile.Read(RunFolders.ResultsFile(replayRun));
+                List<ReplayPredictionLine> lines = ReplayPrediction.Build(results.Rows, replayed.Rows, column);
+                if (lines.Count == 0)
+                {
+                    throw new UsageException($"no traced program is in both '{path}' (program:traced-NAME) and '{replayRun}' (trace:.../NAME.trace) with glibc and two more allocators: run data/experiments/programs.yaml and programs-replayed.yaml");
+                }
+                if (parse.GetValue(markdown))
+                {
+                    context.Console.Profile.Out.Writer.Write(MarkdownRenderer.RenderReplayPrediction(lines));
+                }
+                else
+                {
+                    ReportRenderer.RenderReplayPrediction(context.Console, lines);
+                }
+                return ExitCodes.Ok;
             }
             if (parse.GetValue(scaling))
             {

@@ -62,6 +62,31 @@ public static class MarkdownRenderer
         return text.ToString();
     }
 
+    /// <summary>The live-against-replayed comparison of traced programs as a Markdown table.</summary>
+    public static string RenderReplayPrediction(IReadOnlyList<ReplayPredictionLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        List<string> allocators = [.. lines.SelectMany(l => l.Cells.Select(c => c.Allocator)).Distinct()];
+        StringBuilder text = new();
+        text.Append("| program | fastest live | fastest replayed | Spearman | pairs in order | ").AppendJoin(" | ", allocators).Append(" |\n");
+        text.Append("|---|---|---|---:|---:|").Append(string.Concat(allocators.Select(_ => "---:|"))).Append('\n');
+        foreach (ReplayPredictionLine line in lines)
+        {
+            text.Append("| ").Append(line.Program).Append(" | ").Append(line.LiveBest).Append(" | ").Append(line.ReplayedBest)
+                .Append(" | ").Append(line.Spearman.ToString("0.00", CultureInfo.InvariantCulture))
+                .Append(" | ").Append(line.PairsAgreeing.ToString("P0", CultureInfo.InvariantCulture)).Append(" |");
+            foreach (string allocator in allocators)
+            {
+                ReplayPredictionCell? cell = line.Cells.FirstOrDefault(c => c.Allocator == allocator);
+                text.Append(' ').Append(cell is null ? "-" : $"{cell.Live.ToString("0.00", CultureInfo.InvariantCulture)} / {cell.Replayed.ToString("0.00", CultureInfo.InvariantCulture)}").Append(" |");
+            }
+            text.Append('\n');
+        }
+        text.Append("\nEach cell: median time relative to glibc, live (the program preloaded on the allocator) / replayed (its trace replayed on the allocator from C#). ")
+            .Append("Spearman: rank correlation of the two orders; pairs in order: the share of allocator pairs the replay orders as the live run does.\n");
+        return text.ToString();
+    }
+
     /// <summary>Each allocator's time per operation per thread at more threads against 1 thread, as a Markdown table.</summary>
     public static string RenderScaling(IReadOnlyList<ResultRow> rows)
     {

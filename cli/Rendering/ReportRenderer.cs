@@ -75,6 +75,32 @@ public static class ReportRenderer
         console.Write(table);
     }
 
+    /// <summary>Prints, per traced program, each allocator's time relative to glibc live and replayed, and how the orders agree.</summary>
+    public static void RenderReplayPrediction(IAnsiConsole console, IReadOnlyList<ReplayPredictionLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0)
+        {
+            console.WriteLine("no traced program is in both runs with glibc and two more allocators");
+            return;
+        }
+        Table table = new Table()
+            .Title("live program against its replayed trace: median time relative to glibc, live / replayed (lower is better)")
+            .AddColumns("program", "fastest live", "fastest replayed", "Spearman", "pairs in order", "allocators, fastest live first: live / replayed");
+        foreach (ReplayPredictionLine line in lines)
+        {
+            table.AddRow(
+                Markup.Escape(line.Program),
+                Markup.Escape(line.LiveBest),
+                Markup.Escape(line.ReplayedBest),
+                line.Spearman.ToString("0.00", CultureInfo.InvariantCulture),
+                line.PairsAgreeing.ToString("P0", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join("  ", line.Cells.Select(c => $"{c.Allocator} {c.Live:0.00}/{c.Replayed:0.00}"))));
+        }
+        console.Write(table);
+    }
+
     /// <summary>Prints each allocator's time per operation per thread at more threads against 1 thread.</summary>
     public static void RenderScaling(IAnsiConsole console, IReadOnlyList<ResultRow> rows)
     {
