@@ -114,23 +114,7 @@ public static unsafe partial class CfaMalloc
     {
         if (Policy.Checked)
             return CheckedMode.Malloc(size);
-        ThreadHeap* heap = CurrentHeap.Heap;
-        // Sizes 1 to 128 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
-        // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
-        if (heap != null && size - 1 < AllocPaths.s_fastLimit)
-        {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-            BlockHeader* block = ThreadHeap.Pop(bucket);
-            if (block != null)
-            {
-                block->Word = (nuint)bucket;
-                block->Size = size;
-                bucket->FastMallocs++;
-                bucket->FastMallocBytes += (long)size;
-                return block + 1;
-            }
-        }
-        return AllocPaths.MallocSlow(size);
+        return MallocFast(CurrentHeap.Heap, size, out void* p) ? p : AllocPaths.MallocSlow(size);
     }
 
     /// <summary>
@@ -145,29 +129,8 @@ public static unsafe partial class CfaMalloc
             CheckedMode.Free(p);
             return;
         }
-        ThreadHeap* heap = CurrentHeap.Heap;
-        if (p != null && heap != null)
-        {
-            // An aligned block's fake header carries the real word's bucket (or mmap bit) and the way back to
-            // the real header, so one header's word decides, whichever header it is.
-            BlockHeader* header = BlockHeader.Of(p);
-            nuint word = header->Word;
-            var bucket = (Bucket*)(word & ~(BlockHeader.ZeroFlag | BlockHeader.FakeFlag));
-            // A bucket block of this heap (no mmap or large bit); without ownership any bucket block
-            // goes to this heap's bucket of the same size.
-            if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0
-                && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
-            {
-                if (!Policy.Ownership)
-                    bucket = ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket));
-                BlockHeader* block = BlockHeader.RealOf(header, word);
-                bucket->FastFrees++;
-                bucket->FastFreeBytes += (long)block->Size;
-                FreePaths.PushLocal(bucket, block);
-                return;
-            }
-        }
-        FreePaths.FreeSlow(p);
+        if (!FreeFast(CurrentHeap.Heap, p))
+            FreePaths.FreeSlow(p);
     }
 
     /// <summary>
@@ -295,31 +258,9 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         if (!BitOperations.IsPow2(alignment))
             return Fail(EINVAL);
-        bool aligned = alignment > SizeClasses.HeaderSize;
-        nuint payload = aligned ? size + alignment : size;
-        // Fast path: small enough for the lookup table and a block on the bucket's free list; the general path does
-        // the same layout. payload > size - 1 says both that size is not 0 (which wraps, and takes the general path,
-        // which counts zero-size calls) and that size + alignment did not overflow.
-        if (!Policy.Checked && heap != null && payload > size - 1 && payload - 1 < AllocPaths.s_fastLimit)
-        {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
-            BlockHeader* block = ThreadHeap.Pop(bucket);
-            if (block != null)
-            {
-                block->Word = (nuint)bucket;
-                block->Size = size;
-                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
-                tally->Calls++;
-                tally->Requested += (long)size;
-                tally->Allocated += (long)bucket->BlockSize;
-                if (!aligned)
-                    return block + 1;
-                var data = (void*)(((nuint)block + 2 * (nuint)SizeClasses.HeaderSize + alignment - 1) & ~(alignment - 1));
-                BlockHeader.WriteFake(data, block, (nuint)bucket, alignment);
-                return data;
-            }
-        }
-        return Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
+        return !Policy.Checked && MemalignFast(heap, alignment, size, out void* p)
+            ? p
+            : Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
     }
 
     /// <summary>

@@ -20,16 +20,25 @@ internal static unsafe partial class Lifecycle
 {
     private static nint* s_deferred;
 
-    /// <summary>Starts the allocator: the options from the environment, the pool told that the front reports exits. 0 when it runs.</summary>
+    /// <summary>
+    /// Starts the allocator: the options from the environment, the pool told that the front reports exits, and every
+    /// routine called once, so that the class constructors that the fast paths rely on have run
+    /// (<see cref="FastExports"/>). Returns 1 in checked mode, 0 otherwise, -1 when it cannot start.
+    /// </summary>
     internal static int Start(nint* deferred)
     {
         try
         {
             s_deferred = deferred;
             HeapPool.ReportExitsFromHost();
-            CfaMalloc.Free(CfaMalloc.Malloc(1));
+            void* p = CfaMalloc.Malloc(1);
+            p = CfaMalloc.Realloc(p, 100);
+            CfaMalloc.Free(CfaMalloc.Memalign(64, 100));
+            CfaMalloc.Free(CfaMalloc.Calloc(1, 100));
+            _ = CfaMalloc.MallocUsableSize(p);
+            CfaMalloc.Free(p);
             HeapPool.ReleaseCurrent();
-            return 0;
+            return CfaMalloc.IsChecked ? 1 : 0;
         }
         catch (Exception e)
         {

@@ -64,6 +64,10 @@ int cfa_impl_trim(size_t pad);
 void cfa_impl_stats(int fd);
 size_t cfa_impl_info(char *buffer, size_t capacity);
 void cfa_impl_fork_prepare(void);
+/* The fast paths, without a GC transition (FastExports.cs): null or 0 when the full routine must serve the call. */
+void *cfa_fast_malloc(void *heap, size_t size);
+int cfa_fast_free(void *heap, void *p);
+void *cfa_fast_memalign(void *heap, size_t alignment, size_t size);
 void cfa_impl_fork_resume(void);
 int cfa_impl_gc_count(void);
 long cfa_impl_managed_bytes(void);
@@ -73,6 +77,9 @@ long cfa_impl_managed_bytes(void);
 /* The process: C# serves calls only once the constructor has started the allocator (RUNNING). */
 enum { PROCESS_STARTING = 0, PROCESS_RUNNING = 1, PROCESS_GLIBC = 2 };
 static int g_process;
+
+/* Whether the fast paths may serve (not in checked mode, where every call is checked); set once, before RUNNING. */
+static int g_fast;
 
 /*
  * The thread. NEW: not attached yet (attached at its first call once the process runs). CFA: attached, outside C#:
@@ -194,6 +201,11 @@ static void *failed(void)
 EXPORT void *malloc(size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
+        if (LIKELY(g_fast)) {
+            void *p = cfa_fast_malloc(t_heap, size);   /* no GC transition: pointer code only (FastExports.cs) */
+            if (LIKELY(p != NULL))
+                return p;
+        }
         void *p = IN_CSHARP(cfa_impl_malloc(size));
         return LIKELY(p != NULL) ? p : failed();
     }
@@ -209,6 +221,8 @@ EXPORT void free(void *p)
         return;
     }
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
+        if (LIKELY(g_fast) && cfa_fast_free(t_heap, p))
+            return;
         IN_CSHARP_VOID(cfa_impl_free(p));
         return;
     }
@@ -298,6 +312,11 @@ EXPORT void *reallocarray(void *p, size_t count, size_t size)
 EXPORT void *memalign(size_t alignment, size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
+        if (LIKELY(g_fast) && alignment != 0 && (alignment & (alignment - 1)) == 0) {
+            void *p = cfa_fast_memalign(t_heap, alignment, size);
+            if (LIKELY(p != NULL))
+                return p;
+        }
         void *p = IN_CSHARP(cfa_impl_memalign(alignment, size));
         return LIKELY(p != NULL) ? p : failed();
     }
@@ -312,8 +331,16 @@ EXPORT void *aligned_alloc(size_t alignment, size_t size) { return memalign(alig
 
 EXPORT int posix_memalign(void **result, size_t alignment, size_t size)
 {
-    if (LIKELY(t_state == THREAD_CFA) || attach())
+    if (LIKELY(t_state == THREAD_CFA) || attach()) {
+        if (LIKELY(g_fast) && alignment % sizeof(void *) == 0 && alignment != 0 && (alignment & (alignment - 1)) == 0) {
+            void *p = cfa_fast_memalign(t_heap, alignment, size);
+            if (LIKELY(p != NULL)) {
+                *result = p;
+                return 0;
+            }
+        }
         return IN_CSHARP(cfa_impl_posix_memalign(result, alignment, size));
+    }
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment % sizeof(void *) != 0)
         return EINVAL;
     void *p = glibc_alloc(alignment, size, 0);
@@ -612,12 +639,13 @@ static void stats_at_exit(void)
 __attribute__((constructor)) static void start(void)
 {
     t_state = THREAD_BUSY;                             /* the runtime starts now, and allocates: glibc serves it */
-    int rc = cfa_impl_start(&g_deferred);
+    int rc = cfa_impl_start(&g_deferred);              /* 0: running; 1: running in checked mode; -1: failed */
     t_state = THREAD_NEW;
-    if (rc != 0) {
+    if (rc < 0) {
         __atomic_store_n(&g_process, PROCESS_GLIBC, __ATOMIC_RELEASE);
         return;
     }
+    g_fast = rc == 0;
     pthread_atfork(fork_prepare, fork_resume, fork_resume);
     __atomic_store_n(&g_process, PROCESS_RUNNING, __ATOMIC_RELEASE);
     const char *stats = getenv("CFA_MALLOC_STATS");
