@@ -40,7 +40,8 @@ public static class TrialHost
             ResourceUsage before = ResourceUsage.OfSelf();
             WorkloadResult run;
             IReadOnlyList<SeriesPoint> samples;
-            using (RssSampler sampler = new(spec.SampleMs))
+            // The sampler reads this process's RSS: for a program that runs outside it would sample nothing of the program.
+            using (RssSampler sampler = new(workload.RunsOutside ? 0 : spec.SampleMs))
             {
                 run = AllocatorCatalog.Run(spec.Allocator, workload, context);
                 sampler.Dispose();
