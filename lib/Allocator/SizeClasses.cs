@@ -44,6 +44,13 @@ internal static unsafe class SizeClasses
     /// <summary>Bucket index for each request size rounded up to 16: index (size + 15) / 16.</summary>
     private static readonly byte* s_lookup;
 
+    /// <summary>
+    /// Block size (header included) of each bucket, in unmanaged memory like <see cref="s_lookup"/>: read with no
+    /// bounds check and no managed reference, so that code run without a GC transition may read it (the preloaded
+    /// library's malloc_usable_size).
+    /// </summary>
+    private static readonly nuint* s_blockSize;
+
     static SizeClasses()
     {
         var payloads = new List<nuint>();
@@ -66,6 +73,9 @@ internal static unsafe class SizeClasses
                 bucket++;
             s_lookup[i] = checked((byte)bucket);
         }
+        s_blockSize = (nuint*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)s_count, (nuint)sizeof(nuint));
+        for (int i = 0; i < s_count; i++)
+            s_blockSize[i] = s_payload[i] + HeaderSize;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -101,7 +111,14 @@ internal static unsafe class SizeClasses
         return lo;
     }
 
-    /// <summary>Block size (header included) of bucket <paramref name="index"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static nuint BlockSize(int index) => s_payload[index] + HeaderSize;
+    /// <summary>
+    /// Block size (header included) of bucket <paramref name="index"/>. An index out of range (a header that no block of
+    /// this allocator has: a misuse) throws <see cref="IndexOutOfRangeException"/>, as the managed array did.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint BlockSize(int index) => (uint)index < (uint)s_count ? s_blockSize[index] : NoSuchBucket(index);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static nuint NoSuchBucket(int index) =>
+        throw new IndexOutOfRangeException($"bucket index {index} is not one of cfa-malloc's {s_count} size classes: the block's header was not written by cfa-malloc");
 }

@@ -162,14 +162,16 @@ public static class Charts
     }
 
     /// <summary>
-    /// Grouped bars, one group per benchmark configuration, one bar per allocator: time per operation relative to
-    /// <paramref name="baseline"/>'s (lower is better) with the ratio's 95% interval, paired by repetition where the
-    /// repetitions pair up, as <c>workbench report --detailed</c> computes it. A dashed line marks 1 (the baseline).
+    /// Grouped bars, one group per benchmark configuration, one bar per allocator: time per operation (or another
+    /// column, <paramref name="metric"/>, such as <c>peak_rss_kib</c>) relative to <paramref name="baseline"/>'s (lower
+    /// is better) with the ratio's 95% interval, paired by repetition where the repetitions pair up, as
+    /// <c>workbench report --detailed</c> computes it. A dashed line marks 1 (the baseline).
     /// </summary>
-    public static Figure? RelativeToBaseline(RunData run, string baseline = "glibc", int? threads = null)
+    public static Figure? RelativeToBaseline(RunData run, string baseline = "glibc", int? threads = null, string metric = "ns_per_op")
     {
         ArgumentNullException.ThrowIfNull(run);
-        List<ResultRow> rows = [.. run.Ok.Where(r => threads is null || r.Threads == threads)];
+        ArgumentNullException.ThrowIfNull(metric);
+        List<ResultRow> rows = [.. run.Ok.Where(r => (threads is null || r.Threads == threads) && double.IsFinite(r.Number(metric)))];
         // One category per benchmark and configuration that the baseline ran.
         List<(string Label, List<ResultRow> Rows)> groups = [.. rows
             .GroupBy(r => (r.Benchmark, r.Threads, Config: RunData.ConfigurationOf(r)))
@@ -205,7 +207,7 @@ public static class Charts
             {
                 List<ResultRow> mine = [.. groupRows.Where(r => r.Allocator == allocator)];
                 List<ResultRow> theirs = [.. groupRows.Where(r => r.Allocator == baseline)];
-                if (SummaryBuilder.Compare(mine, theirs, "ns_per_op") is not { } c)
+                if (SummaryBuilder.Compare(mine, theirs, metric) is not { } c)
                 {
                     continue;
                 }
@@ -237,7 +239,13 @@ public static class Charts
         Dictionary<string, object> xAxis = Style.Axis("benchmark", "category");
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = groups.Select(g => g.Label).ToArray();
-        Dictionary<string, object> yAxis = Style.Axis($"time per operation relative to {baseline} (ratio)", "log");
+        string measure = metric switch
+        {
+            "ns_per_op" => "time per operation",
+            "peak_rss_kib" => "peak RSS",
+            _ => metric,
+        };
+        Dictionary<string, object> yAxis = Style.Axis($"{measure} relative to {baseline} (ratio)", "log");
         Style.Ticks125(yAxis, extremes);
         string how = (paired, unpaired) switch
         {
@@ -245,14 +253,15 @@ public static class Charts
             (0, _) => "ratios of means",
             _ => "ratios paired by repetition where they pair up",
         };
-        string title = $"Time per operation relative to {baseline} (lower is better; {how}, 95% CI)";
+        string title = $"{char.ToUpperInvariant(measure[0])}{measure[1..]} relative to {baseline} (lower is better; {how}, 95% CI)";
         int width = Math.Clamp(110 + groups.Count * (30 + 10 * drawn.Count), Width, 1400);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Height, more: layout =>
         {
             layout.SetProperty("barmode", "group");
             layout.SetProperty("shapes", new[] { LineAtOne(AllocatorColors.Of(baseline)) });
         });
-        return new Figure($"relative-to-{baseline}" + (threads is null ? "" : $"-{threads}t"), title, chart, drawn, width);
+        string name = (metric == "ns_per_op" ? "" : metric.Replace('_', '-') + "-") + $"relative-to-{baseline}" + (threads is null ? "" : $"-{threads}t");
+        return new Figure(name, title, chart, drawn, width);
     }
 
     /// <summary>

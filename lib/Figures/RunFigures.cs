@@ -7,7 +7,8 @@ public static class RunFigures
     public static IReadOnlyList<string> FalseSharing { get; } = ["cache-thrash", "cache-scratch"];
 
     /// <summary>
-    /// The figures of a run: relative time to the baseline over every benchmark; cfa against the best native peer of
+    /// The figures of a run: relative time to the baseline over every benchmark (and relative peak RSS when the run has
+    /// real programs); cfa against the best native peer of
     /// every configuration (when the run has cfa); per benchmark, throughput
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
     /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
@@ -18,6 +19,11 @@ public static class RunFigures
     {
         ArgumentNullException.ThrowIfNull(run);
         List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
+        // Real programs: their peak RSS beside their time, as mimalloc-bench reports them.
+        if (run.Benchmarks.Contains("program"))
+        {
+            figures.Add(Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib"));
+        }
         if (run.Allocators.Contains("cfa"))
         {
             figures.Add(Charts.VersusBestPeer(run, "cfa"));

@@ -93,6 +93,19 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
+    public void RelativeBarsOfAnotherColumn_CompareThatColumn()
+    {
+        // Every fixture row has a peak RSS of 50,000 KiB: every allocator's ratio to glibc is 1, where its time's is not.
+        Figure figure = Charts.RelativeToBaseline(_fixture.Run, "glibc", metric: "peak_rss_kib")!;
+        Assert.Equal("peak-rss-kib-relative-to-glibc", figure.Name);
+        Assert.StartsWith("Peak RSS relative to glibc", figure.Title, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(figure.ToJson());
+        JsonElement cfa = json.RootElement.GetProperty("data").EnumerateArray().First(t => t.GetProperty("name").GetString() == "cfa");
+        Assert.All(cfa.GetProperty("customdata").EnumerateArray(), v => Assert.Equal(1, v.GetDouble(), 9));
+        Assert.Contains("peak RSS relative to glibc", figure.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RelativeBarsStartAtOneAndReachTheRatio()
     {
         Figure figure = Charts.RelativeToBaseline(_fixture.Run, "glibc")!;

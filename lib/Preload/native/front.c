@@ -68,6 +68,7 @@ void cfa_impl_fork_prepare(void);
 void *cfa_fast_malloc(void *heap, size_t size);
 int cfa_fast_free(void *heap, void *p);
 void *cfa_fast_memalign(void *heap, size_t alignment, size_t size);
+size_t cfa_fast_usable_size(void *p);
 void cfa_impl_fork_resume(void);
 int cfa_impl_gc_count(void);
 long cfa_impl_managed_bytes(void);
@@ -376,7 +377,7 @@ EXPORT size_t malloc_usable_size(void *p)
     if (is_glibc(p))
         return tag_of(p)->size;
     if (t_state == THREAD_CFA || attach())
-        return IN_CSHARP(cfa_impl_usable_size(p));
+        return g_fast ? cfa_fast_usable_size(p) : IN_CSHARP(cfa_impl_usable_size(p));
     return 0;
 }
 
