@@ -27,7 +27,7 @@ public static class MarkdownRenderer
             foreach (string allocator in allocators)
             {
                 SummaryLine? line = group.FirstOrDefault(l => l.Allocator == allocator);
-                text.Append(' ').Append(Cell(line, allocator == baseline)).Append(" |");
+                text.Append(' ').Append(Cell(line, allocator == baseline, metric)).Append(" |");
             }
             text.Append('\n');
         }
@@ -111,7 +111,7 @@ public static class MarkdownRenderer
         return text.ToString();
     }
 
-    private static string Cell(SummaryLine? line, bool isBaseline)
+    private static string Cell(SummaryLine? line, bool isBaseline, string metric)
     {
         if (line is null)
         {
@@ -121,7 +121,10 @@ public static class MarkdownRenderer
         {
             return line.Failed > 0 ? "failed" : line.Skipped > 0 ? "skipped" : "-";
         }
-        string mean = line.Time.Mean.ToString(line.Time.Mean >= 100 ? "0" : line.Time.Mean >= 1 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+        // Times of a microsecond and more (whole programs) with their unit, as the terminal prints them.
+        string mean = ReportRenderer.IsNanoseconds(metric) && line.Time.Mean >= 1e3
+            ? ReportRenderer.Value(line.Time.Mean, metric)
+            : line.Time.Mean.ToString(line.Time.Mean >= 100 ? "0" : line.Time.Mean >= 1 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
         if (isBaseline)
         {
             return $"{mean} (1)";

@@ -225,11 +225,15 @@ public static class ReportRenderer
     }
 
     /// <summary>A value of <paramref name="metric"/>: nanoseconds with their unit scaled (us, ms), any other metric (KiB, counts) as a plain number.</summary>
-    private static string Value(double value, string metric) =>
-        metric == "ns_per_op" || metric.EndsWith("_ns", StringComparison.Ordinal) ? Format(value) : Significant(value);
+    /// <summary>Whether the column is a time in nanoseconds.</summary>
+    internal static bool IsNanoseconds(string metric) => metric == "ns_per_op" || metric.EndsWith("_ns", StringComparison.Ordinal);
+
+    /// <summary>A value of the column: a time with its unit, any other number with three significant digits.</summary>
+    internal static string Value(double value, string metric) => IsNanoseconds(metric) ? Format(value) : Significant(value);
 
     private static string Format(double ns) => ns switch
     {
+        >= 1e9 => (ns / 1e9).ToString("0.000", CultureInfo.InvariantCulture) + " s",
         >= 1e6 => (ns / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " ms",
         >= 1e3 => (ns / 1e3).ToString("0.00", CultureInfo.InvariantCulture) + " us",
         >= 100 => ns.ToString("0", CultureInfo.InvariantCulture),

@@ -133,7 +133,8 @@ public sealed class RunData
                     return Path.GetFileNameWithoutExtension(word[prefix.Length..]);
                 }
             }
-            return word;
+            // A real program's name alone (its configurations are one per program).
+            return word.StartsWith("program:", StringComparison.Ordinal) ? word["program:".Length..] : word;
         }
     }
 }

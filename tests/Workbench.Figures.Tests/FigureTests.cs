@@ -165,6 +165,7 @@ public sealed class FigureTests : IDisposable
             RunData.ShortConfigurationNames(["fixed:64 batch=10 calls=5", "fixed:64 batch=100 calls=5", "file:data/sizes/sizes.txt batch=100 calls=5"]));
         // A lone configuration keeps its whole name; so do identical ones.
         Assert.Equal(["fixed:64 calls=5"], RunData.ShortConfigurationNames(["fixed:64 calls=5"]));
+        Assert.Equal(["python3", "redis"], RunData.ShortConfigurationNames(["program:python3", "program:redis"]));
         Assert.Equal(["fixed:64", "fixed:64"], RunData.ShortConfigurationNames(["fixed:64", "fixed:64"]));
     }
 

@@ -1,6 +1,6 @@
 /*
  * fork in a multi-threaded program: 4 threads allocate and free without pause while the main thread forks 50
- * times. Each child allocates, checks and frees 20,000 blocks, starts 2 threads that do the same, and exits 0; a
+ * times. Each child allocates, checks and frees 5,000 blocks, starts 2 threads that do the same, and exits 0; a
  * child that hangs on a lock held at the moment of fork never exits (the test's time limit catches it). Prints "ok"
  * and exits 0 when every child exited 0 and the parent's blocks are intact.
  */
@@ -29,7 +29,7 @@ static int churn(int rounds, unsigned seed)
                     return 1;
             free(live[slot]);
         }
-        sizes[slot] = 1 + (seed >> 4) % ((seed & 1) ? 200 : 70000);
+        sizes[slot] = 1 + (seed >> 4) % ((seed & 1) ? 200 : 20000);
         live[slot] = malloc(sizes[slot]);
         if (live[slot] == NULL)
             return 1;
@@ -49,7 +49,7 @@ static void *busy(void *arg)
     return NULL;
 }
 
-static void *child_thread(void *arg) { return churn(5000, (unsigned)(intptr_t)arg) == 0 ? NULL : (void *)1; }
+static void *child_thread(void *arg) { return churn(2000, (unsigned)(intptr_t)arg) == 0 ? NULL : (void *)1; }
 
 int main(void)
 {
@@ -61,7 +61,7 @@ int main(void)
     for (int f = 0; f < 50; f++) {
         pid_t pid = fork();
         if (pid == 0) {
-            int bad = churn(20000, (unsigned)f);
+            int bad = churn(5000, (unsigned)f);
             pthread_t t[2];
             for (int i = 0; i < 2; i++)
                 pthread_create(&t[i], NULL, child_thread, (void *)(intptr_t)(f * 2 + i));
