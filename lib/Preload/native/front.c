@@ -450,49 +450,52 @@ EXPORT void *aalloc(size_t count, size_t size) { CFA_ALLOCATING(cfa_impl_aalloc(
 EXPORT void *amemalign(size_t alignment, size_t count, size_t size) { CFA_ALLOCATING(cfa_impl_amemalign(alignment, count, size)); }
 EXPORT void *cmemalign(size_t alignment, size_t count, size_t size) { CFA_ALLOCATING(cfa_impl_cmemalign(alignment, count, size)); }
 
+/*
+ * What resize, aligned_resize and aligned_realloc do without C#: refuse an alignment that is not a power of two,
+ * free the block for size 0, and move a glibc block (copying its bytes when copy is set). Returns 1 when that served
+ * the call, with the answer in *result; 0 when C# must (a cfa-malloc block, or NULL, which allocates).
+ */
+static int reshape_without_csharp(void *p, size_t alignment, size_t size, int copy, void **result)
+{
+    if (p == NULL)
+        return 0;
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
+        errno = EINVAL;
+        *result = NULL;
+        return 1;
+    }
+    if (size == 0) {
+        free(p);
+        *result = NULL;
+        return 1;
+    }
+    if (!is_glibc(p))
+        return 0;
+    *result = move_glibc(p, alignment, size, copy);
+    return 1;
+}
+
 EXPORT void *resize(void *p, size_t size)
 {
-    if (p != NULL && is_glibc(p)) {
-        if (size == 0) {
-            glibc_free(p);
-            return NULL;
-        }
-        return move_glibc(p, sizeof(tag_t), size, 0);
-    }
-    if (p != NULL && size == 0) {
-        free(p);
-        return NULL;
-    }
+    void *q;
+    if (reshape_without_csharp(p, sizeof(tag_t), size, 0, &q))
+        return q;
     CFA_ALLOCATING(cfa_impl_resize(p, size));
 }
 
 EXPORT void *aligned_resize(void *p, size_t alignment, size_t size)
 {
-    if (p != NULL && is_glibc(p) && size != 0)
-        return (alignment & (alignment - 1)) == 0 && alignment != 0 ? move_glibc(p, alignment, size, 0) : (errno = EINVAL, NULL);
-    if (p != NULL && is_glibc(p)) {
-        glibc_free(p);
-        return NULL;
-    }
-    if (p != NULL && size == 0) {
-        free(p);
-        return NULL;
-    }
+    void *q;
+    if (reshape_without_csharp(p, alignment, size, 0, &q))
+        return q;
     CFA_ALLOCATING(cfa_impl_aligned_resize(p, alignment, size));
 }
 
 EXPORT void *aligned_realloc(void *p, size_t alignment, size_t size)
 {
-    if (p != NULL && is_glibc(p) && size != 0)
-        return (alignment & (alignment - 1)) == 0 && alignment != 0 ? move_glibc(p, alignment, size, 1) : (errno = EINVAL, NULL);
-    if (p != NULL && is_glibc(p)) {
-        glibc_free(p);
-        return NULL;
-    }
-    if (p != NULL && size == 0) {
-        free(p);
-        return NULL;
-    }
+    void *q;
+    if (reshape_without_csharp(p, alignment, size, 1, &q))
+        return q;
     CFA_ALLOCATING(cfa_impl_aligned_realloc(p, alignment, size));
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *g_blocks[3];
+static void *g_blocks[5];
 
 __attribute__((constructor)) static void allocate_early(void)
 {
@@ -16,6 +16,9 @@ __attribute__((constructor)) static void allocate_early(void)
     g_blocks[1] = calloc(50, 4);
     g_blocks[2] = memalign(256, 300);
     memset(g_blocks[2], 'a', 300);
+    g_blocks[3] = malloc(64);
+    memset(g_blocks[3], 'r', 64);
+    g_blocks[4] = malloc(64);
 }
 
 void **early_blocks(void) { return g_blocks; }

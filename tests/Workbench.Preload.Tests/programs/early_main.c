@@ -1,7 +1,9 @@
 /*
  * Blocks that glibc served before cfa-malloc started (early.c's constructor): malloc_usable_size and the extensions
- * answer for them, realloc moves them to cfa-malloc with their bytes, and free gives them back. Prints "ok".
+ * answer for them, realloc and aligned_realloc move them to cfa-malloc with their bytes, resize moves them, and free
+ * gives them back. Prints "ok".
  */
+#include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,9 +45,20 @@ int main(void)
     CHECK(c != NULL && filled(c, 0, 1000) && malloc_zero_fill(c));
     a = realloc(a, 600);
     CHECK(a != NULL && ((uintptr_t)a & 255) == 0 && filled(a, 'a', 300));
+    /* llheap's reshaping routines on glibc blocks: aligned_realloc copies, resize need not, a bad alignment is EINVAL
+       and leaves the block. */
+    char *r = early[3], *z = early[4];
+    errno = 0;
+    CHECK(aligned_resize(r, 24, 100) == NULL && errno == EINVAL && filled(r, 'r', 64));
+    r = aligned_realloc(r, 1024, 5000);
+    CHECK(r != NULL && ((uintptr_t)r & 1023) == 0 && malloc_alignment(r) == 1024 && filled(r, 'r', 64) && malloc_size(r) == 5000);
+    z = resize(z, 300);
+    CHECK(z != NULL && malloc_size(z) == 300 && malloc_alignment(z) == 16);
+    CHECK(resize(z, 0) == NULL);
     free(m);
     free(c);
     free(a);
+    free(r);
     printf("ok\n");
     return 0;
 }
