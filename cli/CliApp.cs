@@ -101,6 +101,7 @@ public static class CliApp
         root.Add(QuickCommand.Create(context));
         root.Add(ReportCommand.Create(context));
         root.Add(MergeCommand.Create(context));
+        root.Add(IndexCommand.Create(context));
         root.Add(FiguresCommand.Create(context));
         root.Add(TrialCommand.Create(context));
         root.Add(TraceCommand.Create(context));

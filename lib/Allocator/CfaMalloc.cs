@@ -142,7 +142,7 @@ public static unsafe partial class CfaMalloc
     {
         // Two factors below 2^32 (2^16 in a 32-bit process) cannot overflow; other calls take CallocSlow, which
         // checks the whole product. Not Math.BigMul: its out parameter kept the product in a stack slot, and the
-        // store and reload on the way to the bucket index cost about 0.4 ns per call (docs/results.md, step 17).
+        // store and reload on the way to the bucket index cost about 0.4 ns per call (commit 674c375).
         nuint bytes = count * size;
         ThreadHeap* heap = CurrentHeap.Heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap

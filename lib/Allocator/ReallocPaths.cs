@@ -126,8 +126,7 @@ internal static unsafe class ReallocPaths
     /// The block may grow past the mmap threshold, up to the largest bucket (4 MiB), as glibc grows a chunk into its top
     /// chunk past its own threshold: the threshold decides where a new block goes, and moving this one to a mapping
     /// would copy it. It crosses the threshold only where the bump area has room for it to double. A realloc chain
-    /// from 64 KiB to 1 MiB and back copied 486 KiB per chain there, at twice jemalloc's time (docs/results.md, step
-    /// 20). Such a block carries <see cref="BlockHeader.LargeFlag"/>: freed, it gives its pages back
+    /// from 64 KiB to 1 MiB and back copied 486 KiB per chain there, at twice jemalloc's time (commit 2af81a7). Such a block carries <see cref="BlockHeader.LargeFlag"/>: freed, it gives its pages back
     /// (<see cref="FreePaths.ReleaseBlock"/>), and a later realloc that moves to its size takes it
     /// (<see cref="TakeLargeBucketBlock"/>); malloc never does, so that a new request at the threshold is always mapped.
     /// </remarks>
@@ -187,7 +186,7 @@ internal static unsafe class ReallocPaths
     /// </summary>
     /// <remarks>
     /// Why: moving a block from its mapping into a bucket copies it. A realloc chain from 16 or 64 KiB to 1 MiB and back
-    /// copied 455 KiB there on every chain, one of its two copies (docs/results.md, step 19). With the tail in the cache
+    /// copied 455 KiB there on every chain, one of its two copies (commit 393f62b). With the tail in the cache
     /// the chain makes no system call, and when the block is freed its pieces join into the mapping the next chain's
     /// growth takes whole. glibc shrinks a mapped chunk in place too (with mremap). The block does not go back to a
     /// bucket below the mmap threshold: a mapping may hold any size a bucket could (docs/allocator.md).

@@ -49,7 +49,7 @@ internal struct RoutineTallies
 /// <see cref="ThreadHeap.HeapOf"/>); the bucket holds neither.</item>
 /// <item>Calloc's fast path counts here too (<see cref="FastCallocs"/>), not in the heap's calloc tally: three
 /// more increments on another line cost about 1.4 ns per calloc+free of 1 KiB, against 8 ns for the pair
-/// (docs/results.md, step 17). The line has no room left.</item>
+/// (commit 674c375). The line has no room left.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]

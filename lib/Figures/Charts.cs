@@ -115,7 +115,7 @@ public static class Charts
     /// <summary>
     /// One bar per benchmark configuration: <paramref name="subject"/>'s time per operation relative to the best native
     /// peer of that configuration (the lowest median; its name is in the bar's label), the ratio paired by repetition
-    /// with its 95% interval, as <c>workbench report --versus-best</c> computes it. A dashed line marks 1: the issue-6
+    /// with its 95% interval, as <c>workbench report --versus-best</c> computes it. A dashed line marks 1: the performance
     /// targets ("cfa time &lt;= 0.8 x the best peer") read off this figure. Null when no configuration has the subject
     /// and a native peer.
     /// </summary>
@@ -326,7 +326,7 @@ public static class Charts
             {
                 continue;
             }
-            List<SeriesSample> samples = [.. run.Series(row).OrderBy(s => s.Seconds)];
+            List<SeriesLine> samples = [.. run.Series(row).OrderBy(s => s.Seconds)];
             if (samples.Count == 0)
             {
                 continue;
@@ -337,7 +337,7 @@ public static class Charts
                 Name: allocator, LineColor: Color.fromHex(colour), LineWidth: 2.5, UseDefaults: false);
             Style.Set(rss, "legendgroup", allocator);
             traces.Add(rss);
-            List<SeriesSample> requested = [.. samples.Where(s => s.RequestedBytes >= 0 && s.Source == "workload")];
+            List<SeriesLine> requested = [.. samples.Where(s => s.RequestedBytes >= 0 && s.Source == "workload")];
             if (requested.Count > 0)
             {
                 GenericChart asked = CSharpChart.Scatter<double, double, string>(

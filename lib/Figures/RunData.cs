@@ -54,49 +54,20 @@ public sealed class RunData
     /// <summary>The ok rows of one benchmark.</summary>
     public IReadOnlyList<ResultRow> Of(string benchmark) => [.. Ok.Where(r => r.Benchmark == benchmark)];
 
-    /// <summary>The memory series of a row's trial, empty when it has none.</summary>
-    public IReadOnlyList<SeriesSample> Series(ResultRow row)
+    /// <summary>The memory series of a row's trial, empty when it has none (<see cref="SeriesFile"/>).</summary>
+    public IReadOnlyList<SeriesLine> Series(ResultRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (Directory is null)
         {
             return [];
         }
-        string path = Path.Combine(Directory, SeriesFile.Folder, FileNameOf(row) + ".csv");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-        List<SeriesSample> samples = [];
-        foreach (string line in File.ReadLines(path).Skip(1))
-        {
-            string[] f = line.Split(',');
-            if (f.Length >= 3
-                && double.TryParse(f[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
-                && long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rss)
-                && long.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out long requested))
-            {
-                samples.Add(new SeriesSample(seconds, rss, requested, f.Length > 3 ? f[3] : ""));
-            }
-        }
-        return samples;
+        _series ??= SeriesFile.Read(Directory);
+        return _series.TryGetValue(row.TrialName, out List<SeriesLine>? samples) ? samples : [];
     }
 
-    /// <summary>The series file name of a row's trial (as the runner names it).</summary>
-    public static string FileNameOf(ResultRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        TrialSpec spec = new()
-        {
-            Benchmark = row.Benchmark,
-            Allocator = row.Allocator,
-            Threads = row.Threads,
-            Sizes = row.Sizes,
-            Repetition = row.Repetition,
-            Knobs = row.Knobs,
-        };
-        return spec.FileName;
-    }
+    private Dictionary<string, List<SeriesLine>>? _series;
+
 
     /// <summary>A row's configuration apart from threads: sizes and knobs (used to keep one line per configuration).</summary>
     public static string ConfigurationOf(ResultRow row)

@@ -55,7 +55,7 @@ internal sealed class Fixture : IDisposable
             }
         }
         Run = RunData.FromRows("fixture", rows, Directory);
-        // The same rows as a run folder on disk (results.csv beside series/), as a sweep writes it.
+        // The same rows as a run folder on disk (results.csv beside series.csv), as a sweep writes it.
         ResultsFile file = new(Path.Combine(Directory, "results.csv"));
         foreach (ResultRow row in rows)
         {
@@ -69,17 +69,17 @@ internal sealed class Fixture : IDisposable
 
     private void WriteSeries(ResultRow row, string allocator)
     {
-        string folder = Path.Combine(Directory, SeriesFile.Folder);
-        System.IO.Directory.CreateDirectory(folder);
-        List<string> lines = ["seconds,rss_kib,requested_bytes,source"];
+        string path = Path.Combine(Directory, SeriesFile.FileName);
+        List<string> lines = File.Exists(path) ? [] : [SeriesFile.Header];
+        string trial = row.TrialName;
         for (int i = 0; i <= 20; i++)
         {
             double seconds = i * 0.01;
             long rss = 40_000 + (long)(i * 1000 * BaseNs[allocator] / 50);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds},{rss},{i * 500_000},workload"));
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds + 0.005},{rss + 10},-1,sampler"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{trial},{seconds},{rss},{i * 500_000},workload"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{trial},{seconds + 0.005},{rss + 10},-1,sampler"));
         }
-        File.WriteAllLines(Path.Combine(folder, RunData.FileNameOf(row) + ".csv"), lines);
+        File.AppendAllLines(path, lines);
     }
 
     private static ResultRow Row(string benchmark, string allocator, int threads, string sizes, int repetition, double nsPerOp, long ops,

@@ -29,7 +29,7 @@ public sealed record BestPeerLine(
 }
 
 /// <summary>
-/// Compares one allocator with the best native peer of each configuration of a run, the way the issue-6 targets are
+/// Compares one allocator with the best native peer of each configuration of a run, the way the performance targets are
 /// stated ("cfa time &lt;= 0.8 x the best peer") and docs/results.md reports them.
 /// </summary>
 public static class BestPeerComparison

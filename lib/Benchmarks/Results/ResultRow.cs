@@ -47,6 +47,9 @@ public sealed class ResultRow
     /// <summary>The identity compared by a resumed sweep.</summary>
     public string Key => TrialSpec.MakeKey(Benchmark, Allocator, Threads, Sizes, Repetition, Knobs);
 
+    /// <summary>The trial's name in file names and in <c>series.csv</c> (<see cref="TrialSpec.FileName"/>).</summary>
+    public string TrialName => new TrialSpec { Benchmark = Benchmark, Allocator = Allocator, Threads = Threads, Sizes = Sizes, Repetition = Repetition, Knobs = Knobs }.FileName;
+
     /// <summary>A column's text ("" when absent).</summary>
     public string Text(string column) => Values.TryGetValue(column, out string? v) ? v : "";
 

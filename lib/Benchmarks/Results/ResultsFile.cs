@@ -224,5 +224,9 @@ public sealed class ResultsFile
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Real(double value) => double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "";
+    /// <summary>A measured value: a whole number (a count, KiB) exactly, any other to 6 significant digits.</summary>
+    private static string Real(double value) =>
+        !double.IsFinite(value) ? ""
+        : value == Math.Floor(value) && Math.Abs(value) < 1e15 ? value.ToString("0", CultureInfo.InvariantCulture)
+        : value.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,8 @@ namespace Workbench.Benchmarks.Results;
 
 /// <summary>
 /// Combines the <c>results.csv</c> of several shards (or runs) into one: the union of their columns, one row
-/// per trial (a trial in several inputs keeps its ok row over others, else the first one seen).
+/// per trial (a trial in several inputs keeps its ok row over others, else the first one seen), and the chosen trials'
+/// memory series (<c>series.csv</c>) of inputs that are run folders.
 /// </summary>
 public static class ResultsMerge
 {
@@ -22,7 +23,7 @@ public static class ResultsMerge
         {
             throw new UsageException($"'{outputFile}' already exists: merge into a new folder, e.g. data/runs/merged");
         }
-        Dictionary<string, (ResultRow Row, IReadOnlyList<string> Header)> chosen = new(StringComparer.Ordinal);
+        Dictionary<string, (ResultRow Row, IReadOnlyList<string> Header, string? Folder)> chosen = new(StringComparer.Ordinal);
         List<string> order = [];
         foreach (string input in inputs)
         {
@@ -32,16 +33,17 @@ public static class ResultsMerge
                 throw new UsageException($"no results at '{input}': give run folders (data/runs/NAME) or results.csv files");
             }
             ResultsFile results = ResultsFile.Read(file);
+            string? folder = Directory.Exists(input) ? input : null;
             foreach (ResultRow row in results.Rows)
             {
                 if (!chosen.TryGetValue(row.Key, out var existing))
                 {
-                    chosen[row.Key] = (row, results.Header);
+                    chosen[row.Key] = (row, results.Header, folder);
                     order.Add(row.Key);
                 }
                 else if (existing.Row.Status != TrialStatus.Ok && row.Status == TrialStatus.Ok)
                 {
-                    chosen[row.Key] = (row, results.Header);
+                    chosen[row.Key] = (row, results.Header, folder);
                 }
             }
         }
@@ -51,9 +53,22 @@ public static class ResultsMerge
             Directory.CreateDirectory(directory);
         }
         ResultsFile merged = new(outputFile);
+        Dictionary<string, Dictionary<string, List<SeriesLine>>> series = new(StringComparer.Ordinal);
         foreach (string key in order)
         {
-            (ResultRow row, IReadOnlyList<string> header) = chosen[key];
+            (ResultRow row, IReadOnlyList<string> header, string? folder) = chosen[key];
+            // The chosen trial's memory series comes along from the folder its row came from.
+            if (folder is not null && directory is not null)
+            {
+                if (!series.TryGetValue(folder, out Dictionary<string, List<SeriesLine>>? ofFolder))
+                {
+                    series[folder] = ofFolder = SeriesFile.Read(folder);
+                }
+                if (ofFolder.TryGetValue(row.TrialName, out List<SeriesLine>? lines))
+                {
+                    SeriesFile.AppendLines(directory, row.TrialName, lines);
+                }
+            }
             HashSet<string> knobs = [.. ResultColumns.KnobsOf(header)];
             Dictionary<string, string> values = new(StringComparer.Ordinal);
             foreach ((string column, string value) in row.Values)

@@ -36,7 +36,9 @@ public static class RunMetadata
         }
         JsonObject root = new()
         {
-            ["name"] = definition.Name,
+            // The run is its folder; the experiment is what it ran (one experiment may have several runs).
+            ["name"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))),
+            ["experiment"] = definition.Name,
             ["created_utc"] = created,
             ["updated_utc"] = now,
             ["command_line"] = new JsonArray([.. commandLine.Select(a => (JsonNode?)JsonValue.Create(a))]),

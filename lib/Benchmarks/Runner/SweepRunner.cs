@@ -53,7 +53,7 @@ public sealed class SweepRunner
                 break;
             }
             results.Append(result);
-            SeriesFile.Write(runDirectory, result);
+            SeriesFile.Append(runDirectory, result);
             outcome.Ran[result.Status] = outcome.Count(result.Status) + 1;
             finished++;
             progress?.Invoke(new TrialProgress(finished, mine.Count, result));
