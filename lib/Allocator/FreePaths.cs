@@ -155,6 +155,7 @@ internal static unsafe class FreePaths
         nint count = ++chain->Count;
         if (count >= RemoteBatchBlocks || (nuint)count * SizeClasses.BlockSize(index) >= RemoteBatchBytes)
             FlushChain(chain);
+        HeapInvariants.Assert(HeapInvariants.CheckChain(heap, index));
     }
 
     /// <summary>Sends every chain of <paramref name="heap"/> home (its owner, or the pool once the owner has died).</summary>

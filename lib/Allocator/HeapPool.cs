@@ -147,6 +147,7 @@ internal static unsafe class HeapPool
                 s_freeHeaps = heap->NextFree;
                 heap->NextFree = null;
                 s_heapsReused++;
+                HeapInvariants.Assert(HeapInvariants.Check(heap));
             }
             else
             {
@@ -194,6 +195,7 @@ internal static unsafe class HeapPool
         // The owner has died: the blocks it freed for other heaps go home now, not when
         // (if ever) another thread takes this heap.
         FreePaths.FlushChains(heap);
+        HeapInvariants.Assert(HeapInvariants.Check(heap));
         heap->NextFree = s_freeHeaps;
         s_freeHeaps = heap;
         s_threadsExited++;
@@ -228,6 +230,7 @@ internal static unsafe class HeapPool
         heap->BumpEnd = area + bytes;
         heap->LastCarved = null;
         heap->PrefaultedEnd = area;
+        HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
         return true;
     }
 

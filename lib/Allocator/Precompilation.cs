@@ -41,6 +41,11 @@ internal static class Precompilation
         Compile(typeof(Trimming));
         Compile(typeof(CheckedMode));
         Compile(typeof(CfaMalloc));
+#if DEBUG
+        // Debug builds check heaps on the slow paths (HeapInvariants.Assert): one check compiles it, with its set.
+        Compile(typeof(HeapInvariants));
+        HeapInvariants.Assert(HeapInvariants.Check(CurrentHeap.Heap));
+#endif
     }
 
     /// <summary>Compiles the non-generic methods of <paramref name="type"/> that have IL.</summary>

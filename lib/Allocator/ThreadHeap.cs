@@ -50,6 +50,7 @@ internal struct RoutineTallies
 /// <item>Calloc's fast path counts here too (<see cref="FastCallocs"/>), not in the heap's calloc tally: three
 /// more increments on another line cost about 1.4 ns per calloc+free of 1 KiB, against 8 ns for the pair
 /// (commit 674c375). The line has no room left.</item>
+/// <item>As formulas: B1-B2 and L1-L3 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckBucket"/>.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]
@@ -80,6 +81,7 @@ internal unsafe struct Bucket
 /// <item>A chain holds fewer than <see cref="FreePaths.RemoteBatchBlocks"/> blocks and fewer than
 /// <see cref="FreePaths.RemoteBatchBytes"/> bytes: the memory a thread keeps away from other heaps
 /// is bounded.</item>
+/// <item>As formulas: C1-C4 and L1-L3 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckChain"/>.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 32)]
@@ -117,6 +119,8 @@ internal unsafe struct RemoteChain
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
 /// <item>Every heap's region starts at a multiple of <see cref="Alignment"/>.</item>
+/// <item>As formulas: H1-H4 (region and bump area), L1-L3 (remote lists) and T1-T2 (tallies) of
+/// <see cref="HeapInvariants"/>; debug builds check them on the slow paths.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -242,11 +246,15 @@ internal unsafe struct ThreadHeap
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static BlockHeader* Refill(ThreadHeap* heap, Bucket* bucket, bool drainRemote)
     {
+        HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
         if (drainRemote)
         {
             BlockHeader* taken = TakeRemote(heap, bucket);
             if (taken != null)
+            {
+                HeapInvariants.Assert(HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
                 return taken;
+            }
         }
 
         nuint blockSize = bucket->BlockSize;
@@ -269,6 +277,7 @@ internal unsafe struct ThreadHeap
             ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;
         bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
         heap->LastCarved = (BlockHeader*)(first + (count - 1) * blockSize);
+        HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap) ?? HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
         return (BlockHeader*)first;
     }
 

@@ -42,6 +42,8 @@ internal static unsafe class Trimming
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TrimHeap(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
+        // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
+        HeapInvariants.Assert(HeapInvariants.Check(heap));
         nuint page = OsMemory.s_pageSize;
         long released = 0;
         for (int i = SizeClasses.s_count - 1; i >= 0; i--)

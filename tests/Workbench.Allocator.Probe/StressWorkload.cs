@@ -55,9 +55,11 @@ public static unsafe class StressWorkload
     /// <summary>Runs the workload; returns what it did. It frees everything it allocated.</summary>
     /// <remarks>
     /// With <paramref name="fillUsable"/> false only the request size is written (checked mode
-    /// treats a write past the request size as an overrun).
+    /// treats a write past the request size as an overrun). <paramref name="checkHeap"/>, when given, runs on every
+    /// worker every <see cref="CheckEvery"/> operations and when it is done: a non-null answer is an error.
     /// </remarks>
-    public static StressResult Run(int threads, int operationsPerThread, int seed, int maxLivePerThread = 400, bool fillUsable = true)
+    public static StressResult Run(int threads, int operationsPerThread, int seed, int maxLivePerThread = 400, bool fillUsable = true,
+        Func<string?>? checkHeap = null)
     {
         s_fillUsable = fillUsable;
         s_threshold = CfaMalloc.MmapThreshold;
@@ -80,7 +82,7 @@ public static unsafe class StressWorkload
             {
                 try
                 {
-                    Worker(me, operationsPerThread, seed * 7919 + me, maxLivePerThread, threshold, queues, counts[me], result, ref stop);
+                    Worker(me, operationsPerThread, seed * 7919 + me, maxLivePerThread, threshold, queues, counts[me], result, ref stop, checkHeap);
                 }
                 catch (Exception e)
                 {
@@ -175,14 +177,19 @@ public static unsafe class StressWorkload
         Pattern.Fill((void*)b.P, b.Usable, b.Seed);
     }
 
+    /// <summary>Operations between two heap checks of a worker (<see cref="Run"/>'s checkHeap).</summary>
+    public const int CheckEvery = 20_000;
+
     private static void Worker(int me, int operations, int seed, int maxLive, nuint threshold,
-        ConcurrentQueue<Block>[] queues, long[] c, StressResult result, ref int stop)
+        ConcurrentQueue<Block>[] queues, long[] c, StressResult result, ref int stop, Func<string?>? checkHeap)
     {
         var rng = new Random(seed);
         var live = new List<Block>(maxLive + 8);
         for (int op = 0; op < operations && Volatile.Read(ref stop) == 0; op++)
         {
             c[11]++;
+            if (checkHeap != null && op % CheckEvery == CheckEvery - 1 && checkHeap() is string broken)
+                AddError(result, $"worker {me}, operation {op}: {broken}");
             int r = live.Count < 8 ? 0 : rng.Next(100);
             if (live.Count > maxLive)
                 r = 40;
@@ -247,6 +254,8 @@ public static unsafe class StressWorkload
         }
         for (int i = live.Count - 1; i >= 0; i--)
             FreeOwn(live, i, me, threshold, c, result, ref stop);
+        if (checkHeap?.Invoke() is string end)
+            AddError(result, $"worker {me}, at the end: {end}");
     }
 
     private static void FreeOwn(List<Block> live, int i, int me, nuint threshold, long[] c, StressResult result, ref int stop)

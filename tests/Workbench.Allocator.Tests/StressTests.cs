@@ -11,7 +11,8 @@ public class StressTests(ITestOutputHelper output)
     {
         Assert.True(CfaMalloc.HasOwnership);
         var s0 = CfaMalloc.GetStatistics();
-        var r = StressWorkload.Run(threads: 4, operationsPerThread: 400_000, seed: 20261126);
+        // Every worker checks its own heap's invariants as it goes (the owner's view: its lists, chains and counters).
+        var r = StressWorkload.Run(threads: 4, operationsPerThread: 400_000, seed: 20261126, checkHeap: CheckOwnHeap);
         var s1 = CfaMalloc.GetStatistics();
         output.WriteLine($"{r.Operations} operations in {r.Elapsed.TotalSeconds:F1} s; {r.BytesVerified >> 20} MiB verified; " +
             $"{r.Reallocs}/{r.AlignedReallocs}/{r.Resizes}/{r.AlignedResizes} realloc/aligned realloc/resize/aligned resize; {r.HandOffs} hand-offs; {r.CrossThreadHeapFrees} cross-thread frees; pushes {s1.RemotePushes - s0.RemotePushes}; pulls {s1.RemotePulls - s0.RemotePulls}");
@@ -39,5 +40,11 @@ public class StressTests(ITestOutputHelper output)
             $"{r.CrossThreadHeapFrees} frees of other threads' heap blocks but {s1.RemotePushes - s0.RemotePushes} remote pushes");
         Assert.True(s1.RemotePulls - s0.RemotePulls >= 1, "the owners never took their remote lists");
         Assert.Equal(s0.BytesInUse, s1.BytesInUse);
+    }
+
+    private static unsafe string? CheckOwnHeap()
+    {
+        ThreadHeap* heap = CurrentHeap.Heap;
+        return heap == null ? "the worker has no heap" : HeapInvariants.Check(heap);
     }
 }

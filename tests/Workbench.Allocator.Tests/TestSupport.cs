@@ -179,7 +179,22 @@ internal static partial class Probe
     [GeneratedRegex("^([A-Z0-9_.]+)=(.*)$")]
     private static partial Regex LineRegex();
 
-    public static ProbeResult Run(string scenario, params (string Name, string Value)[] environment)
+    /// <summary>The debug build of the probe, which the test project's build puts in probe-debug/.</summary>
+    private static string LocateDebugBuild()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "probe-debug", DllName);
+        return File.Exists(path) ? path
+            : throw new FileNotFoundException($"The debug build of the probe is not at {path}; build tests/Workbench.Allocator.Tests (its CopyDebugProbe target makes it).");
+    }
+
+    public static ProbeResult Run(string scenario, params (string Name, string Value)[] environment) =>
+        RunBuild(s_path.Value, scenario, environment);
+
+    /// <summary>Runs <paramref name="scenario"/> in the debug build of the probe and the allocator.</summary>
+    public static ProbeResult RunDebugBuild(string scenario, params (string Name, string Value)[] environment) =>
+        RunBuild(LocateDebugBuild(), scenario, environment);
+
+    private static ProbeResult RunBuild(string probe, string scenario, (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -187,7 +202,7 @@ internal static partial class Probe
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(s_path.Value);
+        psi.ArgumentList.Add(probe);
         psi.ArgumentList.Add(scenario);
         foreach (var key in psi.Environment.Keys.ToList())
             if (key.StartsWith("CFA_MALLOC_", StringComparison.Ordinal))
