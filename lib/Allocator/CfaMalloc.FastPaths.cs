@@ -25,11 +25,9 @@ public static unsafe partial class CfaMalloc
         if (heap != null && size - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-            BlockHeader* block = ThreadHeap.Pop(bucket);
+            BlockHeader* block = ThreadHeap.Take(bucket, size, 0);
             if (block != null)
             {
-                block->Word = (nuint)bucket;
-                block->Size = size;
                 bucket->FastMallocs++;
                 bucket->FastMallocBytes += (long)size;
                 p = block + 1;
@@ -88,11 +86,9 @@ public static unsafe partial class CfaMalloc
         if (heap != null && payload > size - 1 && payload - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
-            BlockHeader* block = ThreadHeap.Pop(bucket);
+            BlockHeader* block = ThreadHeap.Take(bucket, size, 0);
             if (block != null)
             {
-                block->Word = (nuint)bucket;
-                block->Size = size;
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
                 tally->Calls++;
                 tally->Requested += (long)size;

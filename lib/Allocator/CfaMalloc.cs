@@ -150,11 +150,9 @@ public static unsafe partial class CfaMalloc
         if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < AllocPaths.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
-            BlockHeader* block = ThreadHeap.Pop(bucket);
+            BlockHeader* block = ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag);
             if (block != null)
             {
-                block->Word = (nuint)bucket | BlockHeader.ZeroFlag;
-                block->Size = bytes;
                 bucket->FastCallocs++;
                 bucket->FastCallocBytes += (long)bytes;
                 BulkMemory.Clear(block + 1, bytes);
@@ -198,7 +196,7 @@ public static unsafe partial class CfaMalloc
                 nuint oldSize = header->Size;
                 bool zeroFill = (word & BlockHeader.ZeroFlag) != 0;
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Realloc);
-                if (size <= usable && usable <= 2 * size)
+                if (ReallocPaths.StaysInPlace(size, usable))
                 {
                     if (zeroFill && size > oldSize)
                         BulkMemory.Clear((byte*)p + oldSize, size - oldSize);
@@ -208,11 +206,9 @@ public static unsafe partial class CfaMalloc
                     return p;
                 }
                 Bucket* target = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-                BlockHeader* block = ThreadHeap.Pop(target);
+                BlockHeader* block = ThreadHeap.Take(target, size, word & BlockHeader.ZeroFlag);
                 if (block != null)
                 {
-                    block->Word = (nuint)target | (word & BlockHeader.ZeroFlag);
-                    block->Size = size;
                     BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)
                     if (zeroFill && size > oldSize)
                         BulkMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
@@ -220,9 +216,7 @@ public static unsafe partial class CfaMalloc
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
                     heap->InternalFreed += (long)bucket->BlockSize;
-                    // A block that grew away from the end of the bump area leaves that room for the next one to grow
-                    // into; one that shrank away goes on its free list (ReallocPaths.ReleaseInternal says why).
-                    if (size < usable || !ThreadHeap.GiveBackLastCarved(heap, header, bucket->BlockSize))
+                    if (ReallocPaths.MustFreeMoved(heap, header, bucket->BlockSize, grew: size > usable))
                         FreePaths.PushLocal(bucket, header);
                     return block + 1;
                 }

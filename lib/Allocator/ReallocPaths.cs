@@ -33,7 +33,7 @@ internal static unsafe class ReallocPaths
         bool layoutFits = newAlignment <= SizeClasses.HeaderSize ? true : hasFake && ((nuint)data & (newAlignment - 1)) == 0;
         // In place: by the thesis's rule (the block holds the new size and wastes at most half of it), or as the last
         // block carved from the bump area, which grows into the area or gives its tail back, with no copy.
-        if (layoutFits && ((size <= usable && usable <= 2 * size) || RebucketLastCarved(heap, tally, real, data, size)))
+        if (layoutFits && (StaysInPlace(size, usable) || RebucketLastCarved(heap, tally, real, data, size)))
         {
             if (zeroFill && size > oldSize)
                 BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
@@ -76,6 +76,23 @@ internal static unsafe class ReallocPaths
         ReleaseInternal(heap, real, size > usable);
         return moved;
     }
+
+    /// <summary>
+    /// The thesis's rule for realloc in place: the block holds <paramref name="size"/> bytes in its
+    /// <paramref name="usable"/> bytes and wastes at most half of them. Realloc's fast path and its general path both ask here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool StaysInPlace(nuint size, nuint usable) => size <= usable && usable <= 2 * size;
+
+    /// <summary>
+    /// Where a block goes that realloc moved away from (this heap's own bucket block of <paramref name="bytes"/>): when it
+    /// <paramref name="grew"/> out of itself and is the last block carved, back to the bump area, and the answer is
+    /// false; otherwise true: the caller frees it. Realloc's fast path and <see cref="ReleaseInternal"/> both ask here;
+    /// the remarks of <see cref="ReleaseInternal"/> say why only blocks that grew go back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool MustFreeMoved(ThreadHeap* heap, BlockHeader* real, nuint bytes, bool grew) =>
+        !grew || !ThreadHeap.GiveBackLastCarved(heap, real, bytes);
 
     /// <summary>
     /// Resize: re-purposes the block for <paramref name="size"/> bytes with alignment
@@ -290,7 +307,7 @@ internal static unsafe class ReallocPaths
     {
         nuint bytes = real->BlockBytes;
         heap->InternalFreed += (long)bytes;
-        if (grew && !real->IsMapped && ThreadHeap.Owns(heap, real->OwnerBucket) && ThreadHeap.GiveBackLastCarved(heap, real, bytes))
+        if (!real->IsMapped && ThreadHeap.Owns(heap, real->OwnerBucket) && !MustFreeMoved(heap, real, bytes, grew))
             return;
         FreePaths.ReleaseBlock(heap, real);
     }
