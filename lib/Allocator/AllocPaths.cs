@@ -10,47 +10,8 @@ namespace Workbench.Allocator;
 /// </summary>
 internal static unsafe class AllocPaths
 {
-    /// <summary>The smallest mmap threshold Mallopt accepts (64 KiB).</summary>
-    internal const nuint MinMmapThreshold = 64 * 1024;
-
-    /// <summary>The largest mmap threshold: the largest bucket.</summary>
-    internal const nuint MaxMmapThreshold = SizeClasses.MaxPayload;
-
-    /// <summary>The largest extension step of the shared area (1 GiB).</summary>
-    internal const nuint MaxExtension = 1024 * 1024 * 1024;
-
     /// <summary>No request above 64 TiB can succeed on any current machine: refused at once.</summary>
     internal const ulong MaxRequest = 1UL << 46;
-
-    /// <summary>Requests of at least this many bytes are mmap'd (M_MMAP_THRESHOLD).</summary>
-    internal static nuint s_mmapThreshold = AllocatorOptions.Effective.MmapThreshold;
-
-    /// <summary>
-    /// The largest request the inlined fast paths serve: the end of the size-class table (128 KiB), or just below
-    /// the mmap threshold when that is lower. A fast path tests <c>size - 1 &lt; s_fastLimit</c>, so size 0 (which
-    /// wraps) takes the general path.
-    /// </summary>
-    internal static nuint s_fastLimit = FastLimitFor(s_mmapThreshold);
-
-    /// <summary>The fast paths' limit under mmap threshold <paramref name="threshold"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static nuint FastLimitFor(nuint threshold) => Math.Min(SizeClasses.LookupLimit, threshold - 1);
-
-    /// <summary>Sets the mmap threshold and, with it, the fast paths' limit (calls already running may use either).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SetMmapThreshold(nuint threshold)
-    {
-        // Lower the fast limit before the threshold and raise it after, so that no fast path serves a size the
-        // threshold sends to a mapping.
-        nuint limit = FastLimitFor(threshold);
-        if (limit < s_fastLimit)
-            s_fastLimit = limit;
-        s_mmapThreshold = threshold;
-        s_fastLimit = limit;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool IsValidMmapThreshold(nuint value) => value >= MinMmapThreshold && value <= MaxMmapThreshold;
 
     /// <summary>
     /// Allocates, lays out and counts a block: the general path of every allocating routine.
@@ -62,7 +23,7 @@ internal static unsafe class AllocPaths
     {
         ThreadHeap* heap = HeapPool.Acquire();
         if (heap == null)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            return Errno.Fail(Errno.ENOMEM);
         void* data = AllocateUncounted(heap, size, alignment, zeroFill);
         if (data == null)
             return null;
@@ -83,14 +44,14 @@ internal static unsafe class AllocPaths
     internal static void* AllocateUncounted(ThreadHeap* heap, nuint size, nuint alignment, bool zeroFill)
     {
         if (size > MaxRequest || alignment > MaxRequest)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            return Errno.Fail(Errno.ENOMEM);
         bool aligned = alignment > SizeClasses.HeaderSize;
         // An aligned block needs room for the fake header and for sliding the data to the
         // boundary: the data lands at most 'alignment' bytes past the natural position.
         nuint payload = aligned ? size + alignment : size;
         BlockHeader* real = AllocateBlock(heap, payload, zeroFill, out bool freshMapping);
         if (real == null)
-            return CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            return Errno.Fail(Errno.ENOMEM);
 
         void* data;
         if (aligned)
@@ -124,7 +85,7 @@ internal static unsafe class AllocPaths
     internal static BlockHeader* AllocateBlock(ThreadHeap* heap, nuint payload, bool zeroFill, out bool freshMapping)
     {
         freshMapping = false;
-        if (payload >= s_mmapThreshold)
+        if (payload >= Tunables.s_mmapThreshold)
             return MapBlock(heap, payload, zeroFill, out freshMapping);
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
         BlockHeader* block = ThreadHeap.Pop(bucket);
@@ -156,8 +117,8 @@ internal static unsafe class AllocPaths
         if (block == null)
             return null;
         fresh = true;
-        if (!zeroFill && payload <= SizeClasses.MaxPayload && HeapPool.s_prefault != 0)
-            HeapPool.Populate(heap, (byte*)block, bytes);
+        if (!zeroFill && payload <= SizeClasses.MaxPayload && Tunables.s_prefault != 0)
+            ThreadHeap.Populate(heap, (byte*)block, bytes);
         block->Word = bytes | BlockHeader.MmapFlag;
         heap->MapCalls++;
         heap->MapBytes += (long)bytes;

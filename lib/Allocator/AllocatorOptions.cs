@@ -105,34 +105,23 @@ public sealed class AllocatorOptions
     /// <summary>Environment values out of range are brought into range rather than failing the first allocation.</summary>
     private static AllocatorOptions Clamp(AllocatorOptions options)
     {
-        options.MmapThreshold = Math.Clamp(options.MmapThreshold, AllocPaths.MinMmapThreshold, AllocPaths.MaxMmapThreshold);
-        options.Extension = Math.Clamp(options.Extension, 1, AllocPaths.MaxExtension);
-        options.MappingCache = Math.Min(options.MappingCache, Workbench.Allocator.MappingCache.MaxLimit);
-        options.Prefault = Math.Min(options.Prefault, HeapPool.MaxPrefault);
+        options.MmapThreshold = Math.Clamp(options.MmapThreshold, Tunables.MinMmapThreshold, Tunables.MaxMmapThreshold);
+        options.Extension = Math.Clamp(options.Extension, 1, Tunables.MaxExtension);
+        options.MappingCache = Math.Min(options.MappingCache, Tunables.MaxMappingCache);
+        options.Prefault = Math.Min(options.Prefault, Tunables.MaxPrefault);
         return options;
     }
 
     private static AllocatorOptions Validate(AllocatorOptions options)
     {
-        if (!AllocPaths.IsValidMmapThreshold(options.MmapThreshold))
-            throw new ArgumentOutOfRangeException(nameof(options), $"MmapThreshold must be between {AllocPaths.MinMmapThreshold} and {AllocPaths.MaxMmapThreshold} bytes.");
-        if (options.Extension == 0 || options.Extension > AllocPaths.MaxExtension)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Extension must be between 1 and {AllocPaths.MaxExtension} bytes.");
-        if (options.MappingCache > Workbench.Allocator.MappingCache.MaxLimit)
-            throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Workbench.Allocator.MappingCache.MaxLimit} bytes.");
-        if (options.Prefault > HeapPool.MaxPrefault)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Prefault must be between 0 and {HeapPool.MaxPrefault} bytes.");
+        if (!Tunables.IsValidMmapThreshold(options.MmapThreshold))
+            throw new ArgumentOutOfRangeException(nameof(options), $"MmapThreshold must be between {Tunables.MinMmapThreshold} and {Tunables.MaxMmapThreshold} bytes.");
+        if (!Tunables.IsValidExtension(options.Extension))
+            throw new ArgumentOutOfRangeException(nameof(options), $"Extension must be between 1 and {Tunables.MaxExtension} bytes.");
+        if (!Tunables.IsValidMappingCache(options.MappingCache))
+            throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Tunables.MaxMappingCache} bytes.");
+        if (!Tunables.IsValidPrefault(options.Prefault))
+            throw new ArgumentOutOfRangeException(nameof(options), $"Prefault must be between 0 and {Tunables.MaxPrefault} bytes.");
         return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault };
     }
-}
-
-/// <summary>
-/// The policy switches of the hot paths, frozen at start-up. They are <c>static readonly</c>
-/// so that the JIT folds them into constants once this class is initialised: the checked
-/// mode costs nothing when off, and the ownership test disappears from the free path.
-/// </summary>
-internal static class Policy
-{
-    internal static readonly bool Ownership = AllocatorOptions.Effective.Ownership;
-    internal static readonly bool Checked = AllocatorOptions.Effective.Checked;
 }

@@ -125,7 +125,7 @@ public sealed class AllocatorStatistics
     /// <summary>Takes a snapshot.</summary>
     internal static unsafe AllocatorStatistics Collect()
     {
-        Span<RoutineTally> sums = stackalloc RoutineTally[9];
+        Span<RoutineTally> sums = stackalloc RoutineTally[RoutineTallies.Count];
         var perHeap = new List<HeapSummary>();
         long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
         long prefaults = 0, prefaultBytes = 0;
@@ -136,11 +136,11 @@ public sealed class AllocatorStatistics
             {
                 heaps++;
                 long heapAllocated = 0;
-                for (int r = 0; r < 9; r++)
+                for (int r = 0; r < RoutineTallies.Count; r++)
                     if ((Routine)r != Routine.Free)
                         heapAllocated += ThreadHeap.Tally(h, (Routine)r)->Allocated;
                 long heapFreed = ThreadHeap.Tally(h, Routine.Free)->Allocated + h->InternalFreed;
-                for (int r = 0; r < 9; r++)
+                for (int r = 0; r < RoutineTallies.Count; r++)
                 {
                     RoutineTally* t = ThreadHeap.Tally(h, (Routine)r);
                     sums[r].Calls += t->Calls;
@@ -179,7 +179,7 @@ public sealed class AllocatorStatistics
 
         var cache = MappingCache.Counters;
         long allocated = 0;
-        for (int r = 0; r < 9; r++)
+        for (int r = 0; r < RoutineTallies.Count; r++)
             if ((Routine)r != Routine.Free)
                 allocated += sums[r].Allocated;
 

@@ -67,10 +67,6 @@ internal unsafe struct BlockHeader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static BlockHeader* Of(void* data) => (BlockHeader*)data - 1;
 
-    /// <summary>The data address of this (real) header's block when it is not aligned.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void* Data(BlockHeader* header) => header + 1;
-
     /// <summary>
     /// The real header of the block whose data starts at <paramref name="data"/>, following
     /// the fake header of an aligned block.
@@ -106,6 +102,10 @@ internal unsafe struct BlockHeader
         fake->Word = (realWord & ~ZeroFlag) | FakeFlag;
         fake->Size = (nuint)((byte*)fake - (byte*)real) | ((nuint)BitOperations.Log2(alignment) << AlignmentShift);
     }
+
+    /// <summary>Whether the block whose data starts at <paramref name="data"/> is zero-filled (the flag of its real header).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsZeroFilled(void* data) => (RealOf(data)->Word & ZeroFlag) != 0;
 
     /// <summary>Whether this real header describes an mmap'd block.</summary>
     internal readonly bool IsMapped => (Word & MmapFlag) != 0;

@@ -2,19 +2,14 @@ using System.Runtime.CompilerServices;
 
 namespace Workbench.Allocator;
 
-/// <summary>A block that checked mode saw allocated and not freed.</summary>
-/// <param name="Address">The block's data address.</param>
-/// <param name="Size">Its request size.</param>
-public readonly record struct UnfreedBlock(nuint Address, nuint Size);
-
 // Control and introspection: mallopt, malloc_trim, statistics, the checked-mode report.
 public static unsafe partial class CfaMalloc
 {
     /// <summary>The byte checked mode writes into new storage (not into zero-filled storage).</summary>
-    public const byte CheckedAllocFill = 0xA5;
+    public const byte CheckedAllocFill = CheckedMode.AllocFill;
 
     /// <summary>The byte checked mode writes into freed storage.</summary>
-    public const byte CheckedFreeFill = 0xDF;
+    public const byte CheckedFreeFill = CheckedMode.FreeFill;
 
     /// <summary>
     /// Sets a tuning option, with glibc's numbers: <see cref="M_MMAP_THRESHOLD"/> (64 KiB to
@@ -27,17 +22,17 @@ public static unsafe partial class CfaMalloc
     {
         switch (option)
         {
-            case M_MMAP_THRESHOLD when value > 0 && AllocPaths.IsValidMmapThreshold((nuint)value):
-                AllocPaths.SetMmapThreshold((nuint)value);
+            case M_MMAP_THRESHOLD when value > 0 && Tunables.IsValidMmapThreshold((nuint)value):
+                Tunables.SetMmapThreshold((nuint)value);
                 return 1;
-            case M_TOP_PAD when value > 0 && (nuint)value <= AllocPaths.MaxExtension:
-                HeapPool.s_extension = (nuint)value;
+            case M_TOP_PAD when value > 0 && Tunables.IsValidExtension((nuint)value):
+                Tunables.s_extension = (nuint)value;
                 return 1;
-            case M_MMAP_CACHE when value >= 0 && (nuint)value <= MappingCache.MaxLimit:
+            case M_MMAP_CACHE when value >= 0 && Tunables.IsValidMappingCache((nuint)value):
                 MappingCache.SetLimit((nuint)value);
                 return 1;
-            case M_PREFAULT when value >= 0 && (nuint)value <= HeapPool.MaxPrefault:
-                HeapPool.s_prefault = (nuint)value;
+            case M_PREFAULT when value >= 0 && Tunables.IsValidPrefault((nuint)value):
+                Tunables.s_prefault = (nuint)value;
                 return 1;
             default:
                 return 0;

@@ -14,15 +14,15 @@ public static unsafe partial class CfaMalloc
     /// <summary>
     /// Malloc's fast path on <paramref name="heap"/> (the caller's own; null: none yet): a block of the size's bucket
     /// from its free list in <paramref name="p"/>; false when the slow path must serve (no heap, size 0, at or above
-    /// <see cref="AllocPaths.s_fastLimit"/>, or an empty list). A bool result, not a null pointer: after inlining, the
+    /// <see cref="Tunables.s_fastLimit"/>, or an empty list). A bool result, not a null pointer: after inlining, the
     /// caller's test of a constant folds away, where a null test of the pointer cost a test and two jumps per call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool MallocFast(ThreadHeap* heap, nuint size, out void* p)
     {
-        // Sizes 1 to 128 KiB (and below the mmap threshold): see AllocPaths.s_fastLimit.
+        // Sizes 1 to 128 KiB (and below the mmap threshold): see Tunables.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
-        if (heap != null && size - 1 < AllocPaths.s_fastLimit)
+        if (heap != null && size - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
             BlockHeader* block = ThreadHeap.Take(bucket, size, 0);
@@ -83,7 +83,7 @@ public static unsafe partial class CfaMalloc
         // Small enough for the lookup table and a block on the bucket's free list; the general path does the same
         // layout. payload > size - 1 says both that size is not 0 (which wraps, and takes the general path, which
         // counts zero-size calls) and that size + alignment did not overflow.
-        if (heap != null && payload > size - 1 && payload - 1 < AllocPaths.s_fastLimit)
+        if (heap != null && payload > size - 1 && payload - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
             BlockHeader* block = ThreadHeap.Take(bucket, size, 0);

@@ -24,10 +24,10 @@ namespace Workbench.Allocator;
 public static unsafe partial class CfaMalloc
 {
     /// <summary>errno: out of memory, or a size or <c>count * size</c> that cannot be allocated.</summary>
-    public const int ENOMEM = 12;
+    public const int ENOMEM = Errno.ENOMEM;
 
     /// <summary>errno: an invalid argument (an alignment that is not a power of two).</summary>
-    public const int EINVAL = 22;
+    public const int EINVAL = Errno.EINVAL;
 
     /// <summary>Mallopt option (glibc's number): trim threshold; not supported, Mallopt returns 0.</summary>
     public const int M_TRIM_THRESHOLD = -1;
@@ -50,41 +50,11 @@ public static unsafe partial class CfaMalloc
     /// </summary>
     public const int M_PREFAULT = -102;
 
-#if PRELOAD
-    /// <summary>The errno value of the calling thread's last failed call (0 if none has failed): in the preloaded library, a slot of the native front's, which hands it to the C caller as errno.</summary>
+    /// <summary>The errno value of the calling thread's last failed call (0 if none has failed; not cleared by successes).</summary>
     public static int LastError
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => cfa_front_error();
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private set => cfa_front_set_error(value);
-    }
-
-    [LibraryImport(CurrentHeap.Front), SuppressGCTransition]
-    private static partial int cfa_front_error();
-
-    [LibraryImport(CurrentHeap.Front), SuppressGCTransition]
-    private static partial void cfa_front_set_error(int error);
-#else
-    /// <summary>The errno value of the calling thread's last failed call (not cleared by successes).</summary>
-    [ThreadStatic] private static int t_lastError;
-
-    /// <summary>The errno value of the calling thread's last failed call (0 if none has failed).</summary>
-    public static int LastError
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => t_lastError;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private set => t_lastError = value;
-    }
-#endif
-
-    /// <summary>Records <paramref name="errno"/> for the calling thread and returns null.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void* Fail(int errno)
-    {
-        LastError = errno;
-        return null;
+        get => Errno.Last;
     }
 
     /// <summary>Whether ownership is on (blocks freed by other threads go home).</summary>
@@ -94,7 +64,7 @@ public static unsafe partial class CfaMalloc
     public static bool IsChecked => Policy.Checked;
 
     /// <summary>The current mmap threshold in bytes.</summary>
-    public static nuint MmapThreshold => AllocPaths.s_mmapThreshold;
+    public static nuint MmapThreshold => Tunables.s_mmapThreshold;
 
     /// <summary>
     /// Sets the start-up options of this process. Call it before the first allocation;
@@ -147,7 +117,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list.
-        if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < AllocPaths.s_fastLimit)
+        if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
             BlockHeader* block = ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag);
@@ -166,7 +136,7 @@ public static unsafe partial class CfaMalloc
     private static void* CallocSlow(nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
-            return Fail(ENOMEM);
+            return Errno.Fail(ENOMEM);
         return Allocated(AllocPaths.Allocate(bytes, SizeClasses.HeaderSize, true, Routine.Calloc), true);
     }
 
@@ -185,7 +155,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         // Fast path: a plain block of this heap and a small new size, staying in place or moving
         // to a block popped from a free list; everything else takes the general path.
-        if (p != null && heap != null && size - 1 < AllocPaths.s_fastLimit)
+        if (p != null && heap != null && size - 1 < Tunables.s_fastLimit)
         {
             BlockHeader* header = (BlockHeader*)p - 1;
             nuint word = header->Word;
@@ -230,7 +200,7 @@ public static unsafe partial class CfaMalloc
     public static void* ReallocArray(void* p, nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
-            return Fail(ENOMEM);
+            return Errno.Fail(ENOMEM);
         return Realloc(p, bytes);
     }
 
@@ -251,7 +221,7 @@ public static unsafe partial class CfaMalloc
         // per aligned_alloc+free pair, 0.85 ns (5.1 against 4.2 ns per pair in a C# loop).
         ThreadHeap* heap = CurrentHeap.Heap;
         if (!BitOperations.IsPow2(alignment))
-            return Fail(EINVAL);
+            return Errno.Fail(EINVAL);
         return !Policy.Checked && MemalignFast(heap, alignment, size, out void* p)
             ? p
             : Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
@@ -268,7 +238,7 @@ public static unsafe partial class CfaMalloc
     {
         if (result == null || !BitOperations.IsPow2(alignment) || alignment % (nuint)sizeof(void*) != 0)
         {
-            LastError = EINVAL;
+            Errno.Last = EINVAL;
             return EINVAL;
         }
         void* p = Memalign(alignment, size);
@@ -287,7 +257,7 @@ public static unsafe partial class CfaMalloc
     public static void* Pvalloc(nuint size)
     {
         nuint rounded = OsMemory.RoundUpToPage(size == 0 ? 1 : size);
-        return rounded == 0 ? Fail(ENOMEM) : Memalign(OsMemory.s_pageSize, rounded);
+        return rounded == 0 ? Errno.Fail(ENOMEM) : Memalign(OsMemory.s_pageSize, rounded);
     }
 
     /// <summary>The bytes usable from <paramref name="p"/> (at least the request size); 0 for null.</summary>
@@ -301,7 +271,7 @@ public static unsafe partial class CfaMalloc
     public static void* Aalloc(nuint count, nuint size)
     {
         if (!TryMultiply(count, size, out nuint bytes))
-            return Fail(ENOMEM);
+            return Errno.Fail(ENOMEM);
         return Allocated(AllocPaths.Allocate(bytes, SizeClasses.HeaderSize, false, Routine.Aalloc), false);
     }
 
@@ -323,9 +293,9 @@ public static unsafe partial class CfaMalloc
     public static void* Amemalign(nuint alignment, nuint count, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
-            return Fail(EINVAL);
+            return Errno.Fail(EINVAL);
         if (!TryMultiply(count, size, out nuint bytes))
-            return Fail(ENOMEM);
+            return Errno.Fail(ENOMEM);
         return Allocated(AllocPaths.Allocate(bytes, alignment, false, Routine.Amemalign), false);
     }
 
@@ -334,9 +304,9 @@ public static unsafe partial class CfaMalloc
     public static void* Cmemalign(nuint alignment, nuint count, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
-            return Fail(EINVAL);
+            return Errno.Fail(EINVAL);
         if (!TryMultiply(count, size, out nuint bytes))
-            return Fail(ENOMEM);
+            return Errno.Fail(ENOMEM);
         return Allocated(AllocPaths.Allocate(bytes, alignment, true, Routine.Cmemalign), true);
     }
 
@@ -345,7 +315,7 @@ public static unsafe partial class CfaMalloc
     public static void* AlignedResize(void* p, nuint alignment, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
-            return Fail(EINVAL);
+            return Errno.Fail(EINVAL);
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, alignment, resize: true);
         return ReallocPaths.Resize(p, size, alignment);
@@ -356,7 +326,7 @@ public static unsafe partial class CfaMalloc
     public static void* AlignedRealloc(void* p, nuint alignment, nuint size)
     {
         if (!BitOperations.IsPow2(alignment))
-            return Fail(EINVAL);
+            return Errno.Fail(EINVAL);
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, alignment, resize: false);
         return ReallocPaths.Realloc(p, size, alignment);
@@ -372,7 +342,7 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>Whether <paramref name="p"/> is zero-filled (calloc, cmemalign, kept by realloc).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool MallocZeroFill(void* p) => p != null && (BlockHeader.RealOf(p)->Word & BlockHeader.ZeroFlag) != 0;
+    public static bool MallocZeroFill(void* p) => p != null && BlockHeader.IsZeroFilled(p);
 
     /// <summary>
     /// Whether <paramref name="p"/> belongs to another thread's heap (a free from this thread

@@ -21,6 +21,12 @@ namespace Workbench.Allocator;
 /// </remarks>
 internal static unsafe class CheckedMode
 {
+    /// <summary>Written into new storage (not into zero-filled storage).</summary>
+    internal const byte AllocFill = 0xA5;
+
+    /// <summary>Written into freed storage.</summary>
+    internal const byte FreeFill = 0xDF;
+
     /// <summary>Written into the slack between the request size and the usable size.</summary>
     private const byte Canary = 0xFD;
 
@@ -54,7 +60,7 @@ internal static unsafe class CheckedMode
             if (s_scrubbed.Remove((nuint)natural, out nuint scrubbed) && !zeroFilled)
             {
                 // The allocator itself wrote only the fake header of an aligned block.
-                long bad = FirstNot(natural, scrubbed, CfaMalloc.CheckedFreeFill, skipFrom: (byte*)p - SizeClasses.HeaderSize, skipTo: p);
+                long bad = FirstNot(natural, scrubbed, FreeFill, skipFrom: (byte*)p - SizeClasses.HeaderSize, skipTo: p);
                 if (bad >= 0)
                 {
                     Record(p);
@@ -63,7 +69,7 @@ internal static unsafe class CheckedMode
             }
             nuint size = BlockHeader.RealOf(p)->Size;
             if (!zeroFilled)
-                NativeMemory.Fill(p, size, CfaMalloc.CheckedAllocFill);
+                NativeMemory.Fill(p, size, AllocFill);
             Record(p);
         }
     }
@@ -99,8 +105,8 @@ internal static unsafe class CheckedMode
                 // Bytes the caller has not written yet are scrubbed: all of a resized block,
                 // the new tail of a realloc'd one (unless it is zero-filled).
                 nuint kept = p == null || resize ? 0 : Math.Min(old.Size, size);
-                if (!CfaMalloc.MallocZeroFill(q) && size > kept)
-                    new Span<byte>((byte*)q + kept, checked((int)(size - kept))).Fill(CfaMalloc.CheckedAllocFill);
+                if (!BlockHeader.IsZeroFilled(q) && size > kept)
+                    new Span<byte>((byte*)q + kept, checked((int)(size - kept))).Fill(AllocFill);
                 s_freed.Remove((nuint)q);
                 s_scrubbed.Remove((nuint)(BlockHeader.RealOf(q) + 1));
                 Record(q);
@@ -157,7 +163,7 @@ internal static unsafe class CheckedMode
         {
             var real = (BlockHeader*)block.Real;
             nuint length = real->BlockBytes - SizeClasses.HeaderSize;
-            NativeMemory.Fill(real + 1, length, CfaMalloc.CheckedFreeFill);
+            NativeMemory.Fill(real + 1, length, FreeFill);
             s_scrubbed[(nuint)(real + 1)] = length;
         }
     }

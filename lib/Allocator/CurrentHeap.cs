@@ -26,9 +26,6 @@ namespace Workbench.Allocator;
 internal static unsafe partial class CurrentHeap
 {
 #if PRELOAD
-    /// <summary>The library name of the native front's functions (linked statically: DirectPInvoke).</summary>
-    internal const string Front = "cfafront";
-
     /// <summary>The calling thread's heap, or null before its first call.</summary>
     internal static ThreadHeap* Heap
     {
@@ -38,10 +35,10 @@ internal static unsafe partial class CurrentHeap
         set => cfa_front_set_heap(value);
     }
 
-    [LibraryImport(Front), SuppressGCTransition]
+    [LibraryImport(NativeFront.Library), SuppressGCTransition]
     private static partial void* cfa_front_heap();
 
-    [LibraryImport(Front), SuppressGCTransition]
+    [LibraryImport(NativeFront.Library), SuppressGCTransition]
     private static partial void cfa_front_set_heap(void* heap);
 #else
     [ThreadStatic] private static ThreadHeap* t_heap;

@@ -22,13 +22,13 @@ internal static class ForkSafety
             CheckedMode.CheckLock.Enter();
         HeapPool.HeapLock.Enter();
         MappingCache.CacheLock.Enter();
-        HeapPool.AreaLock.Enter();
+        SharedArea.Lock.Enter();
     }
 
     /// <summary>After fork, in the parent or the child: gives every lock back.</summary>
     internal static void Resume()
     {
-        HeapPool.AreaLock.Exit();
+        SharedArea.Lock.Exit();
         MappingCache.CacheLock.Exit();
         HeapPool.HeapLock.Exit();
         if (Policy.Checked)

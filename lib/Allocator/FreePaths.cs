@@ -69,12 +69,12 @@ internal static unsafe class FreePaths
         }
         else if (heap == null)
         {
-            PushRemote(bucket, real, real);
+            ThreadHeap.PushRemote(bucket, real, real);
         }
         else if (Policy.Ownership)
         {
             heap->RemotePushes++;
-            AddToChain(heap, bucket, real);
+            RemoteChain.Add(heap, bucket, real);
         }
         else
         {
@@ -124,74 +124,5 @@ internal static unsafe class FreePaths
     {
         block->Word = (nuint)bucket->FreeList;
         bucket->FreeList = block;
-    }
-
-    /// <summary>The most blocks a remote-free chain collects before it goes home.</summary>
-    internal const int RemoteBatchBlocks = 64;
-
-    /// <summary>The most bytes a remote-free chain collects before it goes home.</summary>
-    internal const nuint RemoteBatchBytes = 64 * 1024;
-
-    /// <summary>
-    /// Adds a block freed by <paramref name="heap"/>'s thread for another heap's
-    /// <paramref name="bucket"/> to the outgoing chain of its size class. The chain goes home with
-    /// one CAS when it is full or when a block for another heap arrives. One CAS per block made
-    /// the owner's remote head a contended cache line under producer/consumer traffic (xmalloc-test).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddToChain(ThreadHeap* heap, Bucket* bucket, BlockHeader* block)
-    {
-        int index = ThreadHeap.IndexOf(bucket);
-        RemoteChain* chain = ThreadHeap.ChainOf(heap, index);
-        if (chain->Target != bucket)
-        {
-            FlushChain(chain);
-            chain->Target = bucket;
-        }
-        if (chain->Head == null)
-            chain->Tail = block;
-        block->Word = (nuint)chain->Head;
-        chain->Head = block;
-        nint count = ++chain->Count;
-        if (count >= RemoteBatchBlocks || (nuint)count * SizeClasses.BlockSize(index) >= RemoteBatchBytes)
-            FlushChain(chain);
-        HeapInvariants.Assert(HeapInvariants.CheckChain(heap, index));
-    }
-
-    /// <summary>Sends every chain of <paramref name="heap"/> home (its owner, or the pool once the owner has died).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FlushChains(ThreadHeap* heap)
-    {
-        for (int i = 0; i < SizeClasses.s_count; i++)
-            FlushChain(ThreadHeap.ChainOf(heap, i));
-    }
-
-    /// <summary>Pushes a chain onto its target's remote list, and empties it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FlushChain(RemoteChain* chain)
-    {
-        if (chain->Head == null)
-            return;
-        PushRemote(chain->Target, chain->Head, chain->Tail);
-        chain->Head = null;
-        chain->Tail = null;
-        chain->Count = 0;
-    }
-
-    /// <summary>
-    /// Pushes the list <paramref name="first"/> .. <paramref name="last"/> onto the owner's
-    /// remote list of the bucket's size class (a CAS loop).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PushRemote(Bucket* bucket, BlockHeader* first, BlockHeader* last)
-    {
-        nint* head = ThreadHeap.RemoteHead(ThreadHeap.HeapOf(bucket), ThreadHeap.IndexOf(bucket));
-        nint old;
-        do
-        {
-            old = Volatile.Read(ref *head);
-            last->Word = (nuint)old;
-        }
-        while (Interlocked.CompareExchange(ref *head, (nint)first, old) != old);
     }
 }

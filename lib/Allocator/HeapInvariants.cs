@@ -125,7 +125,7 @@ internal static unsafe class HeapInvariants
         nuint size = SizeClasses.BlockSize(index);
         if ((chain->Head == null) != (chain->Tail == null) || (chain->Head == null) != (chain->Count == 0))
             return $"{Where(heap, index)}: chain head {Hex(chain->Head)}, tail {Hex(chain->Tail)} and count {chain->Count} disagree on emptiness (C1)";
-        if (chain->Count < 0 || chain->Count >= FreePaths.RemoteBatchBlocks || (nuint)chain->Count * size >= FreePaths.RemoteBatchBytes)
+        if (chain->Count < 0 || chain->Count >= RemoteChain.BatchBlocks || (nuint)chain->Count * size >= RemoteChain.BatchBytes)
             return $"{Where(heap, index)}: chain of {chain->Count} blocks is over the batch bounds (C3)";
         if (chain->Count > 0 && (ThreadHeap.IndexOf(chain->Target) != index || ThreadHeap.HeapOf(chain->Target) == heap))
             return $"{Where(heap, index)}: chain bound for bucket {Hex(chain->Target)}, not size class {index} of another heap (C4)";

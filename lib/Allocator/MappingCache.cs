@@ -20,7 +20,7 @@ namespace Workbench.Allocator;
 /// shrinking realloc cut off its block's mapping (<see cref="ReallocPaths"/>), or neighbours joined into one range.
 /// No two entries are adjacent when their sum fits in half the cache: <see cref="TryKeep"/> joins them, so a mapping
 /// cut into pieces and freed piece by piece comes back whole. <see cref="s_cachedBytes"/> is their sum and never
-/// exceeds <see cref="s_limit"/>.</item>
+/// exceeds <see cref="Tunables.s_mappingCache"/>.</item>
 /// <item>A mapping is reused only for a request that needs between half of it and all of it
 /// (the realloc in-place rule), so reuse wastes at most half a mapping.</item>
 /// <item>Its contents are whatever its last block left: zero-filling callers clear it themselves.</item>
@@ -44,12 +44,6 @@ internal static unsafe class MappingCache
     private static long s_hits;
     private static long s_unmapCalls;
     private static long s_unmapBytes;
-
-    /// <summary>The most bytes of mappings kept (M_MMAP_CACHE; 0 turns the cache off).</summary>
-    internal static nuint s_limit = AllocatorOptions.Effective.MappingCache;
-
-    /// <summary>The most bytes Mallopt accepts for the cache (1 GiB).</summary>
-    internal const nuint MaxLimit = 1024 * 1024 * 1024;
 
     /// <summary>Mappings reused from the cache, bytes cached now, and the mappings (and bytes) the cache gave back to the OS.</summary>
     internal static (long Hits, long CachedBytes, long UnmapCalls, long UnmapBytes) Counters
@@ -98,15 +92,15 @@ internal static unsafe class MappingCache
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryKeep(void* mapping, nuint bytes)
     {
-        if (Policy.Checked || bytes > s_limit / 2)
+        if (Policy.Checked || bytes > Tunables.s_mappingCache / 2)
             return false;
         using (s_lock.Hold())
         {
-            if (bytes > s_limit / 2)
+            if (bytes > Tunables.s_mappingCache / 2)
                 return false;
             if (OsMemory.CanSplitMappings)
                 JoinNeighbours(ref mapping, ref bytes);
-            while (s_count == MaxEntries || s_cachedBytes + bytes > s_limit)
+            while (s_count == MaxEntries || s_cachedBytes + bytes > Tunables.s_mappingCache)
             {
                 UnmapOldest();
             }
@@ -131,7 +125,7 @@ internal static unsafe class MappingCache
             nuint length = s_bytes[i];
             bool before = start + length == (byte*)mapping;
             bool after = (byte*)mapping + bytes == start;
-            if ((before || after) && bytes + length <= s_limit / 2)
+            if ((before || after) && bytes + length <= Tunables.s_mappingCache / 2)
             {
                 if (before)
                     mapping = start;
@@ -162,7 +156,7 @@ internal static unsafe class MappingCache
     {
         using (s_lock.Hold())
         {
-            s_limit = limit;
+            Tunables.s_mappingCache = limit;
             while (s_count > 0 && s_cachedBytes > limit)
             {
                 UnmapOldest();

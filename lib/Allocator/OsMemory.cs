@@ -128,7 +128,7 @@ internal static unsafe partial class OsMemory
 
     /// <summary>
     /// Makes every page of a committed range resident and writable now, in one system call, instead of one
-    /// page fault per page when the range is first touched (see <see cref="HeapPool.Prefault"/>). Returns false when
+    /// page fault per page when the range is first touched (see <see cref="ThreadHeap.Prefault"/>). Returns false when
     /// the OS cannot (a kernel before 5.14, memory exhausted, or a platform without madvise).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

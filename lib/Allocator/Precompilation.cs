@@ -26,12 +26,16 @@ internal static class Precompilation
         RuntimeHelpers.RunClassConstructor(typeof(Trimming).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(ReallocPaths).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(BulkMemory).TypeHandle);
+        Compile(typeof(Errno));
+        Compile(typeof(Tunables));
         Compile(typeof(AllocatorLock));
         Compile(typeof(AllocatorLock.Scope));
         Compile(typeof(SizeClasses));
         Compile(typeof(OsMemory));
         Compile(typeof(BlockHeader));
         Compile(typeof(ThreadHeap));
+        Compile(typeof(RemoteChain));
+        Compile(typeof(SharedArea));
         Compile(typeof(HeapPool));
         Compile(typeof(MappingCache));
         Compile(typeof(BulkMemory));

@@ -47,7 +47,7 @@ internal static unsafe class ReallocPaths
         if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size < usable && ShrinkLarge(heap, tally, real, size))
             return data;
 
-        if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size >= AllocPaths.s_mmapThreshold)
+        if (real->IsMapped && !hasFake && newAlignment <= SizeClasses.HeaderSize && size >= Tunables.s_mmapThreshold)
         {
             void* remapped = RemapLarge(heap, real, size, zeroFill);
             if (remapped != null)
@@ -159,13 +159,13 @@ internal static unsafe class ReallocPaths
         // A block crosses the threshold in place only where the bump area has room for it to double (up to the largest
         // bucket): one that outgrows the area later moves with all its bytes, which is more than the move at the
         // threshold would have copied (a chain from 32 KiB grew in place to 820 KiB and then copied that).
-        if (payload >= AllocPaths.s_mmapThreshold && oldBytes - SizeClasses.HeaderSize < AllocPaths.s_mmapThreshold
+        if (payload >= Tunables.s_mmapThreshold && oldBytes - SizeClasses.HeaderSize < Tunables.s_mmapThreshold
             && (nuint)(heap->BumpEnd - (byte*)real) < Math.Min(2 * payload, SizeClasses.MaxPayload) + SizeClasses.HeaderSize)
             return false;
         Bucket* bucket = ThreadHeap.ResizeLastCarved(heap, real, oldBytes, SizeClasses.Bucket(payload));
         if (bucket == null)
             return false;
-        if (bucket->BlockSize - SizeClasses.HeaderSize >= AllocPaths.s_mmapThreshold)
+        if (bucket->BlockSize - SizeClasses.HeaderSize >= Tunables.s_mmapThreshold)
             real->Word |= BlockHeader.LargeFlag;
         heap->InternalFreed += (long)oldBytes;
         tally->Allocated += (long)bucket->BlockSize;
@@ -182,7 +182,7 @@ internal static unsafe class ReallocPaths
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void* TakeLargeBucketBlock(ThreadHeap* heap, nuint size)
     {
-        if (size < AllocPaths.s_mmapThreshold || size > SizeClasses.MaxPayload)
+        if (size < Tunables.s_mmapThreshold || size > SizeClasses.MaxPayload)
             return null;
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(size));
         BlockHeader* block = ThreadHeap.Pop(bucket);
@@ -213,7 +213,7 @@ internal static unsafe class ReallocPaths
     {
         nuint oldBytes = real->Word & ~BlockHeader.FlagMask;
         nuint newBytes = OsMemory.RoundUpToPage(size + SizeClasses.HeaderSize);
-        if (!OsMemory.CanSplitMappings || size < AllocPaths.s_mmapThreshold / 8 || newBytes == 0 || newBytes >= oldBytes)
+        if (!OsMemory.CanSplitMappings || size < Tunables.s_mmapThreshold / 8 || newBytes == 0 || newBytes >= oldBytes)
             return false;
         real->Word = newBytes | BlockHeader.MmapFlag | (real->Word & BlockHeader.ZeroFlag);
         real->Size = size;
@@ -270,7 +270,7 @@ internal static unsafe class ReallocPaths
         heap = HeapPool.Acquire();
         if (heap == null)
         {
-            CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            Errno.Fail(Errno.ENOMEM);
             return false;
         }
         tally = ThreadHeap.Tally(heap, routine);
@@ -283,7 +283,7 @@ internal static unsafe class ReallocPaths
         }
         if (size > AllocPaths.MaxRequest)
         {
-            CfaMalloc.Fail(CfaMalloc.ENOMEM);
+            Errno.Fail(Errno.ENOMEM);
             return false;
         }
         tally->Requested += (long)size;

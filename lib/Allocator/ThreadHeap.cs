@@ -21,9 +21,12 @@ internal struct RoutineTally
 }
 
 /// <summary>The counters of every routine, indexed by <see cref="Routine"/>.</summary>
-[InlineArray(9)]
+[InlineArray(Count)]
 internal struct RoutineTallies
 {
+    /// <summary>How many routines <see cref="Routine"/> names (its last value plus one).</summary>
+    internal const int Count = (int)Routine.Free + 1;
+
     private RoutineTally _first;
 }
 
@@ -67,33 +70,6 @@ internal unsafe struct Bucket
 }
 
 /// <summary>
-/// Blocks this heap's thread has freed for another heap's bucket, collected so that they go home
-/// with one CAS instead of one each (the remote-free batch).
-/// </summary>
-/// <remarks>
-/// Invariants:
-/// <list type="bullet">
-/// <item>Touched only by the thread that owns the heap holding the chain (or, once that thread
-/// has died, by the pool under its lock).</item>
-/// <item><see cref="Head"/> to <see cref="Tail"/> is a null-terminated list, linked through
-/// <see cref="BlockHeader.Word"/>, of <see cref="Count"/> free blocks, all of the bucket
-/// <see cref="Target"/>; the chain is empty when <see cref="Head"/> is null.</item>
-/// <item>A chain holds fewer than <see cref="FreePaths.RemoteBatchBlocks"/> blocks and fewer than
-/// <see cref="FreePaths.RemoteBatchBytes"/> bytes: the memory a thread keeps away from other heaps
-/// is bounded.</item>
-/// <item>As formulas: C1-C4 and L1-L3 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckChain"/>.</item>
-/// </list>
-/// </remarks>
-[StructLayout(LayoutKind.Sequential, Size = 32)]
-internal unsafe struct RemoteChain
-{
-    internal Bucket* Target;
-    internal BlockHeader* Head;
-    internal BlockHeader* Tail;
-    internal nint Count;
-}
-
-/// <summary>
 /// A thread's heap: its buckets, remote heads, bump area and counters, all in one region of
 /// unmanaged memory carved from the shared area and never given back (heaps are pooled).
 /// </summary>
@@ -114,7 +90,7 @@ internal unsafe struct RemoteChain
 /// free (<see cref="ReclaimLastCarved"/>), so it may hold old bytes and nothing that carves from it assumes zeros. A block ends at <see cref="BumpNext"/> only if it is the
 /// last one carved: only then may it grow into the area, or give its end back, by moving <see cref="BumpNext"/>.
 /// <see cref="LastCarved"/>, when not null, is that block's header, allocated or free. Its pages below <see cref="PrefaultedEnd"/> are resident even
-/// where nothing is carved yet (<see cref="HeapPool.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
+/// where nothing is carved yet (<see cref="ThreadHeap.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
 /// when MallocTrim gives such pages back.</item>
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
@@ -124,7 +100,7 @@ internal unsafe struct RemoteChain
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
-internal unsafe struct ThreadHeap
+internal unsafe partial struct ThreadHeap
 {
     /// <summary>Where the buckets start, from the heap's address (a constant for the fast path).</summary>
     internal const int BucketsOffset = 512;
@@ -256,49 +232,6 @@ internal unsafe struct ThreadHeap
     }
 
     /// <summary>
-    /// Refills an empty bucket: first from the remote list (one exchange), else by carving
-    /// blocks from the bump area, else by extending the bump area from the shared area.
-    /// Returns the first block (already unlinked) or null when memory is exhausted.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static BlockHeader* Refill(ThreadHeap* heap, Bucket* bucket, bool drainRemote)
-    {
-        HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
-        if (drainRemote)
-        {
-            BlockHeader* taken = TakeRemote(heap, bucket);
-            if (taken != null)
-            {
-                HeapInvariants.Assert(HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
-                return taken;
-            }
-        }
-
-        nuint blockSize = bucket->BlockSize;
-        if (heap->LastCarved != null && !Policy.Checked)
-            ReclaimLastCarved(heap);
-        if ((nuint)(heap->BumpEnd - heap->BumpNext) < blockSize && !HeapPool.ExtendBumpArea(heap, blockSize))
-            return null;
-
-        // Carve a batch (up to one page, at least one block) so that the next misses hit the free
-        // list; the blocks are linked in address order for locality. Linking writes into every
-        // block, so a larger batch would fault in pages a short-lived program never uses.
-        nuint available = (nuint)(heap->BumpEnd - heap->BumpNext);
-        nuint count = Math.Min(available / blockSize, Math.Max(1, OsMemory.s_pageSize / blockSize));
-        byte* first = heap->BumpNext;
-        heap->BumpNext = first + count * blockSize;
-        if (heap->BumpNext > heap->PrefaultedEnd && HeapPool.s_prefault != 0)
-            HeapPool.Prefault(heap, first);
-        byte* link = first + blockSize;
-        for (nuint i = 1; i < count; i++, link += blockSize)
-            ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;
-        bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
-        heap->LastCarved = (BlockHeader*)(first + (count - 1) * blockSize);
-        HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap) ?? HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
-        return (BlockHeader*)first;
-    }
-
-    /// <summary>
     /// The blocks other threads freed into <paramref name="bucket"/> (whose free list is empty), taken in one exchange:
     /// returns the first, unlinked, and makes the rest the free list. Null when there are none.
     /// </summary>
@@ -317,76 +250,19 @@ internal unsafe struct ThreadHeap
     }
 
     /// <summary>
-    /// Before a refill carves: when the last block carved is free and at the head of its bucket's free list, takes it
-    /// off the list and gives its bytes back to the bump area, so that the block carved next starts there. A program
-    /// that frees its newest, largest block and then allocates a smaller one, to grow it again with realloc (a
-    /// buffer that is rebuilt, the speed benchmark's realloc x1..x4), then grows in place every time instead of
-    /// copying into the freed block at each round, as glibc does by merging into its top chunk.
+    /// Pushes the list <paramref name="first"/> .. <paramref name="last"/> of free blocks of <paramref name="bucket"/>
+    /// onto its heap's remote list of that size class (a CAS loop; any thread).
     /// </summary>
-    /// <remarks>
-    /// A free block is on at most one list, so finding it at the head of this heap's own list proves it is this
-    /// heap's to take, with or without ownership. Not in checked mode, where a freed block stays scrubbed until it is
-    /// handed out again whole.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReclaimLastCarved(ThreadHeap* heap)
+    internal static void PushRemote(Bucket* bucket, BlockHeader* first, BlockHeader* last)
     {
-        BlockHeader* last = heap->LastCarved;
-        var bytes = (nuint)(heap->BumpNext - (byte*)last);
-        Bucket* bucket = BucketOf(heap, SizeClasses.Bucket(bytes - SizeClasses.HeaderSize));
-        if (bucket->BlockSize != bytes || bucket->FreeList != last)
-            return;
-        bucket->FreeList = (BlockHeader*)last->Word;
-        heap->BumpNext = (byte*)last;
-        heap->LastCarved = null;
-    }
-
-    /// <summary>
-    /// Moves the live block of <paramref name="real"/>, this heap's and <paramref name="blockBytes"/> long, to bucket
-    /// <paramref name="index"/> without moving its data, when it is the last block carved from the bump area: growing
-    /// takes the bytes after it from the area, shrinking gives its tail back. Writes the real header's word (keeping
-    /// its zero flag) and returns the new bucket; null, with the block untouched, when the block is not the last
-    /// carved, when the new bucket has blocks waiting (free or remotely freed), or when it would grow past the area's
-    /// end.
-    /// </summary>
-    /// <remarks>
-    /// Why the new bucket must have nothing waiting: the change is then what a move would have done (Refill carves
-    /// the new block from the area, as it always does for an empty bucket), less the copy and less the old block left on
-    /// its free list. With blocks waiting, a move reuses one of them; changing in place instead would carve anew each
-    /// time, and a loop of malloc, realloc and free would pile blocks onto the new bucket's list without bound.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static Bucket* ResizeLastCarved(ThreadHeap* heap, BlockHeader* real, nuint blockBytes, int index)
-    {
-        byte* end = (byte*)real + blockBytes;
-        if (end != heap->BumpNext)
-            return null;
-        Bucket* bucket = BucketOf(heap, index);
-        if (bucket->FreeList != null || *RemoteHead(heap, index) != 0)
-            return null;
-        nuint newBytes = bucket->BlockSize;
-        if (newBytes > blockBytes && (nuint)(heap->BumpEnd - end) < newBytes - blockBytes)
-            return null;
-        heap->BumpNext = (byte*)real + newBytes;
-        heap->LastCarved = real;
-        if (heap->BumpNext > heap->PrefaultedEnd && HeapPool.s_prefault != 0)
-            HeapPool.Prefault(heap, end);
-        real->Word = (nuint)bucket | (real->Word & BlockHeader.ZeroFlag);
-        return bucket;
-    }
-
-    /// <summary>
-    /// Gives the block of <paramref name="real"/> (free, <paramref name="blockBytes"/> long) back to the bump area when
-    /// it is the last one carved, instead of pushing it onto a free list: the next carve, of any size, reuses it.
-    /// Returns false when it is not the last carved.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool GiveBackLastCarved(ThreadHeap* heap, BlockHeader* real, nuint blockBytes)
-    {
-        if ((byte*)real + blockBytes != heap->BumpNext)
-            return false;
-        heap->BumpNext = (byte*)real;
-        heap->LastCarved = null;
-        return true;
+        nint* head = RemoteHead(HeapOf(bucket), IndexOf(bucket));
+        nint old;
+        do
+        {
+            old = Volatile.Read(ref *head);
+            last->Word = (nuint)old;
+        }
+        while (Interlocked.CompareExchange(ref *head, (nint)first, old) != old);
     }
 }

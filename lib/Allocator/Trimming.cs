@@ -21,7 +21,7 @@ internal static unsafe class Trimming
         ThreadHeap* mine = CurrentHeap.Heap;
         // Blocks this thread freed for other heaps go home first, where their owners can reuse them.
         if (mine != null)
-            FreePaths.FlushChains(mine);
+            RemoteChain.FlushAll(mine);
         nuint kept = 0;
         long released = 0;
         using (HeapPool.HeapLock.Hold())

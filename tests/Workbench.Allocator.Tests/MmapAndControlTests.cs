@@ -164,9 +164,9 @@ public unsafe class MmapAndControlTests
         try
         {
             Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 0));
-            Assert.Equal((nuint)0, HeapPool.s_prefault);
+            Assert.Equal((nuint)0, Tunables.s_prefault);
             Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_PREFAULT, 2 * MiB));
-            Assert.Equal((nuint)(2 * MiB), HeapPool.s_prefault);
+            Assert.Equal((nuint)(2 * MiB), Tunables.s_prefault);
         }
         finally
         {
