@@ -1,0 +1,59 @@
+using Workbench.Allocator.Testing;
+using static Workbench.Allocator.Probe.Report;
+
+namespace Workbench.Allocator.Probe.Scenarios;
+
+/// <summary>
+/// A thread frees 48 blocks of 64 KiB and exits, so that its heap goes to the pool; reports what MallocTrim gives
+/// back with a huge pad, with half the blocks' worth and with none, and whether the trimmed blocks still work.
+/// </summary>
+internal static unsafe class TrimPooled
+{
+    public static void Run()
+    {
+        const int N = 48;
+        const nuint Size = 64 * 1024;
+        var t = new Thread(() =>
+        {
+            var blocks = new nint[N];
+            for (int i = 0; i < N; i++)
+            {
+                blocks[i] = (nint)CfaMalloc.Malloc(Size);
+                Pattern.FillByte((void*)blocks[i], Size, 0x42);
+            }
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+        });
+        t.Start();
+        t.Join();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var s0 = CfaMalloc.GetStatistics();
+        Put("TRIM_HUGE_PAD", CfaMalloc.MallocTrim(nuint.MaxValue / 2));
+        var s1 = CfaMalloc.GetStatistics();
+        Put("TRIM_HALF_PAD", CfaMalloc.MallocTrim(N / 2 * Size));
+        var sHalf = CfaMalloc.GetStatistics();
+        Put("TRIM_ZERO_PAD", CfaMalloc.MallocTrim(0));
+        var s2 = CfaMalloc.GetStatistics();
+        Put("HUGE_PAD_TRIM_BYTES", s1.TrimBytes - s0.TrimBytes);
+        Put("HALF_PAD_TRIM_BYTES", sHalf.TrimBytes - s1.TrimBytes);
+        Put("ZERO_PAD_TRIM_BYTES", s2.TrimBytes - sHalf.TrimBytes);
+        Put("ZERO_PAD_TRIM_CALLS", s2.TrimCalls - sHalf.TrimCalls);
+        // The trimmed blocks are still good blocks.
+        var blocks = new nint[N];
+        bool ok = true;
+        for (int i = 0; i < N; i++)
+        {
+            blocks[i] = (nint)CfaMalloc.Malloc(Size);
+            Pattern.FillByte((void*)blocks[i], Size, (byte)i);
+        }
+        for (int i = 0; i < N; i++)
+        {
+            ok &= Pattern.CheckByte((void*)blocks[i], Size, (byte)i) < 0;
+            CfaMalloc.Free((void*)blocks[i]);
+        }
+        Put("REUSE_OK", ok);
+    }
+}
