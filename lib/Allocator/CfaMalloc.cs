@@ -290,46 +290,40 @@ public static unsafe partial class CfaMalloc
 
     /// <summary>An aligned array, not zeroed; the alignment is sticky.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void* Amemalign(nuint alignment, nuint count, nuint size)
-    {
-        if (!BitOperations.IsPow2(alignment))
-            return Errno.Fail(EINVAL);
-        if (!TryMultiply(count, size, out nuint bytes))
-            return Errno.Fail(ENOMEM);
-        return Allocated(AllocPaths.Allocate(bytes, alignment, false, Routine.Amemalign), false);
-    }
+    public static void* Amemalign(nuint alignment, nuint count, nuint size) => AlignedArray(alignment, count, size, zeroFill: false, Routine.Amemalign);
 
     /// <summary>An aligned, zero-filled array: both properties are sticky.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void* Cmemalign(nuint alignment, nuint count, nuint size)
+    public static void* Cmemalign(nuint alignment, nuint count, nuint size) => AlignedArray(alignment, count, size, zeroFill: true, Routine.Cmemalign);
+
+    /// <summary>What Amemalign and Cmemalign share: the checks of the alignment and of <c>count * size</c>, then the block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void* AlignedArray(nuint alignment, nuint count, nuint size, bool zeroFill, Routine routine)
     {
         if (!BitOperations.IsPow2(alignment))
             return Errno.Fail(EINVAL);
         if (!TryMultiply(count, size, out nuint bytes))
             return Errno.Fail(ENOMEM);
-        return Allocated(AllocPaths.Allocate(bytes, alignment, true, Routine.Cmemalign), true);
+        return Allocated(AllocPaths.Allocate(bytes, alignment, zeroFill, routine), zeroFill);
     }
 
     /// <summary>Resize to a new alignment: no copy, zero fill dropped, the new alignment sticky.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void* AlignedResize(void* p, nuint alignment, nuint size)
-    {
-        if (!BitOperations.IsPow2(alignment))
-            return Errno.Fail(EINVAL);
-        if (Policy.Checked)
-            return CheckedMode.Realloc(p, size, alignment, resize: true);
-        return ReallocPaths.Resize(p, size, alignment);
-    }
+    public static void* AlignedResize(void* p, nuint alignment, nuint size) => Realign(p, alignment, size, resize: true);
 
     /// <summary>Realloc to a new alignment: copies, keeps zero fill, the new alignment sticky.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void* AlignedRealloc(void* p, nuint alignment, nuint size)
+    public static void* AlignedRealloc(void* p, nuint alignment, nuint size) => Realign(p, alignment, size, resize: false);
+
+    /// <summary>What AlignedResize and AlignedRealloc share: the check of the alignment, then resize or realloc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void* Realign(void* p, nuint alignment, nuint size, bool resize)
     {
         if (!BitOperations.IsPow2(alignment))
             return Errno.Fail(EINVAL);
         if (Policy.Checked)
-            return CheckedMode.Realloc(p, size, alignment, resize: false);
-        return ReallocPaths.Realloc(p, size, alignment);
+            return CheckedMode.Realloc(p, size, alignment, resize);
+        return resize ? ReallocPaths.Resize(p, size, alignment) : ReallocPaths.Realloc(p, size, alignment);
     }
 
     /// <summary>The size asked for when <paramref name="p"/> was allocated or last resized; 0 for null.</summary>
