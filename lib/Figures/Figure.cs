@@ -9,7 +9,7 @@ namespace Workbench.Figures;
 /// <param name="Allocators">The allocators drawn, in legend order (each has at least one trace named after it).</param>
 /// <param name="Width">Width in CSS pixels for static export.</param>
 /// <param name="Height">Height in CSS pixels for static export.</param>
-public sealed record Figure(string Name, string Title, GenericChart Chart, IReadOnlyList<string> Allocators, int Width = 900, int Height = 540)
+public sealed record Figure(string Name, string Title, GenericChart Chart, IReadOnlyList<string> Allocators, int Width = Style.Width, int Height = Style.Height)
 {
     /// <summary>The names of the chart's traces, in order (what a legend lists).</summary>
     public IReadOnlyList<string> TraceNames =>

@@ -13,6 +13,12 @@ internal static class Style
 {
     internal const string Font = "Arial, Helvetica, sans-serif";
 
+    /// <summary>Default static width (CSS pixels): fits a two-column paper's full width at scale 2.</summary>
+    internal const int Width = 900;
+
+    /// <summary>Default static height.</summary>
+    internal const int Height = 540;
+
     /// <summary>An axis: title with units, and its type (<c>linear</c>, <c>log</c> or <c>category</c>).</summary>
     internal static Dictionary<string, object> Axis(string title, string type = "linear")
     {

@@ -1,0 +1,6 @@
+namespace Workbench.Figures.Shaping;
+
+/// <summary>One memory reading of a trial.</summary>
+/// <param name="Seconds">Seconds since the trial started.</param>
+/// <param name="MiB">The memory, MiB.</param>
+public sealed record MemorySample(double Seconds, double MiB);
