@@ -1,8 +1,9 @@
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
-using Workbench.Cli;
+using Workbench.Benchmarks.Tests;
+using Workbench.Benchmarks.Tests.Traces;
 
-namespace Workbench.Benchmarks.Tests.Traces;
+namespace Workbench.Cli.Tests;
 
 /// <summary>workbench trace record / import / info, and run trace-replay --trace, from the command line.</summary>
 public sealed class TraceCliTests

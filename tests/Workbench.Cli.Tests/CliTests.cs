@@ -1,6 +1,7 @@
-using Workbench.Cli;
+using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Tests;
 
-namespace Workbench.Benchmarks.Tests;
+namespace Workbench.Cli.Tests;
 
 /// <summary>The command line: bad input gets one line that says what to type, a usage exit code and no stack trace.</summary>
 public sealed class CliTests
@@ -62,7 +63,7 @@ public sealed class CliTests
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("1 trials in this shard: 0 already done, 1 ok", output, StringComparison.Ordinal);
         Assert.Contains("ns per operation", output, StringComparison.Ordinal);
-        Results.ResultsFile results = Results.ResultsFile.Read(Path.Combine(folder, "results.csv"));
+        ResultsFile results = ResultsFile.Read(Path.Combine(folder, "results.csv"));
         Assert.Equal("churn", results.Rows.Single().Benchmark);
         Assert.Equal(100_000, results.Rows.Single().Knobs["iterations"]);
         Assert.True(File.Exists(Path.Combine(folder, "metadata.json")));
@@ -95,7 +96,7 @@ public sealed class CliTests
         (code, output, _) = Run("report", folder, "--markdown", "--metric", "peak_rss_kib");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("peak_rss_kib, mean of the repetitions", output, StringComparison.Ordinal);
-        Results.ResultsFile results = Results.ResultsFile.Read(Path.Combine(folder, "results.csv"));
+        ResultsFile results = ResultsFile.Read(Path.Combine(folder, "results.csv"));
         double glibcChurnRss = results.Rows.Where(r => r.Benchmark == "churn" && r.Allocator == "glibc").Average(r => r.Number("peak_rss_kib"));
         string churnRow = output.Split('\n').Single(l => l.StartsWith("| churn", StringComparison.Ordinal));
         Assert.Contains($"| {glibcChurnRss.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} (1) |", churnRow, StringComparison.Ordinal);

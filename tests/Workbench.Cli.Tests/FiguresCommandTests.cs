@@ -1,8 +1,8 @@
 using System.Xml.Linq;
-using Workbench.Cli;
 using Workbench.Figures;
+using Workbench.Figures.Tests;
 
-namespace Workbench.Figures.Tests;
+namespace Workbench.Cli.Tests;
 
 /// <summary><c>workbench figures RUN</c> on a run folder: every figure as HTML, SVG and PNG; the SVGs are real.</summary>
 public sealed class FiguresCommandTests : IDisposable
