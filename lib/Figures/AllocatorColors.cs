@@ -3,41 +3,21 @@ using Workbench.Benchmarks.Allocators;
 namespace Workbench.Figures;
 
 /// <summary>
-/// One colour per allocator, the same in every figure (colour-blind-safe hues from Okabe and Ito first, for
-/// the allocators a paper compares most): cfa-malloc is blue, its no-ownership variant sky blue, its
-/// no-prefault variant dark blue, glibc
-/// vermillion, jemalloc green, tcmalloc orange, mimalloc reddish purple. Names outside the catalogue get a
-/// stable colour from a spare list (by a hash of the name).
+/// One colour per allocator, the same in every figure: the colour its catalogue entry gives
+/// (<see cref="AllocatorInfo.Colour"/>; colour-blind-safe hues from Okabe and Ito for the allocators a paper compares
+/// most). Names outside the catalogue get a stable colour from a spare list (by a hash of the name).
 /// </summary>
 public static class AllocatorColors
 {
-    private static readonly Dictionary<string, string> Known = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["cfa"] = "#0072B2",
-        ["cfa-noown"] = "#56B4E9",
-        ["cfa-nopf"] = "#393B79",
-        ["glibc"] = "#D55E00",
-        ["jemalloc"] = "#009E73",
-        ["tcmalloc"] = "#E69F00",
-        ["mimalloc"] = "#CC79A7",
-        ["tbb"] = "#8C564B",
-        ["nativememory"] = "#7F7F7F",
-        ["gc"] = "#9467BD",
-        ["arraypool"] = "#BCBD22",
-        ["bump"] = "#000000",
-        ["lifo"] = "#525252",
-        ["crash"] = "#AAAAAA",
-    };
-
     private static readonly string[] Spare = ["#17BECF", "#637939", "#8C6D31", "#843C39", "#7B4173", "#3182BD", "#E6550D"];
 
     /// <summary>The colour of an allocator, as <c>#RRGGBB</c>.</summary>
     public static string Of(string allocator)
     {
         ArgumentNullException.ThrowIfNull(allocator);
-        if (Known.TryGetValue(allocator, out string? colour))
+        if (AllocatorCatalog.Find(allocator) is { } entry)
         {
-            return colour;
+            return entry.Colour;
         }
         uint hash = 2166136261;
         foreach (char c in allocator)

@@ -111,7 +111,7 @@ public sealed class AdapterTests
     public void AMissingLibraryIsSkippedWithItsDebianPackage()
     {
         NativeLibrarySpec missing = NativeLibrarySpec.Jemalloc with { LibraryFile = "libnosuchalloc.so.9", Package = "libnosuchalloc9" };
-        AllocatorInfo info = new("nosuch", "test", AllocatorKind.Native, missing, new Dictionary<string, string>());
+        AllocatorInfo info = AllocatorCatalog.Find("jemalloc")! with { Name = "nosuch", Library = missing };
         Assert.Equal("skipped: nosuch: libnosuchalloc.so.9 not found (Debian package libnosuchalloc9)", info.Unavailable);
         Assert.Throws<DllNotFoundException>(() => NativeFunctions.Load(missing));
     }

@@ -30,7 +30,7 @@ public sealed class WorkloadTests
         foreach (int threads in new[] { 1, 2 })
         {
             WorkloadContext context = new(threads, SizeDistribution.Parse(sizes), 11, TestRuns.TinyFor(workload));
-            WorkloadResult result = AllocatorCatalog.Run(allocator, workload, context);
+            WorkloadResult result = workload.RunOn(AllocatorCatalog.Find(allocator)!, context);
             Assert.True(result.Operations > 0, $"{benchmark} on {allocator} did no operation");
             Assert.True(result.ElapsedSeconds > 0);
         }
@@ -41,7 +41,7 @@ public sealed class WorkloadTests
     {
         Workload workload = WorkloadCatalog.Find("latency")!;
         WorkloadContext context = new(1, SizeDistribution.Parse("uniform:16-256"), 3, workload.ResolveKnobs(true, new Dictionary<string, long> { ["iterations"] = 5000 }));
-        WorkloadResult result = AllocatorCatalog.Run("glibc", workload, context);
+        WorkloadResult result = workload.RunOn(AllocatorCatalog.Find("glibc")!, context);
         foreach (string op in new[] { "malloc", "free" })
         {
             double[] values = [.. new[] { "p50", "p90", "p99", "p999", "max" }.Select(p => result.Metrics[$"{op}_{p}_ns"])];
@@ -63,7 +63,7 @@ public sealed class WorkloadTests
     {
         Workload workload = WorkloadCatalog.Find("memory")!;
         WorkloadContext context = new(2, SizeDistribution.Parse("fixed:1000"), 3, TestRuns.TinyFor(workload));
-        WorkloadResult result = AllocatorCatalog.Run("glibc", workload, context);
+        WorkloadResult result = workload.RunOn(AllocatorCatalog.Find("glibc")!, context);
         Assert.NotEmpty(result.Series);
         Assert.True(result.Series.Max(p => p.RequestedBytes) >= 64 * 1000);
         Assert.Equal(0, result.Series[^1].RequestedBytes);

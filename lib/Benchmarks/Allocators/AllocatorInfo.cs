@@ -1,22 +1,30 @@
 namespace Workbench.Benchmarks.Allocators;
 
-/// <summary>One entry of the allocator catalogue: its name, where it comes from and what its trial process needs.</summary>
+/// <summary>
+/// One entry of the allocator catalogue: everything about one allocator, in one place: its name, where it comes from,
+/// its colour in figures, its struct adapter, and what its trial process needs.
+/// </summary>
 /// <param name="Name">The name on the command line and in results.</param>
 /// <param name="Description">One line.</param>
 /// <param name="Kind">Where it comes from.</param>
-/// <param name="Library">The native library, for native allocators.</param>
-/// <param name="Environment">Environment variables the trial process must start with (and a preloaded program).</param>
-/// <param name="Preload">How a C program runs on it (<c>LD_PRELOAD</c>); null for the allocators only C# can call.</param>
-/// <param name="Hidden">Left out of the default list (test doubles).</param>
-public sealed record AllocatorInfo(
-    string Name,
-    string Description,
-    AllocatorKind Kind,
-    NativeLibrarySpec? Library,
-    IReadOnlyDictionary<string, string> Environment,
-    PreloadSpec? Preload = null,
-    bool Hidden = false)
+/// <param name="Colour">Its colour in every figure, <c>#RRGGBB</c>.</param>
+/// <param name="Adapter">Its struct adapter, through which workloads run on it.</param>
+public sealed record AllocatorInfo(string Name, string Description, AllocatorKind Kind, string Colour, AllocatorAdapter Adapter)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
+
+    /// <summary>The native library, for native allocators.</summary>
+    public NativeLibrarySpec? Library { get; init; }
+
+    /// <summary>Environment variables the trial process must start with (and a preloaded program).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = NoEnvironment;
+
+    /// <summary>How a C program runs on it (<c>LD_PRELOAD</c>); null for the allocators only C# can call.</summary>
+    public PreloadSpec? Preload { get; init; }
+
+    /// <summary>Left out of the default list (test doubles).</summary>
+    public bool Hidden { get; init; }
+
     /// <summary>
     /// Null when the allocator can run inside the current process; else why not (an environment variable it
     /// needs at process start, e.g. jemalloc's static-TLS tunable or cfa-noown's ownership switch, is not set).

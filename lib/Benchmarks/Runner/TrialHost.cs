@@ -24,6 +24,8 @@ public static class TrialHost
                 ?? throw new ArgumentException($"unknown benchmark '{spec.Benchmark}'");
             SizeDistribution sizes = SizeDistribution.Parse(spec.Sizes);
             WorkloadContext context = new(spec.Threads, sizes, spec.Seed, spec.Knobs);
+            AllocatorInfo allocator = AllocatorCatalog.Find(spec.Allocator)
+                ?? throw new ArgumentException($"unknown allocator '{spec.Allocator}': use one of {AllocatorCatalog.Names}");
             if (!workload.RunsOutside)
             {
                 AllocatorCatalog.Prepare(spec.Allocator);
@@ -31,11 +33,11 @@ public static class TrialHost
             // A program that runs outside has no compilation to prime: its first run is a measured run like any other.
             if (spec.Prime && !workload.RunsOutside)
             {
-                AllocatorCatalog.Run(spec.Allocator, workload, new WorkloadContext(spec.Threads, sizes, spec.Seed, workload.PrimeKnobs()));
+                workload.RunOn(allocator, new WorkloadContext(spec.Threads, sizes, spec.Seed, workload.PrimeKnobs()));
             }
             for (int w = 0; w < spec.Warmup; w++)
             {
-                AllocatorCatalog.Run(spec.Allocator, workload, context);
+                workload.RunOn(allocator, context);
             }
             ResourceUsage before = ResourceUsage.OfSelf();
             WorkloadResult run;
@@ -43,7 +45,7 @@ public static class TrialHost
             // The sampler reads this process's RSS: for a program that runs outside it would sample nothing of the program.
             using (RssSampler sampler = new(workload.RunsOutside ? 0 : spec.SampleMs))
             {
-                run = AllocatorCatalog.Run(spec.Allocator, workload, context);
+                run = workload.RunOn(allocator, context);
                 sampler.Dispose();
                 samples = sampler.Points;
             }

@@ -48,6 +48,17 @@ public abstract class Workload
     public virtual WorkloadResult RunOutside(AllocatorInfo allocator, WorkloadContext context) =>
         throw new NotSupportedException($"{Name} runs inside the trial process: call Run");
 
+    /// <summary>
+    /// Runs the workload once on <paramref name="allocator"/>: a workload that <see cref="RunsOutside"/> with the
+    /// allocator preloaded, any other through the allocator's struct adapter, so that <see cref="Run{TAllocator}"/> is
+    /// compiled for that allocator's struct.
+    /// </summary>
+    public WorkloadResult RunOn(AllocatorInfo allocator, WorkloadContext context)
+    {
+        ArgumentNullException.ThrowIfNull(allocator);
+        return RunsOutside ? RunOutside(allocator, context) : allocator.Adapter.Use(new RunOnAdapter(this, context));
+    }
+
     /// <summary>Null when a trial of this workload can run on <paramref name="allocator"/> with this configuration here; else why it is skipped, in one line.</summary>
     public virtual string? Obstacle(AllocatorInfo allocator, int threads, string sizes) => null;
 
@@ -74,5 +85,12 @@ public abstract class Workload
             values[knob.Name] = overrides is not null && overrides.TryGetValue(knob.Name, out long v) ? v : quick ? knob.Quick : knob.Default;
         }
         return values;
+    }
+
+    /// <summary>One run of a workload, handed the allocator's struct by its adapter.</summary>
+    private sealed class RunOnAdapter(Workload workload, WorkloadContext context) : IAllocatorUser<WorkloadResult>
+    {
+        public WorkloadResult Use<TAllocator>(TAllocator allocator)
+            where TAllocator : struct, IAllocator => workload.Run(allocator, context);
     }
 }

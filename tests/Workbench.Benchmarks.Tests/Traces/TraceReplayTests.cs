@@ -28,7 +28,7 @@ public sealed class TraceReplayTests
             ["verify"] = verify ? 1 : 0,
             ["sample_every"] = sampleEvery,
         });
-        return AllocatorCatalog.Run(allocator, Workload, new WorkloadContext(1, trace, 5, knobs));
+        return Workload.RunOn(AllocatorCatalog.Find(allocator)!, new WorkloadContext(1, trace, 5, knobs));
     }
 
     [Theory]
