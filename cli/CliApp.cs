@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
 using Workbench.Cli.Commands;
 

@@ -13,7 +13,7 @@ public static class Program
             {
                 return Commands.TrialCommand.Execute(args[1]);
             }
-            catch (Workbench.Benchmarks.Runner.UsageException e)
+            catch (Workbench.Benchmarks.Model.UsageException e)
             {
                 Console.Error.WriteLine($"workbench: {e.Message}");
                 return ExitCodes.Usage;

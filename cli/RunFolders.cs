@@ -1,4 +1,4 @@
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Cli;
 

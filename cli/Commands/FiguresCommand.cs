@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 using Workbench.Figures;
 
 namespace Workbench.Cli.Commands;

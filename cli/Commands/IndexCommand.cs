@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
 using Workbench.Benchmarks;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Cli.Commands;
 

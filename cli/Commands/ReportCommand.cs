@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Workbench.Benchmarks.Analysis;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 using Workbench.Cli.Rendering;
 
 namespace Workbench.Cli.Commands;

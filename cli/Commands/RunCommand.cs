@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Cli.Commands;

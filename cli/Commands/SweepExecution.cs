@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Spectre.Console;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 using Workbench.Cli.Rendering;
@@ -54,7 +55,7 @@ public static class SweepExecution
                             task.Value = p.Done;
                             if (p.Last is { } last)
                             {
-                                task.Description = Markup.Escape($"{last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t: {last.Status.ToText()}");
+                                task.Description = Markup.Escape($"{last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t: {last.Result.Status.ToText()}");
                             }
                         }, cancel.Token);
                     });
@@ -66,8 +67,8 @@ public static class SweepExecution
                 {
                     if (p.Last is { } last)
                     {
-                        string note = last.Status == TrialStatus.Ok ? $"{last.NsPerOp:0.0} ns/op" : last.Message;
-                        console.WriteLine($"[{p.Done}/{p.Total}] {last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t {last.Spec.Sizes} #{last.Spec.Repetition}: {last.Status.ToText()} {note}");
+                        string note = last.Result.Status == TrialStatus.Ok ? $"{last.Result.NsPerOp:0.0} ns/op" : last.Result.Message;
+                        console.WriteLine($"[{p.Done}/{p.Total}] {last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t {last.Spec.Sizes} #{last.Spec.Repetition}: {last.Result.Status.ToText()} {note}");
                     }
                 }, cancel.Token);
             }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Cli.Commands;
 
@@ -118,7 +118,7 @@ public sealed class SweepOptions
     }
 
     /// <summary>The shard given, or the whole sweep.</summary>
-    public Shard ShardOf(ParseResult parse) => parse.GetValue(Shard) is { } text ? Benchmarks.Runner.Shard.Parse(text) : Benchmarks.Runner.Shard.All;
+    public Shard ShardOf(ParseResult parse) => parse.GetValue(Shard) is { } text ? Benchmarks.Model.Shard.Parse(text) : Benchmarks.Model.Shard.All;
 
     /// <summary>The run folder: --out, else data/runs/NAME.</summary>
     public string RunDirectory(ParseResult parse, string name)

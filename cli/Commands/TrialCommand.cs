@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Cli.Commands;
@@ -42,7 +43,7 @@ public static class TrialCommand
             throw new UsageException("bad trial spec: empty");
         }
         TrialResult result = TrialHost.Execute(trial, wholeProcess: true);
-        Console.Out.WriteLine(TrialHost.ToMessage(result).ToLine());
+        Console.Out.WriteLine(TrialResultLine.Of(result));
         Console.Out.Flush();
         return result.Status == TrialStatus.Ok ? ExitCodes.Ok : ExitCodes.Failure;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Figures;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Figures;
 

@@ -1,5 +1,5 @@
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Tests;
 

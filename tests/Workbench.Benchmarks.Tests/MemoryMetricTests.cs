@@ -1,4 +1,4 @@
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Tests;

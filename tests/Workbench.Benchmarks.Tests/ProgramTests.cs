@@ -1,4 +1,5 @@
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Programs;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;

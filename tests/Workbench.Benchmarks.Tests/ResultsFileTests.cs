@@ -1,24 +1,24 @@
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Benchmarks.Tests;
 
 /// <summary>results.csv: round trip, the fixed columns first, header growth, an interrupted last line.</summary>
 public sealed class ResultsFileTests
 {
-    private static TrialResult Result(string benchmark, int repetition, TrialStatus status, string message = "", Dictionary<string, double>? metrics = null, Dictionary<string, long>? knobs = null)
+    private static TrialRecord Result(string benchmark, int repetition, TrialStatus status, string message = "", Dictionary<string, double>? metrics = null, Dictionary<string, long>? knobs = null)
     {
+        TrialSpec spec = new()
+        {
+            Benchmark = benchmark,
+            Allocator = "glibc",
+            Threads = 2,
+            Sizes = "uniform:16-1024",
+            Repetition = repetition,
+            Knobs = new SortedDictionary<string, long>(knobs ?? new Dictionary<string, long> { ["iterations"] = 1000 }),
+        };
         TrialResult r = new()
         {
-            Spec = new TrialSpec
-            {
-                Benchmark = benchmark,
-                Allocator = "glibc",
-                Threads = 2,
-                Sizes = "uniform:16-1024",
-                Repetition = repetition,
-                Knobs = new SortedDictionary<string, long>(knobs ?? new Dictionary<string, long> { ["iterations"] = 1000 }),
-            },
             Status = status,
             ElapsedSeconds = 1.5,
             Operations = 3_000_000,
@@ -28,13 +28,12 @@ public sealed class ResultsFileTests
             PageFaults = 3,
             PageReclaims = 4567,
             Message = message,
-            FinishedUtc = "2026-01-01T00:00:00Z",
         };
         foreach ((string k, double v) in metrics ?? [])
         {
             r.Metrics[k] = v;
         }
-        return r;
+        return new TrialRecord(spec, r, Isolated: true, FinishedUtc: "2026-01-01T00:00:00Z");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Tests;
 

@@ -1,21 +1,19 @@
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
-using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Tests;
 
 /// <summary>What a run keeps on disk besides its rows: exact counts, one series file, a name that is its folder, the index.</summary>
 public sealed class RunRecordTests
 {
-    private static TrialResult Trial(string benchmark, int repetition, bool withSeries)
+    private static TrialRecord Trial(string benchmark, int repetition, bool withSeries)
     {
+        TrialSpec spec = new() { Benchmark = benchmark, Allocator = "glibc", Threads = 1, Sizes = "fixed:64", Repetition = repetition, Knobs = new SortedDictionary<string, long>(StringComparer.Ordinal) };
         TrialResult r = new()
         {
-            Spec = new TrialSpec { Benchmark = benchmark, Allocator = "glibc", Threads = 1, Sizes = "fixed:64", Repetition = repetition, Knobs = new SortedDictionary<string, long>(StringComparer.Ordinal) },
             Status = TrialStatus.Ok,
             ElapsedSeconds = 0.5,
             Operations = 1000,
-            FinishedUtc = "2026-01-01T00:00:00Z",
         };
         if (withSeries)
         {
@@ -27,7 +25,7 @@ public sealed class RunRecordTests
         {
             r.Samples.Add(new SeriesPoint(0.15, 4500, -1));
         }
-        return r;
+        return new TrialRecord(spec, r, Isolated: true, FinishedUtc: "2026-01-01T00:00:00Z");
     }
 
     [Fact]
@@ -35,9 +33,9 @@ public sealed class RunRecordTests
     {
         string folder = TestRuns.NewFolder("exact");
         ResultsFile file = new(Path.Combine(folder, "results.csv"));
-        TrialResult trial = Trial("churn", 1, withSeries: false);
-        trial.Metrics["cfa_malloc_calls"] = 3_200_161;
-        trial.Metrics["speed_malloc_free_ns"] = 2.123456789;
+        TrialRecord trial = Trial("churn", 1, withSeries: false);
+        trial.Result.Metrics["cfa_malloc_calls"] = 3_200_161;
+        trial.Result.Metrics["speed_malloc_free_ns"] = 2.123456789;
         file.Append(trial);
         string row = File.ReadLines(file.Path).Last();
         Assert.Contains(",3200161", row, StringComparison.Ordinal);
@@ -49,7 +47,7 @@ public sealed class RunRecordTests
     public void OneSeriesFilePerRun_HoldsOnlyTheTrialsWhoseWorkloadSampled()
     {
         string folder = TestRuns.NewFolder("series");
-        TrialResult memory = Trial("memory", 1, withSeries: true);
+        TrialRecord memory = Trial("memory", 1, withSeries: true);
         Assert.True(SeriesFile.Append(folder, memory));
         Assert.False(SeriesFile.Append(folder, Trial("churn", 1, withSeries: false)));
         Assert.True(SeriesFile.Append(folder, Trial("memory", 2, withSeries: true)));
@@ -76,8 +74,8 @@ public sealed class RunRecordTests
     {
         string a = TestRuns.NewFolder("merge-a");
         string b = TestRuns.NewFolder("merge-b");
-        TrialResult first = Trial("memory", 1, withSeries: true);
-        TrialResult second = Trial("memory", 2, withSeries: true);
+        TrialRecord first = Trial("memory", 1, withSeries: true);
+        TrialRecord second = Trial("memory", 2, withSeries: true);
         new ResultsFile(Path.Combine(a, "results.csv")).Append(first);
         SeriesFile.Append(a, first);
         new ResultsFile(Path.Combine(b, "results.csv")).Append(second);

@@ -1,3 +1,5 @@
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 

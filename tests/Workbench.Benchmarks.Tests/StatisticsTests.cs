@@ -1,5 +1,6 @@
 using Workbench.Benchmarks.Analysis;
 using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Tests;
 

@@ -1,3 +1,4 @@
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Benchmarks.Tests;

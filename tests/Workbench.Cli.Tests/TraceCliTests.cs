@@ -1,7 +1,9 @@
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Tests;
 using Workbench.Benchmarks.Tests.Traces;
+using Workbench.Cli;
 
 namespace Workbench.Cli.Tests;
 

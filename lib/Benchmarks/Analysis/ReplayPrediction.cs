@@ -1,6 +1,6 @@
 using MathNet.Numerics.Statistics;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Benchmarks.Analysis;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
-using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Benchmarks.Analysis;
 

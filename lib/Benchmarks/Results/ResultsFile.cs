@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Results;
 
@@ -48,10 +48,10 @@ public sealed class ResultsFile
     public HashSet<string> DoneKeys() => [.. _rows.Where(r => r.Status != TrialStatus.Skipped).Select(r => r.Key)];
 
     /// <summary>Appends one trial's row.</summary>
-    public void Append(TrialResult result)
+    public void Append(TrialRecord record)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        Dictionary<string, string> values = ToValues(result);
+        ArgumentNullException.ThrowIfNull(record);
+        Dictionary<string, string> values = ToValues(record);
         AppendValues(values);
     }
 
@@ -87,10 +87,10 @@ public sealed class ResultsFile
     }
 
     /// <summary>The values of a trial's row: knob columns are marked with a <c>knob:</c> prefix until placed.</summary>
-    public static Dictionary<string, string> ToValues(TrialResult result)
+    public static Dictionary<string, string> ToValues(TrialRecord record)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        TrialSpec spec = result.Spec;
+        ArgumentNullException.ThrowIfNull(record);
+        (TrialSpec spec, TrialResult result, bool isolated, string finishedUtc) = record;
         Dictionary<string, string> values = new(StringComparer.Ordinal)
         {
             ["benchmark"] = spec.Benchmark,
@@ -102,9 +102,9 @@ public sealed class ResultsFile
             ["ops_per_s"] = "",
             ["seed"] = Int(spec.Seed),
             ["warmup"] = Int(spec.Warmup),
-            ["isolated"] = result.Isolated ? "1" : "0",
+            ["isolated"] = isolated ? "1" : "0",
             ["cpus"] = string.Join(' ', spec.Cpus),
-            ["finished_utc"] = result.FinishedUtc,
+            ["finished_utc"] = finishedUtc,
             ["message"] = result.Message,
         };
         foreach (string column in ResultColumns.Fixed.Skip(6))

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Results;
 
@@ -37,7 +38,7 @@ public static class RunIndex
         {
             (string experiment, string commit, string created) = Metadata(Path.Combine(runsFolder, run, RunMetadata.FileName));
             ResultsFile results = ResultsFile.Read(Path.Combine(runsFolder, run, "results.csv"));
-            int ok = results.Rows.Count(r => r.Status == Runner.TrialStatus.Ok);
+            int ok = results.Rows.Count(r => r.Status == TrialStatus.Ok);
             Regex cites = new($@"runs/{Regex.Escape(run)}(?![\w.-])");
             string citedBy = string.Join(", ", documents.Where(d => cites.IsMatch(d.Value)).Select(d => $"`{d.Key}`"));
             text.Append(CultureInfo.InvariantCulture, $"| `{run}` | {experiment} | `{commit}` | {created} | {results.Rows.Count} ({ok}) | {(citedBy.Length == 0 ? "-" : citedBy)} |\n");

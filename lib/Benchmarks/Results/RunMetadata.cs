@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Results;
 

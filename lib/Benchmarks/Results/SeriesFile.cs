@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Workbench.Benchmarks.Runner;
-using Workbench.Benchmarks.Workloads;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Results;
 
@@ -24,14 +23,15 @@ public static class SeriesFile
     public const string OldFolder = "series";
 
     /// <summary>Appends the trial's series; nothing when its workload took no samples. Returns whether it wrote.</summary>
-    public static bool Append(string runDirectory, TrialResult result)
+    public static bool Append(string runDirectory, TrialRecord record)
     {
-        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(record);
+        TrialResult result = record.Result;
         if (result.Series.Count == 0)
         {
             return false;
         }
-        AppendLines(runDirectory, result.Spec.FileName, [.. Lines(result.Series, "workload"), .. Lines(result.Samples, "sampler")]);
+        AppendLines(runDirectory, record.Spec.FileName, [.. Lines(result.Series, "workload"), .. Lines(result.Samples, "sampler")]);
         return true;
     }
 

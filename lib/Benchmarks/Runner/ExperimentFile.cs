@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Workbench.Benchmarks.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

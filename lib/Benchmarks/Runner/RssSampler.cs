@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Workbench.Benchmarks.Workloads;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Runner;
 

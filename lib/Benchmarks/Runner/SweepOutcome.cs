@@ -1,3 +1,5 @@
+using Workbench.Benchmarks.Model;
+
 namespace Workbench.Benchmarks.Runner;
 
 /// <summary>What a sweep did.</summary>

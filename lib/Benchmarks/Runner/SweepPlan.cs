@@ -1,4 +1,5 @@
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Sizes;
 using Workbench.Benchmarks.Workloads;
 

@@ -1,5 +1,7 @@
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Runner;
 
@@ -45,27 +47,27 @@ public sealed class SweepRunner
                 outcome.Cancelled = true;
                 break;
             }
-            TrialResult result = RunOne(trial, definition, outcome);
-            if (cancellation.IsCancellationRequested && result.Status != TrialStatus.Ok)
+            TrialRecord record = RunOne(trial, definition, outcome);
+            if (cancellation.IsCancellationRequested && record.Result.Status != TrialStatus.Ok)
             {
                 // Ctrl+C reaches the trial process too: its death is the interruption, not a result.
                 outcome.Cancelled = true;
                 break;
             }
-            results.Append(result);
-            SeriesFile.Append(runDirectory, result);
-            outcome.Ran[result.Status] = outcome.Count(result.Status) + 1;
+            results.Append(record);
+            SeriesFile.Append(runDirectory, record);
+            outcome.Ran[record.Result.Status] = outcome.Count(record.Result.Status) + 1;
             finished++;
-            progress?.Invoke(new TrialProgress(finished, mine.Count, result));
+            progress?.Invoke(new TrialProgress(finished, mine.Count, record));
         }
         return outcome;
     }
 
-    private TrialResult RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome)
+    private TrialRecord RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome)
     {
         AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
         bool inProcess = _launcher is null || definition.InProcess;
-        Workloads.Workload workload = Workloads.WorkloadCatalog.Find(trial.Benchmark)!;
+        Workload workload = WorkloadCatalog.Find(trial.Benchmark)!;
         string? unavailable = workload.RunsOutside
             ? workload.Obstacle(info, trial.Threads, trial.Sizes)
             : info.Unavailable ?? workload.Obstacle(info, trial.Threads, trial.Sizes) ?? (inProcess ? info.InProcessObstacle : null);
@@ -75,20 +77,13 @@ public sealed class SweepRunner
             {
                 outcome.Notes.Add(unavailable);
             }
-            return new TrialResult
-            {
-                Spec = trial,
-                Status = TrialStatus.Skipped,
-                Message = unavailable,
-                Isolated = _launcher is not null,
-                FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-            };
+            return TrialRecord.FinishedNow(trial, new TrialResult { Status = TrialStatus.Skipped, Message = unavailable }, isolated: _launcher is not null);
         }
         if (inProcess || _launcher is null)
         {
-            return TrialHost.Execute(trial, wholeProcess: false);
+            return TrialRecord.FinishedNow(trial, TrialHost.Execute(trial, wholeProcess: false), isolated: false);
         }
-        return _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds));
+        return TrialRecord.FinishedNow(trial, _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds)), isolated: true);
     }
 
     private static void PrepareDirectory(string runDirectory)

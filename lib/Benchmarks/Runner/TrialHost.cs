@@ -1,5 +1,6 @@
-using System.Globalization;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Sizes;
 using Workbench.Benchmarks.Workloads;
 
@@ -17,7 +18,7 @@ public static class TrialHost
     public static TrialResult Execute(TrialSpec spec, bool wholeProcess)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        TrialResult result = new() { Spec = spec, Isolated = wholeProcess };
+        TrialResult result = new();
         try
         {
             Workload workload = WorkloadCatalog.Find(spec.Benchmark)
@@ -68,7 +69,7 @@ public static class TrialHost
                 result.Metrics[name] = value;
             }
             // The CPUs the workload's threads were allowed: all of them unless the trial was pinned (--cpus).
-            result.Metrics["worker_cpu_mask"] = ThreadGang.LastWorkerCpuMask;
+            result.Metrics["worker_cpu_mask"] = run.WorkerCpuMask;
             result.Series.AddRange(run.Series);
             result.Samples.AddRange(samples);
         }
@@ -77,29 +78,7 @@ public static class TrialHost
             result.Status = TrialStatus.Failed;
             result.Message = Describe(e);
         }
-        result.FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         return result;
-    }
-
-    /// <summary>The trial as the message its process prints.</summary>
-    public static TrialMessage ToMessage(TrialResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return new TrialMessage
-        {
-            Status = result.Status.ToText(),
-            ElapsedSeconds = result.ElapsedSeconds,
-            Operations = result.Operations,
-            UserSeconds = result.UserSeconds,
-            SystemSeconds = result.SystemSeconds,
-            PeakRssKib = result.PeakRssKib,
-            PageFaults = result.PageFaults,
-            PageReclaims = result.PageReclaims,
-            Metrics = new Dictionary<string, double>(result.Metrics.Where(m => double.IsFinite(m.Value))),
-            Message = result.Message,
-            Series = [.. result.Series.Select(p => new double[] { p.Seconds, p.RssKib, p.RequestedBytes })],
-            Samples = [.. result.Samples.Select(p => new double[] { p.Seconds, p.RssKib })],
-        };
     }
 
     /// <summary>One line for an exception: the innermost cause's type and message.</summary>

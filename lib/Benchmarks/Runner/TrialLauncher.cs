@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Workloads;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Runner;
 
@@ -85,15 +86,15 @@ public sealed class TrialLauncher
             }
         }
 
-        TrialMessage? message = null;
+        TrialResult? reported = null;
         Queue<string> errorTail = new();
         using Process process = new() { StartInfo = start };
         process.OutputDataReceived += (_, e) =>
         {
-            TrialMessage? parsed = TrialMessage.FromLine(e.Data);
+            TrialResult? parsed = TrialResultLine.Parse(e.Data);
             if (parsed is not null)
             {
-                message = parsed;
+                reported = parsed;
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -110,7 +111,7 @@ public sealed class TrialLauncher
                 }
             }
         };
-        TrialResult result = new() { Spec = spec, Isolated = true };
+        TrialResult result = new();
         ResourceUsage childrenBefore = ResourceUsage.OfChildren();
         try
         {
@@ -125,7 +126,7 @@ public sealed class TrialLauncher
         {
             result.Status = TrialStatus.Failed;
             result.Message = $"cannot start the trial process '{Executable}': {e.Message}";
-            return Finish(result);
+            return result;
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -142,10 +143,10 @@ public sealed class TrialLauncher
             FromParent(result, childrenBefore);
             result.Status = TrialStatus.Timeout;
             result.Message = $"killed after the time limit of {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
-            return Finish(result);
+            return result;
         }
         process.WaitForExit();
-        if (message is null)
+        if (reported is null)
         {
             FromParent(result, childrenBefore);
             result.Status = TrialStatus.Failed;
@@ -155,32 +156,9 @@ public sealed class TrialLauncher
                 tail = string.Join(" / ", errorTail);
             }
             result.Message = $"trial process died: {DescribeExit(process.ExitCode)}" + (tail.Length > 0 ? $"; stderr: {tail}" : "");
-            return Finish(result);
+            return result;
         }
-        FromMessage(result, message);
-        return Finish(result);
-    }
-
-    /// <summary>Copies a trial process's message into a result.</summary>
-    public static void FromMessage(TrialResult result, TrialMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(message);
-        result.Status = TrialStatusText.Parse(message.Status);
-        result.ElapsedSeconds = message.ElapsedSeconds;
-        result.Operations = message.Operations;
-        result.UserSeconds = message.UserSeconds;
-        result.SystemSeconds = message.SystemSeconds;
-        result.PeakRssKib = message.PeakRssKib;
-        result.PageFaults = message.PageFaults;
-        result.PageReclaims = message.PageReclaims;
-        result.Message = message.Message;
-        foreach ((string name, double value) in message.Metrics)
-        {
-            result.Metrics[name] = value;
-        }
-        result.Series.AddRange(message.Series.Where(p => p.Length == 3).Select(p => new SeriesPoint(p[0], (long)p[1], (long)p[2])));
-        result.Samples.AddRange(message.Samples.Where(p => p.Length >= 2).Select(p => new SeriesPoint(p[0], (long)p[1], -1)));
+        return reported;
     }
 
     /// <summary>CPU time and faults of a child that could not report them itself, from the parent's view.</summary>
@@ -191,12 +169,6 @@ public sealed class TrialLauncher
         result.SystemSeconds = usage.SystemSeconds;
         result.PageFaults = usage.MajorFaults;
         result.PageReclaims = usage.MinorFaults;
-    }
-
-    private static TrialResult Finish(TrialResult result)
-    {
-        result.FinishedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return result;
     }
 
     private static string DescribeExit(int code)

@@ -74,10 +74,10 @@ public abstract class SizeDistribution
                 return HistogramSizes.Load(rest);
             case "trace":
                 Expect(spec, rest.Length > 0, "trace:PATH, a .trace file, e.g. trace:data/traces/sqlite3.trace");
-                return Traces.TraceSizes.Load(rest);
+                return TraceSizes.Load(rest);
             case "program":
                 Expect(spec, rest.Length > 0, "program:NAME, a program of data/programs, e.g. program:sqlite3");
-                return Programs.ProgramSelection.Load(rest);
+                return ProgramSelection.Load(rest);
             default:
                 throw new SizeSpecException($"unknown size spec '{spec}': write {SizeSpecException.Forms}");
         }

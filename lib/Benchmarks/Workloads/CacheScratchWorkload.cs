@@ -16,7 +16,7 @@ public sealed class CacheScratchWorkload : HoardCacheWorkload
     public override string Description => "Hoard: workers free an object the main thread allocated, then allocate/write/free their own (passive false sharing)";
 
     /// <inheritdoc />
-    protected override double RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size)
+    protected override GangResult RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size)
     {
         Block[] handed = new Block[threads];
         for (int t = 0; t < handed.Length; t++)

@@ -15,6 +15,6 @@ public sealed class CacheThrashWorkload : HoardCacheWorkload
     public override string Description => "Hoard: each thread allocates a small object, writes it many times, frees it (active false sharing)";
 
     /// <inheritdoc />
-    protected override double RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size) =>
+    protected override GangResult RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size) =>
         ThreadGang.Run(threads, _ => Worker(allocator, iterations, repetitions, size));
 }

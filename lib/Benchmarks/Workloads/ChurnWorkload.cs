@@ -35,8 +35,8 @@ public sealed class ChurnWorkload : Workload
         long iterations = context.Knob("iterations");
         int slots = (int)context.Knob("slots");
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
-        double elapsed = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, slots, context.Seed + t));
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = iterations * context.Threads };
+        GangResult gang = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, slots, context.Seed + t));
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * context.Threads };
     }
 
     private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int slots, int seed)

@@ -38,7 +38,7 @@ public sealed class GlibcSimpleWorkload : Workload
         int blocks = (int)context.Knob("blocks");
         long rounds = Math.Max(1, context.Knob("allocations") / blocks);
         nuint size = (nuint)context.Sizes.Sample(new Random(context.Seed));
-        double elapsed = ThreadGang.Run(context.Threads, _ =>
+        GangResult gang = ThreadGang.Run(context.Threads, _ =>
         {
             Block[] array = new Block[blocks];
             for (long r = 0; r < rounds; r++)
@@ -54,6 +54,6 @@ public sealed class GlibcSimpleWorkload : Workload
                 }
             }
         });
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = rounds * blocks * context.Threads };
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = rounds * blocks * context.Threads };
     }
 }

@@ -36,12 +36,12 @@ public sealed class GlibcThreadWorkload : Workload
         int slots = (int)context.Knob("working_set");
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
         long operations = 0;
-        double elapsed = ThreadGang.Run(context.Threads, t =>
+        GangResult gang = ThreadGang.Run(context.Threads, t =>
         {
             long done = Worker(allocator, tables[t], slots, context.Seed + t, Stopwatch.GetTimestamp() + duration);
             Interlocked.Add(ref operations, done);
         });
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = operations };
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = operations };
     }
 
     private static long Worker<TAllocator>(TAllocator allocator, SizeTable sizes, int slots, int seed, long stopAt)

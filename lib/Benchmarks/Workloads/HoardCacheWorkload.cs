@@ -32,19 +32,20 @@ public abstract class HoardCacheWorkload : Workload
         long iterations = context.Knob("iterations");
         long repetitions = Math.Max(1, context.Knob("repetitions") / context.Threads);
         nuint size = (nuint)context.Sizes.Sample(new Random(context.Seed));
-        double elapsed = RunThreads(allocator, context.Threads, iterations, repetitions, size);
+        GangResult gang = RunThreads(allocator, context.Threads, iterations, repetitions, size);
         return new WorkloadResult
         {
-            ElapsedSeconds = elapsed,
+            ElapsedSeconds = gang.ElapsedSeconds,
+            WorkerCpuMask = gang.WorkerCpuMask,
             Operations = iterations * repetitions * (long)Math.Max(size, 1) * context.Threads,
         };
     }
 
     /// <summary>
     /// Runs the benchmark's threads, each doing <paramref name="iterations"/> rounds of <paramref name="repetitions"/>
-    /// writes of every byte of an object of <paramref name="size"/> bytes; returns the elapsed seconds.
+    /// writes of every byte of an object of <paramref name="size"/> bytes; returns what the <see cref="ThreadGang"/> gave.
     /// </summary>
-    protected abstract double RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size)
+    protected abstract GangResult RunThreads<TAllocator>(TAllocator allocator, int threads, long iterations, long repetitions, nuint size)
         where TAllocator : struct, IAllocator;
 
     /// <summary>One thread's rounds: allocate an object, write every byte of it many times, free it.</summary>

@@ -53,7 +53,7 @@ public sealed class LarsonWorkload : Workload
         }
         long operations = 0;
         long threadsStarted = 0;
-        double elapsed = ThreadGang.Run(context.Threads, t =>
+        GangResult gang = ThreadGang.Run(context.Threads, t =>
         {
             // One lineage of threads per slot: each generation runs on a fresh thread.
             int generation = 0;
@@ -95,7 +95,7 @@ public sealed class LarsonWorkload : Workload
                 allocator.Free(block);
             }
         }
-        WorkloadResult result = new() { ElapsedSeconds = elapsed, Operations = operations };
+        WorkloadResult result = new() { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = operations };
         result.Metrics["threads_started"] = threadsStarted;
         return result;
     }

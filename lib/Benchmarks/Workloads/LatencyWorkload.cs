@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Analysis;
 using Workbench.Benchmarks.Sizes;
 
 namespace Workbench.Benchmarks.Workloads;
@@ -52,7 +51,7 @@ public sealed class LatencyWorkload : Workload
         long[] freesOver = new long[context.Threads];
         long limit = Stopwatch.Frequency / 10_000;
         double idleGapsPerSecond = IdleGaps(limit, Stopwatch.Frequency / 5) * 5.0;
-        double elapsed = ThreadGang.Run(context.Threads, t =>
+        GangResult gang = ThreadGang.Run(context.Threads, t =>
             (mallocsOver[t], freesOver[t]) = Worker(allocator, tables[t], iterations, slots, context.Seed + t, mallocs[t], frees[t], limit));
         LatencyHistogram malloc = new();
         LatencyHistogram free = new();
@@ -61,7 +60,7 @@ public sealed class LatencyWorkload : Workload
             malloc.Add(mallocs[t]);
             free.Add(frees[t]);
         }
-        WorkloadResult result = new() { ElapsedSeconds = elapsed, Operations = iterations * context.Threads };
+        WorkloadResult result = new() { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * context.Threads };
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         foreach ((string suffix, double percent) in Percentiles)
         {

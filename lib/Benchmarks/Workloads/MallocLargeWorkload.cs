@@ -37,7 +37,7 @@ public sealed class MallocLargeWorkload : Workload
         long iterations = context.Knob("iterations");
         int live = (int)context.Knob("live");
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
-        double elapsed = ThreadGang.Run(context.Threads, t =>
+        GangResult gang = ThreadGang.Run(context.Threads, t =>
         {
             Block[] blocks = new Block[live];
             SizeTable sizes = tables[t];
@@ -60,6 +60,6 @@ public sealed class MallocLargeWorkload : Workload
                 }
             }
         });
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = iterations * context.Threads };
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * context.Threads };
     }
 }

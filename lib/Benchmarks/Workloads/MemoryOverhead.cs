@@ -1,3 +1,5 @@
+using Workbench.Benchmarks.Model;
+
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>

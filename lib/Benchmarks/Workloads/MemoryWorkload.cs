@@ -82,7 +82,7 @@ public sealed class MemoryWorkload : Workload
         long batches = pairs * rounds;
         GC.Collect();
         using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 20));
-        double elapsed = ThreadGang.Run(producers + pairs, index =>
+        GangResult gang = ThreadGang.Run(producers + pairs, index =>
         {
             if (index < producers)
             {
@@ -151,7 +151,8 @@ public sealed class MemoryWorkload : Workload
         }
         WorkloadResult result = new()
         {
-            ElapsedSeconds = elapsed,
+            ElapsedSeconds = gang.ElapsedSeconds,
+            WorkerCpuMask = gang.WorkerCpuMask,
             Operations = batches * objects,
         };
         result.Series.AddRange(timeline.Points);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Sizes;
 
 namespace Workbench.Benchmarks.Workloads;
@@ -47,7 +48,7 @@ public sealed class MleakWorkload : Workload
         long markRss = -1;
         for (long g = 0; g < generations; g++)
         {
-            ThreadGang.Run(context.Threads, t =>
+            result.WorkerCpuMask = ThreadGang.Run(context.Threads, t =>
             {
                 if (!longLived[t].IsNull)
                 {
@@ -68,7 +69,7 @@ public sealed class MleakWorkload : Workload
                 nuint keep = sizes[(int)g];
                 longLived[t] = Checked.NotNull(allocator.Malloc(keep), keep);
                 longLived[t].Touch(7);
-            });
+            }).WorkerCpuMask;
             long rss = probe.CurrentKib();
             result.Series.Add(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, rss, -1));
             if (g == Math.Max(0, generations / 10 - 1))

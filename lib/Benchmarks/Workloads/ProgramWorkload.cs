@@ -1,4 +1,5 @@
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Programs;
 using Workbench.Benchmarks.Sizes;
 
@@ -57,7 +58,7 @@ public sealed class ProgramWorkload : Workload
         {
             ElapsedSeconds = outcome.ElapsedSeconds,
             Operations = 1,
-            Usage = new Runner.ResourceUsage(outcome.UserSeconds, outcome.SystemSeconds, outcome.MaxRssKib, outcome.MinorFaults, outcome.MajorFaults),
+            Usage = new ResourceUsage(outcome.UserSeconds, outcome.SystemSeconds, outcome.MaxRssKib, outcome.MinorFaults, outcome.MajorFaults),
         };
         if (outcome.Throughput is double throughput)
         {

@@ -54,7 +54,7 @@ public sealed class SpeedWorkload : Workload
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
         long[][] ticks = new long[context.Threads][];
         long[][] counts = new long[context.Threads][];
-        ThreadGang.Run(context.Threads, t =>
+        GangResult gang = ThreadGang.Run(context.Threads, t =>
         {
             (ticks[t], counts[t]) = Worker(allocator, tables[t], calls, batch, alignment, chains, chainMax);
         });
@@ -63,6 +63,7 @@ public sealed class SpeedWorkload : Workload
         WorkloadResult result = new()
         {
             ElapsedSeconds = ticks.Max(c => (double)(c.Sum() - c[ChainRoutine])) / Stopwatch.Frequency,
+            WorkerCpuMask = gang.WorkerCpuMask,
         };
         for (int r = 0; r < Routines.Length; r++)
         {

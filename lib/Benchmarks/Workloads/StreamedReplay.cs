@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Workbench.Benchmarks.Allocators;
-using Workbench.Benchmarks.Runner;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Traces;
 
 namespace Workbench.Benchmarks.Workloads;

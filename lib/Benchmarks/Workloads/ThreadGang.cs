@@ -1,21 +1,20 @@
 using System.Diagnostics;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>Starts worker threads together and times them from the common start to the last one's end.</summary>
 public static class ThreadGang
 {
-    /// <summary>The CPU mask of the first worker of the last gang (what a pinned trial's workers were allowed).</summary>
-    public static ulong LastWorkerCpuMask { get; private set; }
-
-    /// <summary>Runs <paramref name="body"/>(i) on <paramref name="threads"/> fresh threads; returns the elapsed seconds.</summary>
+    /// <summary>Runs <paramref name="body"/>(i) on <paramref name="threads"/> fresh threads; returns the elapsed seconds and the first worker's CPUs.</summary>
     /// <exception cref="AggregateException">A worker threw.</exception>
-    public static double Run(int threads, Action<int> body)
+    public static GangResult Run(int threads, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);
         // The clock starts in the barrier's post-phase action, which runs before any thread is released,
         // so a worker can never start before the clock even when the calling thread is descheduled.
         long start = 0;
+        ulong workerCpuMask = 0;
         using Barrier barrier = new(threads + 1, _ => start = Stopwatch.GetTimestamp());
         List<Exception> errors = [];
         Thread[] workers = new Thread[threads];
@@ -26,7 +25,7 @@ public static class ThreadGang
             {
                 if (index == 0)
                 {
-                    LastWorkerCpuMask = Runner.CpuAffinity.MaskOfCallingThread();
+                    workerCpuMask = CpuAffinity.MaskOfCallingThread();
                 }
                 barrier.SignalAndWait();
                 try
@@ -54,6 +53,6 @@ public static class ThreadGang
         {
             throw new AggregateException(errors);
         }
-        return elapsed;
+        return new GangResult(elapsed, workerCpuMask);
     }
 }

@@ -36,8 +36,8 @@ public sealed class ThreadTestWorkload : Workload
         int objects = (int)Math.Max(1, context.Knob("objects") / context.Threads);
         long work = context.Knob("work");
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
-        double elapsed = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, objects, work));
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = iterations * objects * context.Threads };
+        GangResult gang = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, objects, work));
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * objects * context.Threads };
     }
 
     private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int objects, long work)

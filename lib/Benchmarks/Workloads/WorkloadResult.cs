@@ -1,3 +1,6 @@
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
+
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>What one run of a workload measured.</summary>
@@ -16,7 +19,10 @@ public sealed class WorkloadResult
     /// The CPU time, peak RSS and faults of the process that did the work, when that is not the trial process (a real
     /// program, <see cref="Workload.RunsOutside"/>); null otherwise.
     /// </summary>
-    public Runner.ResourceUsage? Usage { get; init; }
+    public ResourceUsage? Usage { get; init; }
+
+    /// <summary>The CPUs the workload's first worker thread was allowed (<see cref="GangResult.WorkerCpuMask"/>); 0 for a workload without worker threads.</summary>
+    public ulong WorkerCpuMask { get; set; }
 
     /// <summary>Memory samples taken by the workload itself, after its operations.</summary>
     public List<SeriesPoint> Series { get; } = [];

@@ -42,7 +42,7 @@ public sealed class XmallocTestWorkload : Workload
         SizeTable[] tables = [.. Enumerable.Range(0, producers).Select(context.SizeTableFor)];
         long frees = 0;
         int running = producers;
-        double elapsed = ThreadGang.Run(2 * producers, index =>
+        GangResult gang = ThreadGang.Run(2 * producers, index =>
         {
             if (index < producers)
             {
@@ -80,6 +80,6 @@ public sealed class XmallocTestWorkload : Workload
                 Interlocked.Add(ref frees, mine);
             }
         });
-        return new WorkloadResult { ElapsedSeconds = elapsed, Operations = frees };
+        return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = frees };
     }
 }

@@ -1,3 +1,4 @@
+using Workbench.Benchmarks.Sizes;
 using Workbench.Benchmarks.Traces;
 
 namespace Workbench.Benchmarks.Tests.Traces;

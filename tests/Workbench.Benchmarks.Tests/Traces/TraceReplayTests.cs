@@ -1,6 +1,5 @@
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Sizes;
-using Workbench.Benchmarks.Traces;
 using Workbench.Benchmarks.Workloads;
 
 namespace Workbench.Benchmarks.Tests.Traces;

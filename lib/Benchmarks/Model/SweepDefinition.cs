@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>
 /// A sweep: the cross product of benchmarks x allocators x thread counts x size specs x knob values,

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Workbench.Benchmarks.Analysis;
+namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>
 /// A log-bucket latency histogram in the style of HdrHistogram: values (nanoseconds) are counted in

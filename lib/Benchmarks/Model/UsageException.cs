@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>Bad input from the user: the message is one line that names what is wrong and what to type instead.</summary>
 public sealed class UsageException : Exception

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Platform;
 
 /// <summary>
 /// CPU time, peak RSS and page faults of this process, from <c>getrusage(RUSAGE_SELF)</c> (Linux); the peak RSS of

@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Platform;
 
 /// <summary>
 /// Pins trial processes to CPUs. A process started by a thread inherits that thread's CPU mask, and the .NET

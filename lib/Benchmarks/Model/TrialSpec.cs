@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>One trial of a sweep: a benchmark on an allocator with one set of parameters, one repetition.</summary>
 public sealed record TrialSpec

@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>The text form of <see cref="TrialStatus"/>.</summary>
 public static class TrialStatusText

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Platform;
 
 /// <summary>
 /// The workbench's one reader of this process's resident set size, from <c>/proc/self/statm</c> (Linux; 0 where the

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Platform;
 
-/// <summary>The C library calls the runner makes (getrusage).</summary>
+/// <summary>The C library calls this process makes about itself: getrusage, and the CPU affinity of the calling thread.</summary>
 internal static partial class NativeMethods
 {
     [LibraryImport("libc", EntryPoint = "getrusage")]

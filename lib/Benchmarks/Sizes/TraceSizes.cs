@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
-using Workbench.Benchmarks.Sizes;
+using Workbench.Benchmarks.Traces;
 
-namespace Workbench.Benchmarks.Traces;
+namespace Workbench.Benchmarks.Sizes;
 
 /// <summary>
 /// <c>trace:PATH</c>: the trace file at PATH. For <c>trace-replay</c> it names the trace to replay; any other benchmark

@@ -1,6 +1,6 @@
-using Workbench.Benchmarks.Sizes;
+using Workbench.Benchmarks.Programs;
 
-namespace Workbench.Benchmarks.Programs;
+namespace Workbench.Benchmarks.Sizes;
 
 /// <summary>
 /// <c>program:NAME</c>: the real program that the <c>program</c> benchmark runs (<c>data/programs/NAME.yaml</c>). It

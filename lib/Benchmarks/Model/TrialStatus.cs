@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>How a trial ended (the <c>status</c> column).</summary>
 public enum TrialStatus

@@ -1,4 +1,4 @@
-namespace Workbench.Benchmarks.Workloads;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>One sample of a trial's memory over time.</summary>
 /// <param name="Seconds">Time since the trial started.</param>

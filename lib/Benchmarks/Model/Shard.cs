@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Workbench.Benchmarks.Runner;
+namespace Workbench.Benchmarks.Model;
 
 /// <summary>
 /// <c>--shard i/n</c>: share i (from 1 to n) of a sweep split n ways. Trials are dealt round-robin in the
