@@ -53,11 +53,11 @@ public static class ListParsing
         return sizes;
     }
 
-    /// <summary>Knob settings <c>name=v1,v2</c>.</summary>
+    /// <summary>Knob settings <c>name=v1,v2</c> (or <c>benchmark.name=v1,v2</c>).</summary>
     /// <exception cref="UsageException">Not of that form.</exception>
-    public static Dictionary<string, List<long>> Knobs(IEnumerable<string>? values)
+    public static Dictionary<KnobName, List<long>> Knobs(IEnumerable<string>? values)
     {
-        Dictionary<string, List<long>> knobs = new(StringComparer.Ordinal);
+        Dictionary<KnobName, List<long>> knobs = [];
         foreach (string setting in values ?? [])
         {
             int equals = setting.IndexOf('=', StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public static class ListParsing
             {
                 throw new UsageException($"bad knob setting '{setting}': write --set NAME=VALUE[,VALUE...], e.g. --set iterations=1000");
             }
-            string name = setting[..equals].Trim();
+            KnobName name = KnobName.Parse(setting[..equals].Trim());
             List<long> numbers = [];
             foreach (string item in setting[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

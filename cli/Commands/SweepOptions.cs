@@ -95,7 +95,7 @@ public sealed class SweepOptions
         }
         if (parse.GetValue(Set) is { Length: > 0 } set)
         {
-            foreach ((string name, List<long> values) in ListParsing.Knobs(set))
+            foreach ((KnobName name, List<long> values) in ListParsing.Knobs(set))
             {
                 definition.Knobs[name] = values;
             }

@@ -76,7 +76,7 @@ public sealed class RunnerTests
     {
         string folder = TestRuns.NewFolder("timeout");
         SweepDefinition sweep = TestRuns.TinySweep("timeout", ["larson"], ["bump"]);
-        sweep.Knobs["duration_ms"] = [60_000];
+        sweep.Knobs[new KnobName(null, "duration_ms")] = [60_000];
         sweep.TimeoutSeconds = 3;
         SweepOutcome outcome = new SweepRunner(TestRuns.Launcher()).Run(sweep, folder, Shard.All, []);
         Assert.Equal(1, outcome.Count(TrialStatus.Timeout));
@@ -197,15 +197,15 @@ public sealed class RunnerTests
     [Fact]
     public void AKnobScopedToABenchmarkLeavesTheOthersAlone()
     {
-        SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { ["churn.iterations"] = [7], ["repetitions"] = [9] } };
+        SweepDefinition sweep = new() { Benchmarks = ["churn", "cache-thrash"], Allocators = ["bump"], Knobs = new() { [KnobName.Parse("churn.iterations")] = [7], [KnobName.Parse("repetitions")] = [9] } };
         List<TrialSpec> plan = SweepPlan.Expand(sweep);
         Assert.Equal(7, plan.Single(t => t.Benchmark == "churn").Knobs["iterations"]);
         TrialSpec thrash = plan.Single(t => t.Benchmark == "cache-thrash");
         Assert.Equal(1000, thrash.Knobs["iterations"]);
         Assert.Equal(9, thrash.Knobs["repetitions"]);
-        sweep.Knobs = new() { ["larson.chunks"] = [5] };
+        sweep.Knobs = new() { [KnobName.Parse("larson.chunks")] = [5] };
         Assert.Contains("not in this sweep", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
-        sweep.Knobs = new() { ["churn.chunks"] = [5] };
+        sweep.Knobs = new() { [KnobName.Parse("churn.chunks")] = [5] };
         Assert.Contains("unknown knob 'chunks' for churn", Assert.Throws<UsageException>(() => SweepPlan.Expand(sweep)).Message, StringComparison.Ordinal);
     }
 

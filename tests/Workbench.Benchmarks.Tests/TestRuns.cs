@@ -53,7 +53,7 @@ internal static class TestRuns
             Quick = true,
             SampleMs = 0,
             TimeoutSeconds = 120,
-            Knobs = Tiny.Where(k => workloads.Any(w => w.Knobs.Any(x => x.Name == k.Key))).ToDictionary(k => k.Key, k => k.Value),
+            Knobs = Tiny.Where(k => workloads.Any(w => w.Knobs.Any(x => x.Name == k.Key))).ToDictionary(k => new KnobName(null, k.Key), k => k.Value),
         };
     }
 

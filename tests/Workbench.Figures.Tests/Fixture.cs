@@ -59,7 +59,7 @@ internal sealed class Fixture : IDisposable
         ResultsFile file = new(Path.Combine(Directory, "results.csv"));
         foreach (ResultRow row in rows)
         {
-            file.AppendValues(row.Values.ToDictionary(v => row.Knobs.ContainsKey(v.Key) ? "knob:" + v.Key : v.Key, v => v.Value));
+            file.Append(row);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class SweepDefinition
     /// Knob values to sweep, by knob name (every benchmark that has the knob) or <c>benchmark.knob</c> (that
     /// benchmark only, e.g. <c>churn.iterations</c>); knobs not named keep their default (or quick) value.
     /// </summary>
-    public Dictionary<string, List<long>> Knobs { get; set; } = [];
+    public Dictionary<KnobName, List<long>> Knobs { get; set; } = [];
 
     /// <summary>Repetitions of each trial.</summary>
     public int Repetitions { get; set; } = 1;

@@ -6,12 +6,15 @@ namespace Workbench.Benchmarks.Results;
 /// </summary>
 public static class ResultColumns
 {
-    /// <summary>The fixed leading columns, in order.</summary>
-    public static IReadOnlyList<string> Fixed { get; } =
-    [
-        "benchmark", "allocator", "threads", "sizes", "repetition", "status", "elapsed_s", "ops", "ns_per_op",
-        "user_s", "sys_s", "peak_rss_kib", "page_faults", "page_reclaims",
-    ];
+    /// <summary>The leading columns that say which trial a row is and how it ended.</summary>
+    public static IReadOnlyList<string> Identity { get; } = ["benchmark", "allocator", "threads", "sizes", "repetition", "status"];
+
+    /// <summary>The fixed columns after <see cref="Identity"/>: what every trial measures (empty where it did not).</summary>
+    public static IReadOnlyList<string> Measured { get; } =
+        ["elapsed_s", "ops", "ns_per_op", "user_s", "sys_s", "peak_rss_kib", "page_faults", "page_reclaims"];
+
+    /// <summary>The fixed leading columns, in order: <see cref="Identity"/>, then <see cref="Measured"/>.</summary>
+    public static IReadOnlyList<string> Fixed { get; } = [.. Identity, .. Measured];
 
     /// <summary>The bookkeeping columns that follow the knobs.</summary>
     public static IReadOnlyList<string> Bookkeeping { get; } = ["ops_per_s", "seed", "warmup", "isolated", "cpus", "finished_utc", "message"];

@@ -6,12 +6,15 @@ namespace Workbench.Benchmarks.Results;
 /// <summary>One row of <c>results.csv</c>, by column name.</summary>
 public sealed class ResultRow
 {
-    /// <summary>A row from named values.</summary>
+    /// <summary>A row from named values, of which the <paramref name="knobColumns"/> are knobs (a column is named by its knob's name).</summary>
     public ResultRow(IReadOnlyDictionary<string, string> values, IEnumerable<string> knobColumns)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(knobColumns);
         Values = values;
+        KnobColumns = [.. knobColumns];
         Knobs = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (string knob in knobColumns)
+        foreach (string knob in KnobColumns)
         {
             if (values.TryGetValue(knob, out string? text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
             {
@@ -22,6 +25,9 @@ public sealed class ResultRow
 
     /// <summary>Every value by column.</summary>
     public IReadOnlyDictionary<string, string> Values { get; }
+
+    /// <summary>The columns that are knobs (as the row's file or trial has them; some may have no value in this row).</summary>
+    public IReadOnlyList<string> KnobColumns { get; }
 
     /// <summary>The knobs that have a value in this row.</summary>
     public SortedDictionary<string, long> Knobs { get; }

@@ -48,46 +48,40 @@ public sealed class ResultsFile
     public HashSet<string> DoneKeys() => [.. _rows.Where(r => r.Status != TrialStatus.Skipped).Select(r => r.Key)];
 
     /// <summary>Appends one trial's row.</summary>
-    public void Append(TrialRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        Dictionary<string, string> values = ToValues(record);
-        AppendValues(values);
-    }
+    public void Append(TrialRecord record) => Append(RowOf(record));
 
     /// <summary>
-    /// Appends a row given by column values, knob columns named <c>knob:NAME</c> (as <see cref="ToValues"/>
-    /// gives them; merge marks them the same way).
+    /// Appends a row: its knob columns that have a value (<see cref="ResultRow.KnobColumns"/>) go among the knobs, its
+    /// other columns that are neither fixed nor bookkeeping among the metrics; the header grows by those it lacks.
     /// </summary>
-    public void AppendValues(IReadOnlyDictionary<string, string> values)
+    public void Append(ResultRow row)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        const string prefix = "knob:";
-        List<string> rowKnobs = [.. values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..])];
-        List<string> rowMetrics = [.. values.Keys.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal)
+        ArgumentNullException.ThrowIfNull(row);
+        IReadOnlyDictionary<string, string> values = row.Values;
+        List<string> rowKnobs = [.. row.KnobColumns.Where(values.ContainsKey)];
+        List<string> rowMetrics = [.. values.Keys.Where(k => !row.KnobColumns.Contains(k)
             && !ResultColumns.Fixed.Contains(k) && !ResultColumns.Bookkeeping.Contains(k))];
         List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
         List<string> metrics = [.. ResultColumns.MetricsOf(_header)];
         bool grow = _header.Count == 0 || rowKnobs.Any(k => !knobs.Contains(k)) || rowMetrics.Any(m => !metrics.Contains(m));
-        Dictionary<string, string> row = Normalise(values);
         if (grow)
         {
             _header = ResultColumns.Header(knobs.Concat(rowKnobs), metrics.Concat(rowMetrics));
-            _rows.Add(new ResultRow(row, ResultColumns.KnobsOf(_header)));
+            _rows.Add(new ResultRow(values, ResultColumns.KnobsOf(_header)));
             Rewrite();
             return;
         }
-        _rows.Add(new ResultRow(row, ResultColumns.KnobsOf(_header)));
+        _rows.Add(new ResultRow(values, ResultColumns.KnobsOf(_header)));
         DropIncompleteTail();
         using FileStream stream = new(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
         using StreamWriter writer = new(stream, new UTF8Encoding(false));
-        writer.Write(CsvFormat.Line(_header.Select(c => row.TryGetValue(c, out string? v) ? v : "")) + "\n");
+        writer.Write(CsvFormat.Line(_header.Select(c => values.TryGetValue(c, out string? v) ? v : "")) + "\n");
         writer.Flush();
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>The values of a trial's row: knob columns are marked with a <c>knob:</c> prefix until placed.</summary>
-    public static Dictionary<string, string> ToValues(TrialRecord record)
+    /// <summary>A trial's row: its values by column, each knob a column of its name.</summary>
+    public static ResultRow RowOf(TrialRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         (TrialSpec spec, TrialResult result, bool isolated, string finishedUtc) = record;
@@ -107,7 +101,7 @@ public sealed class ResultsFile
             ["finished_utc"] = finishedUtc,
             ["message"] = result.Message,
         };
-        foreach (string column in ResultColumns.Fixed.Skip(6))
+        foreach (string column in ResultColumns.Measured)
         {
             values[column] = "";
         }
@@ -133,19 +127,9 @@ public sealed class ResultsFile
         }
         foreach ((string knob, long value) in spec.Knobs)
         {
-            values["knob:" + knob] = Int(value);
+            values[knob] = Int(value);
         }
-        return values;
-    }
-
-    private static Dictionary<string, string> Normalise(IReadOnlyDictionary<string, string> values)
-    {
-        Dictionary<string, string> row = new(StringComparer.Ordinal);
-        foreach ((string key, string value) in values)
-        {
-            row[key.StartsWith("knob:", StringComparison.Ordinal) ? key[5..] : key] = value;
-        }
-        return row;
+        return new ResultRow(values, spec.Knobs.Keys);
     }
 
     private void Load()

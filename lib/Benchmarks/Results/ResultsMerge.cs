@@ -23,7 +23,7 @@ public static class ResultsMerge
         {
             throw new UsageException($"'{outputFile}' already exists: merge into a new folder, e.g. data/runs/merged");
         }
-        Dictionary<string, (ResultRow Row, IReadOnlyList<string> Header, string? Folder)> chosen = new(StringComparer.Ordinal);
+        Dictionary<string, (ResultRow Row, string? Folder)> chosen = new(StringComparer.Ordinal);
         List<string> order = [];
         foreach (string input in inputs)
         {
@@ -38,12 +38,12 @@ public static class ResultsMerge
             {
                 if (!chosen.TryGetValue(row.Key, out var existing))
                 {
-                    chosen[row.Key] = (row, results.Header, folder);
+                    chosen[row.Key] = (row, folder);
                     order.Add(row.Key);
                 }
                 else if (existing.Row.Status != TrialStatus.Ok && row.Status == TrialStatus.Ok)
                 {
-                    chosen[row.Key] = (row, results.Header, folder);
+                    chosen[row.Key] = (row, folder);
                 }
             }
         }
@@ -56,7 +56,7 @@ public static class ResultsMerge
         Dictionary<string, Dictionary<string, List<SeriesLine>>> series = new(StringComparer.Ordinal);
         foreach (string key in order)
         {
-            (ResultRow row, IReadOnlyList<string> header, string? folder) = chosen[key];
+            (ResultRow row, string? folder) = chosen[key];
             // The chosen trial's memory series comes along from the folder its row came from.
             if (folder is not null && directory is not null)
             {
@@ -69,23 +69,17 @@ public static class ResultsMerge
                     SeriesFile.AppendLines(directory, row.TrialName, lines);
                 }
             }
-            HashSet<string> knobs = [.. ResultColumns.KnobsOf(header)];
+            // The row's own values: a knob or metric column it has no value in (its input had the column for other
+            // rows) is left out, so that the merged header has only the columns some chosen row fills.
             Dictionary<string, string> values = new(StringComparer.Ordinal);
             foreach ((string column, string value) in row.Values)
             {
-                if (knobs.Contains(column))
-                {
-                    if (value.Length > 0)
-                    {
-                        values["knob:" + column] = value;
-                    }
-                }
-                else if (value.Length > 0 || ResultColumns.Fixed.Contains(column) || ResultColumns.Bookkeeping.Contains(column))
+                if (value.Length > 0 || ResultColumns.Fixed.Contains(column) || ResultColumns.Bookkeeping.Contains(column))
                 {
                     values[column] = value;
                 }
             }
-            merged.AppendValues(values);
+            merged.Append(new ResultRow(values, row.KnobColumns));
         }
         return order.Count;
     }

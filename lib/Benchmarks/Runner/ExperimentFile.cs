@@ -39,7 +39,8 @@ public static class ExperimentFile
             definition = extension switch
             {
                 ".json" => JsonSerializer.Deserialize<SweepDefinition>(text, s_json),
-                ".yaml" or ".yml" => new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+                ".yaml" or ".yml" => new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+                    .WithTypeConverter(new KnobNameYamlConverter()).Build()
                     .Deserialize<SweepDefinition>(text),
                 _ => throw new UsageException($"experiment file '{path}' has extension '{extension}': use .json, .yaml or .yml"),
             };

@@ -52,14 +52,13 @@ public static class SweepPlan
                 throw new UsageException(e.Message, e);
             }
         }
-        foreach ((string setting, List<long> values) in definition.Knobs)
+        foreach ((KnobName setting, List<long> values) in definition.Knobs)
         {
-            // A knob is NAME (every selected benchmark that has it) or BENCHMARK.NAME (that benchmark only).
-            (string? scope, string knob) = SplitKnob(setting);
-            List<Workload> scoped = scope is null ? workloads : [.. workloads.Where(w => w.Name == scope)];
-            if (scope is not null && scoped.Count == 0)
+            string knob = setting.Name;
+            List<Workload> scoped = [.. workloads.Where(w => setting.AppliesTo(w.Name))];
+            if (setting.Benchmark is not null && scoped.Count == 0)
             {
-                throw new UsageException($"knob '{setting}' names benchmark '{scope}', which is not in this sweep: use one of {string.Join(",", workloads.Select(w => w.Name))}, e.g. --set {workloads[0].Name}.{knob}=...");
+                throw new UsageException($"knob '{setting}' names benchmark '{setting.Benchmark}', which is not in this sweep: use one of {string.Join(",", workloads.Select(w => w.Name))}, e.g. --set {new KnobName(workloads[0].Name, knob)}=...");
             }
             Knob[] matching = [.. scoped.SelectMany(w => w.Knobs).Where(k => k.Name == knob)];
             if (matching.Length == 0)
@@ -187,20 +186,14 @@ public static class SweepPlan
         }
     }
 
-    private static (string? Scope, string Knob) SplitKnob(string setting)
-    {
-        int dot = setting.LastIndexOf('.');
-        return dot < 0 ? (null, setting) : (setting[..dot], setting[(dot + 1)..]);
-    }
-
     private static List<SortedDictionary<string, long>> KnobCombinations(Workload workload, SweepDefinition definition)
     {
         List<SortedDictionary<string, long>> sets = [new SortedDictionary<string, long>(workload.ResolveKnobs(definition.Quick), StringComparer.Ordinal)];
         foreach (Knob knob in workload.Knobs)
         {
             // A benchmark-scoped setting (churn.iterations) wins over a plain one (iterations).
-            if (!definition.Knobs.TryGetValue($"{workload.Name}.{knob.Name}", out List<long>? values)
-                && !definition.Knobs.TryGetValue(knob.Name, out values))
+            if (!definition.Knobs.TryGetValue(new KnobName(workload.Name, knob.Name), out List<long>? values)
+                && !definition.Knobs.TryGetValue(new KnobName(null, knob.Name), out values))
             {
                 continue;
             }
