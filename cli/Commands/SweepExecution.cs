@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Spectre.Console;
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Model;
@@ -11,14 +10,14 @@ namespace Workbench.Cli.Commands;
 /// <summary>Runs a sweep with a progress bar (an ETA on long work), then prints the run's summary table.</summary>
 public static class SweepExecution
 {
-    /// <summary>Runs the sweep into <paramref name="runDirectory"/>; returns the exit code.</summary>
-    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline, bool inProcess)
+    /// <summary>Runs the sweep into <paramref name="runDirectory"/>, each trial in a process of this program unless in process; returns the exit code.</summary>
+    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(definition);
         IAnsiConsole console = context.Console;
-        // Check the whole sweep before anything runs or is written.
-        List<TrialSpec> plan = SweepPlan.Expand(definition);
+        // The whole sweep is checked here, before anything runs or is written.
+        SweepSession session = new(definition, TrialLauncher.ForCurrentProcess());
         if (definition.Allocators.Count == 0 || definition.Allocators is ["all"])
         {
             // "Every available allocator": say which ones are not, and which package brings each.
@@ -27,7 +26,6 @@ public static class SweepExecution
                 context.Error.WriteLine(info.Unavailable);
             }
         }
-        SweepRunner runner = new(inProcess || definition.InProcess ? null : TrialLauncher.ForCurrentProcess());
         using CancellationTokenSource cancel = new();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -35,11 +33,10 @@ public static class SweepExecution
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        Stopwatch clock = Stopwatch.StartNew();
         SweepOutcome outcome;
         try
         {
-            console.MarkupLine($"[bold]{Markup.Escape(definition.Name)}[/]: {plan.Count} trials planned (shard {shard}), results in {Markup.Escape(Path.Combine(runDirectory, "results.csv"))}");
+            console.MarkupLine($"[bold]{Markup.Escape(definition.Name)}[/]: {session.Plan.Count} trials planned (shard {shard}), results in {Markup.Escape(Path.Combine(runDirectory, "results.csv"))}");
             if (console.Profile.Capabilities.Interactive)
             {
                 SweepOutcome? result = null;
@@ -49,7 +46,7 @@ public static class SweepExecution
                     .Start(progress =>
                     {
                         ProgressTask task = progress.AddTask("trials");
-                        result = runner.Run(definition, runDirectory, shard, context.Arguments, p =>
+                        result = session.Run(runDirectory, shard, context.Arguments, p =>
                         {
                             task.MaxValue = Math.Max(1, p.Total);
                             task.Value = p.Done;
@@ -63,7 +60,7 @@ public static class SweepExecution
             }
             else
             {
-                outcome = runner.Run(definition, runDirectory, shard, context.Arguments, p =>
+                outcome = session.Run(runDirectory, shard, context.Arguments, p =>
                 {
                     if (p.Last is { } last)
                     {
@@ -82,9 +79,8 @@ public static class SweepExecution
             context.Error.WriteLine(note);
         }
         console.WriteLine(
-            $"{outcome.InShard} trials in this shard: {outcome.AlreadyDone} already done, {outcome.Count(TrialStatus.Ok)} ok, " +
-            $"{outcome.Count(TrialStatus.Failed)} failed, {outcome.Count(TrialStatus.Timeout)} timed out, {outcome.Count(TrialStatus.Skipped)} skipped " +
-            $"in {clock.Elapsed.TotalSeconds:0.0} s" + (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
+            $"{outcome.InShard} trials in this shard: {outcome.AlreadyDone} already done, {outcome.Tally}" +
+            (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
         ResultsFile results = new(outcome.ResultsPath);
         ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
         return outcome.Cancelled ? ExitCodes.Failure : ExitCodes.Ok;

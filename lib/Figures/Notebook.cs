@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Runner;
@@ -50,33 +49,18 @@ public static class Notebook
     public static string FiguresFolder(string name) => Path.Combine(Root, "data", "figures", name);
 
     /// <summary>
-    /// The <c>workbench</c> program whose hidden <c>trial</c> command runs each trial in its own process:
-    /// <c>WORKBENCH_CLI</c>, else the copy scripts/setup-figures.sh publishes (artifacts/notebooks/cli), else
-    /// the CLI's Release build; null when there is none (trials then run inside the kernel).
+    /// The <c>workbench</c> program whose hidden <c>trial</c> command runs each trial in its own process
+    /// (<see cref="TrialLauncher.ForWorkbenchProgram"/>: <c>WORKBENCH_CLI</c>, else the copy scripts/setup-figures.sh
+    /// publishes, else the CLI's Release build); null when there is none (trials then run inside the kernel).
     /// </summary>
-    public static string? TrialProgram
-    {
-        get
-        {
-            string? named = Environment.GetEnvironmentVariable("WORKBENCH_CLI");
-            if (!string.IsNullOrWhiteSpace(named))
-            {
-                return File.Exists(named) ? named : null;
-            }
-            string[] candidates =
-            [
-                Path.Combine(Root, "artifacts", "notebooks", "cli", "workbench"),
-                Path.Combine(Root, "cli", "bin", "Release", "net10.0", "workbench"),
-            ];
-            return candidates.FirstOrDefault(File.Exists);
-        }
-    }
+    public static string? TrialProgram => TrialLauncher.ForWorkbenchProgram()?.Executable;
 
     /// <summary>
-    /// Runs a sweep into <c>data/notebooks/runs/NAME</c> (started afresh unless <paramref name="resume"/>),
-    /// each trial in a child process (allocators that need their own process, jemalloc and cfa-noown, work
-    /// only so), and returns its results. Quick mode sets <see cref="SweepDefinition.Quick"/>.
-    /// Prints one line: trials ok, failed, skipped, and the notes (e.g. an allocator not installed).
+    /// Runs a sweep into <c>data/notebooks/runs/NAME</c> (started afresh unless <paramref name="resume"/>) as the CLI
+    /// runs one (<see cref="SweepSession"/>), each trial in a child process of <see cref="TrialProgram"/> (allocators
+    /// that need their own process, jemalloc and cfa-noown, work only so), and returns its results. Quick mode sets
+    /// <see cref="SweepDefinition.Quick"/>. Prints one line: trials ok, failed, skipped, and the notes (e.g. an
+    /// allocator not installed).
     /// </summary>
     public static RunData Sweep(SweepDefinition definition, bool resume = false, TextWriter? log = null)
     {
@@ -90,19 +74,15 @@ public static class Notebook
         {
             definition.Name = "notebook";
         }
+        SweepSession session = new(definition, TrialLauncher.ForWorkbenchProgram());
         string directory = Path.Combine(RunsFolder, definition.Name);
         if (!resume && Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
-        string? program = TrialProgram;
-        TrialLauncher? launcher = program is null || definition.InProcess ? null : new TrialLauncher(program, []);
-        Stopwatch clock = Stopwatch.StartNew();
-        SweepOutcome outcome = new SweepRunner(launcher).Run(definition, directory, Shard.All, ["notebook", definition.Name]);
-        string how = launcher is null ? "in this kernel: no workbench program found; run scripts/setup-figures.sh" : "one process per trial";
-        double seconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine(FormattableString.Invariant(
-            $"{definition.Name}: {outcome.InShard} trials, {outcome.Count(TrialStatus.Ok)} ok, {outcome.Count(TrialStatus.Failed)} failed, {outcome.Count(TrialStatus.Timeout)} timed out, {outcome.Count(TrialStatus.Skipped)} skipped in {seconds:0.0} s ({how})"));
+        SweepOutcome outcome = session.Run(directory, Shard.All, ["notebook", definition.Name]);
+        string how = session.Launcher is null ? "in this kernel: no workbench program found; run scripts/setup-figures.sh" : "one process per trial";
+        log.WriteLine(FormattableString.Invariant($"{definition.Name}: {outcome.InShard} trials, {outcome.Tally} ({how})"));
         foreach (string note in outcome.Notes)
         {
             log.WriteLine(note);

@@ -120,6 +120,25 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void ASessionChecksTheWholeSweepFirst_AndRunsInProcessWhenTheSweepAsks()
+    {
+        string folder = Path.Combine(TestRuns.NewFolder("session"), "run");
+        SweepDefinition bad = TestRuns.TinySweep("session", ["churn"], ["bump", "nosuch"]);
+        Assert.Contains("unknown allocator 'nosuch'", Assert.Throws<UsageException>(() => new SweepSession(bad, TestRuns.Launcher())).Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+
+        SweepDefinition sweep = TestRuns.TinySweep("session", ["churn"], ["bump", "cfa-noown"]);
+        sweep.InProcess = true;
+        SweepSession session = new(sweep, TestRuns.Launcher());
+        Assert.Null(session.Launcher);
+        Assert.Equal(2, session.Plan.Count);
+        SweepOutcome outcome = session.Run(folder, Shard.All, []);
+        Assert.Equal("0", ResultsFile.Read(Path.Combine(folder, "results.csv")).Rows.Single(r => r.Allocator == "bump").Text("isolated"));
+        Assert.Matches(@"^1 ok, 0 failed, 0 timed out, 1 skipped in \d+\.\d s$", outcome.Tally);
+        Assert.True(outcome.Elapsed > TimeSpan.Zero);
+    }
+
+    [Fact]
     public void TrialsAreInterleaved_RepetitionByRepetition_WithAConfigurationsAllocatorsBackToBack()
     {
         SweepDefinition sweep = new() { Benchmarks = ["churn", "threadtest"], Allocators = ["bump", "glibc", "cfa"], Threads = [1, 2], Repetitions = 3 };

@@ -42,6 +42,20 @@ public sealed class TrialLauncher
     }
 
     /// <summary>
+    /// A launcher that starts this repository's workbench program, for code that is not that program (a notebook
+    /// kernel): <c>WORKBENCH_CLI</c> when set, else the copy scripts/setup-figures.sh publishes
+    /// (<c>artifacts/notebooks/cli/workbench</c>), else the CLI's Release build; null when there is none.
+    /// </summary>
+    public static TrialLauncher? ForWorkbenchProgram()
+    {
+        string? named = Environment.GetEnvironmentVariable("WORKBENCH_CLI");
+        string? program = !string.IsNullOrWhiteSpace(named)
+            ? (File.Exists(named) ? named : null)
+            : RepositoryPaths.FindFile("artifacts/notebooks/cli/workbench") ?? RepositoryPaths.FindFile("cli/bin/Release/net10.0/workbench");
+        return program is null ? null : new TrialLauncher(program, []);
+    }
+
+    /// <summary>
     /// The .NET settings of every trial process, unless the caller's environment sets them: workstation GC,
     /// and tiered compilation off, so that the managed allocators (cfa-malloc, the .NET options) and the
     /// benchmark loops run fully optimised from their first call instead of spending a short trial in
