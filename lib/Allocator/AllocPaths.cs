@@ -10,9 +10,6 @@ namespace Workbench.Allocator;
 /// </summary>
 internal static unsafe class AllocPaths
 {
-    /// <summary>No request above 64 TiB can succeed on any current machine: refused at once.</summary>
-    internal const ulong MaxRequest = 1UL << 46;
-
     /// <summary>
     /// Allocates, lays out and counts a block: the general path of every allocating routine.
     /// <paramref name="alignment"/> is a power of two; 16 or less means the default layout.
@@ -43,7 +40,7 @@ internal static unsafe class AllocPaths
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void* AllocateUncounted(ThreadHeap* heap, nuint size, nuint alignment, bool zeroFill)
     {
-        if (size > MaxRequest || alignment > MaxRequest)
+        if (size > SizeClasses.MaxRequest || alignment > SizeClasses.MaxRequest)
             return Errno.Fail(Errno.ENOMEM);
         bool aligned = alignment > SizeClasses.HeaderSize;
         // An aligned block needs room for the fake header and for sliding the data to the
@@ -88,11 +85,27 @@ internal static unsafe class AllocPaths
         if (payload >= Tunables.s_mmapThreshold)
             return MapBlock(heap, payload, zeroFill, out freshMapping);
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
-        BlockHeader* block = ThreadHeap.Pop(bucket);
+        BlockHeader* block = PopVerified(bucket);
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
             return null;
         block->Word = (nuint)bucket;
         return block;
+    }
+
+    /// <summary>
+    /// Pops <paramref name="bucket"/>'s free list (owner only) on a general path: null when it is empty. The block must
+    /// carry the freed mark, in every mode (as <see cref="ThreadHeap.Take"/> demands on the fast paths), and in checked
+    /// mode the link it leaves must lead to a free block too; otherwise a free block's header was written, and
+    /// <see cref="HeapCorruptionException"/> says where, instead of a block at an address the program wrote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static BlockHeader* PopVerified(Bucket* bucket)
+    {
+        BlockHeader* head = bucket->FreeList;
+        if (head != null && (Policy.Checked || head->Size != BlockHeader.FreedMark)
+            && BlockValidation.CheckTaken(head, bucket->BlockSize) is string broken)
+            throw new HeapCorruptionException(HeapProblem.HeaderOverwritten, (nuint)(head + 1), broken);
+        return ThreadHeap.Pop(bucket);
     }
 
     /// <summary>

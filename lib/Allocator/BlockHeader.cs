@@ -20,8 +20,10 @@ namespace Workbench.Allocator;
 /// pages back to the OS, as freeing a mapped block does.</item>
 /// <item>For an mmap'd block <see cref="Word"/> is the mapping's length (a page multiple) with
 /// <see cref="MmapFlag"/>; the header sits at the start of the mapping.</item>
-/// <item>While a block is free, <see cref="Word"/> is the link to the next free block (or 0)
-/// and <see cref="Size"/> is meaningless.</item>
+/// <item>While a bucket block is free (on a free list, a remote list or a chain, or carved and not yet handed out),
+/// <see cref="Word"/> is the link to the next free block (or 0) and <see cref="Size"/> is <see cref="FreedMark"/>, which
+/// no allocated block's size can equal; a freed mapping in the mapping cache carries the mark too. A free of a block
+/// whose size is the mark is a double free (<see cref="BlockValidation"/>).</item>
 /// <item><see cref="Size"/> of an allocated block is the request size (what MallocSize reports).</item>
 /// <item>A block aligned beyond 16 bytes has a fake header right before its data. Its word is the
 /// real header's word (bucket address or mapping length, with <see cref="MmapFlag"/>) without
@@ -47,6 +49,13 @@ internal unsafe struct BlockHeader
 
     /// <summary>A bucket block at or above the mmap threshold (grown there in place by realloc).</summary>
     internal const nuint LargeFlag = 8;
+
+    /// <summary>
+    /// The size field of every free block: a value chosen at random when the process starts, with its top bit set, so
+    /// that it is never a request size (those are below <see cref="SizeClasses.MaxRequest"/>) and a program cannot
+    /// write it by chance. glibc's tcache marks a freed chunk with a per-process key the same way.
+    /// </summary>
+    internal static readonly nuint FreedMark = ((nuint)1 << (8 * sizeof(nuint) - 1)) | (nuint)(ulong)Random.Shared.NextInt64();
 
     /// <summary>All flag bits.</summary>
     internal const nuint FlagMask = 15;

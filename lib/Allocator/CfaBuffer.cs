@@ -14,6 +14,9 @@ public sealed unsafe class CfaBuffer<T> : IDisposable where T : unmanaged
     internal CfaBuffer(int count, nuint alignment, bool zeroFill)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        // As memalign, which returns EINVAL for it: an alignment must be a power of two (up to 16 means the default).
+        if (!System.Numerics.BitOperations.IsPow2(alignment))
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, $"an alignment must be a power of two, such as 16 or 64; {alignment} is not");
         nuint size = (nuint)sizeof(T);
         _pointer = (alignment, zeroFill) switch
         {

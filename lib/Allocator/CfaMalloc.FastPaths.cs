@@ -39,9 +39,10 @@ public static unsafe partial class CfaMalloc
     }
 
     /// <summary>
-    /// Free's fast path on <paramref name="heap"/>: a block of this heap's buckets (or, without ownership, of any heap's)
-    /// onto the bucket's free list. False when the slow path must free it (null, no heap, a mapped or large block, or
-    /// another heap's block with ownership on).
+    /// Free's fast path on <paramref name="heap"/>: a block of this heap's buckets onto the bucket's free list. False when
+    /// the slow path must free it: null, no heap, a mapped or large block, another heap's block (in either mode: the slow
+    /// path checks that its header names a bucket of this allocator), or a block whose size is the freed mark (a double
+    /// free, which the slow path reports).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool FreeFast(ThreadHeap* heap, void* p)
@@ -53,14 +54,14 @@ public static unsafe partial class CfaMalloc
             BlockHeader* header = BlockHeader.Of(p);
             nuint word = header->Word;
             var bucket = (Bucket*)(word & ~(BlockHeader.ZeroFlag | BlockHeader.FakeFlag));
-            // A bucket block of this heap (no mmap or large bit); without ownership any bucket block
-            // goes to this heap's bucket of the same size.
-            if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0
-                && (ThreadHeap.Owns(heap, bucket) || !Policy.Ownership))
+            // A bucket block of this heap (no mmap or large bit). A freed block's word is a link to another block,
+            // which never lies in a heap's region, so a double free of a plain block fails this test; an aligned
+            // block's fake header outlives its free, so its real header's freed mark is tested below.
+            if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
             {
-                if (!Policy.Ownership)
-                    bucket = ThreadHeap.BucketOf(heap, ThreadHeap.IndexOf(bucket));
                 BlockHeader* block = BlockHeader.RealOf(header, word);
+                if (block->Size == BlockHeader.FreedMark)
+                    return false;
                 bucket->FastFrees++;
                 bucket->FastFreeBytes += (long)block->Size;
                 FreePaths.PushLocal(bucket, block);

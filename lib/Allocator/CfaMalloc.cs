@@ -358,7 +358,7 @@ public static unsafe partial class CfaMalloc
     {
         ulong high = Math.BigMul((ulong)count, (ulong)size, out ulong low);
         bytes = (nuint)low;
-        return high == 0 && low <= AllocPaths.MaxRequest;
+        return high == 0 && low <= SizeClasses.MaxRequest;
     }
 
     /// <summary>Hands a fresh block to the checked mode, when it is on.</summary>

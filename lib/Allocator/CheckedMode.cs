@@ -95,7 +95,7 @@ internal static unsafe class CheckedMode
     {
         using (s_lock.Hold())
         {
-            LiveBlock old = p != null ? Verify(p) : default;
+            LiveBlock old = p != null ? Verify(p, HeapProblem.FreedBlock) : default;
             void* q = resize ? ReallocPaths.Resize(p, size, alignment) : ReallocPaths.Realloc(p, size, alignment);
             bool released = p != null && (q != p) && (q != null || size == 0);
             if (released)
@@ -106,7 +106,7 @@ internal static unsafe class CheckedMode
                 // the new tail of a realloc'd one (unless it is zero-filled).
                 nuint kept = p == null || resize ? 0 : Math.Min(old.Size, size);
                 if (!BlockHeader.IsZeroFilled(q) && size > kept)
-                    new Span<byte>((byte*)q + kept, checked((int)(size - kept))).Fill(AllocFill);
+                    NativeMemory.Fill((byte*)q + kept, size - kept, AllocFill); // any length: blocks pass 2 and 4 GiB
                 s_freed.Remove((nuint)q);
                 s_scrubbed.Remove((nuint)(BlockHeader.RealOf(q) + 1));
                 Record(q);
@@ -133,13 +133,17 @@ internal static unsafe class CheckedMode
         s_live[(nuint)p] = new LiveBlock((nuint)real, real->Word, size, fake != real ? fake->Word : 0, fake != real ? fake->Size : 0, usable);
     }
 
-    private static LiveBlock Verify(void* p)
+    /// <summary>
+    /// The live block at <paramref name="p"/>, its headers and canary checked; a freed one is reported as
+    /// <paramref name="ifFreed"/> (a double free, or realloc of a freed block).
+    /// </summary>
+    private static LiveBlock Verify(void* p, HeapProblem ifFreed = HeapProblem.DoubleFree)
     {
         var address = (nuint)p;
         if (!s_live.TryGetValue(address, out LiveBlock block))
         {
             throw s_freed.Contains(address)
-                ? new HeapCorruptionException(HeapProblem.DoubleFree, address, "the block was freed already")
+                ? new HeapCorruptionException(ifFreed, address, "the block was freed already")
                 : new HeapCorruptionException(HeapProblem.UnknownPointer, address, "no live block starts at this address");
         }
         BlockHeader* fake = BlockHeader.Of(p);
@@ -147,11 +151,31 @@ internal static unsafe class CheckedMode
             throw new HeapCorruptionException(HeapProblem.HeaderOverwritten, address, $"the alignment header at 0x{(ulong)fake:x} was overwritten");
         var real = (BlockHeader*)block.Real;
         if (real->Word != block.RealWord || real->Size != block.Size)
-            throw new HeapCorruptionException(HeapProblem.HeaderOverwritten, address, $"the header at 0x{(ulong)real:x} was overwritten (size {block.Size} expected, {real->Size} found)");
+            throw new HeapCorruptionException(HeapProblem.HeaderOverwritten, address, $"the header at 0x{(ulong)real:x} was overwritten ({Overwritten(real, block)}){OverrunBefore(real, block)}");
         long bad = FirstNot((byte*)p + block.Size, block.Usable - block.Size, Canary);
         if (bad >= 0)
             throw new HeapCorruptionException(HeapProblem.Overrun, address, $"byte {block.Size + (nuint)bad} written, past the {block.Size} bytes requested");
         return block;
+    }
+
+    /// <summary>Which field of the real header changed, and how.</summary>
+    private static string Overwritten(BlockHeader* real, in LiveBlock block) => real->Word != block.RealWord
+        ? $"its first word reads 0x{(ulong)real->Word:x}, where the allocator wrote 0x{(ulong)block.RealWord:x}"
+        : $"its size field reads {real->Size}, where the allocator wrote {block.Size}";
+
+    /// <summary>
+    /// When the block right before <paramref name="real"/> in the same size class is live and fills its block to the
+    /// last byte (no slack, so no canary), the likeliest writer: says so, with its address.
+    /// </summary>
+    private static string OverrunBefore(BlockHeader* real, in LiveBlock block)
+    {
+        if ((block.RealWord & BlockHeader.MmapFlag) != 0)
+            return "";
+        nuint bytes = SizeClasses.BlockSize(ThreadHeap.IndexOf((Bucket*)(block.RealWord & ~BlockHeader.FlagMask))); // what the header said
+        var before = (nuint)real - bytes + SizeClasses.HeaderSize;
+        return s_live.TryGetValue(before, out LiveBlock previous) && previous.Size == previous.Usable
+            ? $"; the live block before it, at 0x{(ulong)before:x}, fills its {previous.Size} bytes exactly: an overrun of that block reaches this header"
+            : "";
     }
 
     private static void Forget(void* p, LiveBlock block, bool scrub)
@@ -169,7 +193,17 @@ internal static unsafe class CheckedMode
     }
 
     private static long FirstNot(byte* start, nuint length, byte value)
-        => new ReadOnlySpan<byte>(start, checked((int)length)).IndexOfAnyExcept(value);
+    {
+        // A span holds at most 2^31 - 1 bytes; a block can hold more, so it is searched a gibibyte at a time.
+        const nuint Chunk = 1 << 30;
+        for (nuint done = 0; done < length; done += Chunk)
+        {
+            int at = new ReadOnlySpan<byte>(start + done, (int)Math.Min(length - done, Chunk)).IndexOfAnyExcept(value);
+            if (at >= 0)
+                return (long)done + at;
+        }
+        return -1;
+    }
 
     /// <summary>The offset of the first byte in [start, start + length) other than <paramref name="value"/>, outside [skipFrom, skipTo); -1 if none.</summary>
     private static long FirstNot(byte* start, nuint length, byte value, byte* skipFrom, void* skipTo)

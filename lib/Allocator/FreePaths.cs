@@ -24,7 +24,9 @@ internal static unsafe class FreePaths
             }
             return;
         }
-        FreeBlock(heap, BlockHeader.RealOf(data));
+        if (BlockValidation.Check(data, out BlockHeader* real, out string detail) is HeapProblem problem)
+            throw new HeapCorruptionException(problem, (nuint)data, detail);
+        FreeBlock(heap, real);
     }
 
     /// <summary>
@@ -69,6 +71,7 @@ internal static unsafe class FreePaths
         }
         else if (heap == null)
         {
+            real->Size = BlockHeader.FreedMark;
             ThreadHeap.PushRemote(bucket, real, real);
         }
         else if (Policy.Ownership)
@@ -90,6 +93,9 @@ internal static unsafe class FreePaths
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ReleaseMapping(ThreadHeap* heap, void* mapping, nuint bytes)
     {
+        // A freed block's mapping goes to the cache marked, so that a second free of it is seen (a tail cut off by
+        // realloc gets the mark too, harmlessly: it is no block's header).
+        ((BlockHeader*)mapping)->Size = BlockHeader.FreedMark;
         if (MappingCache.TryKeep(mapping, bytes))
             return;
         OsMemory.Unmap(mapping, bytes);
@@ -122,6 +128,7 @@ internal static unsafe class FreePaths
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PushLocal(Bucket* bucket, BlockHeader* block)
     {
+        block->Size = BlockHeader.FreedMark;
         block->Word = (nuint)bucket->FreeList;
         bucket->FreeList = block;
     }

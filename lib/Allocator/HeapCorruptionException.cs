@@ -17,16 +17,21 @@ public enum HeapProblem
 
     /// <summary>The block was written after it was freed (found when it is handed out again).</summary>
     WriteAfterFree,
+
+    /// <summary>A block freed already was passed to realloc or resize.</summary>
+    FreedBlock,
 }
 
 /// <summary>
-/// Thrown in checked mode when a misuse of the heap is detected, before anything is changed.
+/// Thrown when a misuse of the heap is detected, before anything is changed: in every mode a double free, a free of a
+/// pointer whose header names no block of this allocator, and realloc of a freed block; in checked mode also
+/// overwritten headers, overruns and writes after free.
 /// </summary>
 public sealed class HeapCorruptionException : Exception
 {
     /// <summary>Creates the exception for <paramref name="problem"/> at <paramref name="address"/>.</summary>
     public HeapCorruptionException(HeapProblem problem, nuint address, string detail)
-        : base($"cfa-malloc checked mode: {Describe(problem)} at 0x{(ulong)address:x}: {detail}")
+        : base($"cfa-malloc{(Policy.Checked ? " checked mode" : "")}: {Describe(problem)} at 0x{(ulong)address:x}: {detail}")
     {
         Problem = problem;
         Address = address;
@@ -45,6 +50,7 @@ public sealed class HeapCorruptionException : Exception
         HeapProblem.HeaderOverwritten => "block header overwritten",
         HeapProblem.Overrun => "write past the requested size",
         HeapProblem.WriteAfterFree => "write after free",
+        HeapProblem.FreedBlock => "realloc of a block that was freed",
         _ => problem.ToString(),
     };
 }

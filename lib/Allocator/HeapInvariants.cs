@@ -25,6 +25,7 @@ namespace Workbench.Allocator;
 ///   L1  x mod 16 = 0;  x outside [h, h + Span);  [x, x + size(i)) and free(h) disjoint
 ///   L2  the list ends: no block is reached twice
 ///   L3  no block is on two lists of h (Check only: it walks every list)
+///   L4  x.Size = FreedMark
 /// Buckets
 ///   B1  b[i].BlockSize = size(i)
 ///   B2  0 &lt;= b[i].FastMallocBytes &lt;= b[i].FastMallocs * size(i), and the same for frees and callocs
@@ -93,7 +94,7 @@ internal static unsafe class HeapInvariants
         return null;
     }
 
-    /// <summary>B1, B2 and L1-L2 (L3 with <paramref name="seen"/>, the lists walked so far by block) for the bucket of size class <paramref name="index"/>.</summary>
+    /// <summary>B1, B2 and L1-L2 and L4 (L3 with <paramref name="seen"/>, the lists walked so far by block) for the bucket of size class <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string? CheckBucket(ThreadHeap* heap, int index, Dictionary<nuint, string>? seen = null)
     {
@@ -109,7 +110,7 @@ internal static unsafe class HeapInvariants
         static bool Counted(long calls, long bytes, nuint size) => calls >= 0 && bytes >= 0 && (ulong)bytes <= (ulong)calls * size;
     }
 
-    /// <summary>L1-L2 (L3 with <paramref name="seen"/>) for the remote list of size class <paramref name="index"/>, from one snapshot of its head.</summary>
+    /// <summary>L1-L2 and L4 (L3 with <paramref name="seen"/>) for the remote list of size class <paramref name="index"/>, from one snapshot of its head.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string? CheckRemote(ThreadHeap* heap, int index, Dictionary<nuint, string>? seen = null)
     {
@@ -117,7 +118,7 @@ internal static unsafe class HeapInvariants
         return CheckList(heap, index, first, "remote list", seen, out _, out _);
     }
 
-    /// <summary>C1-C4 and L1-L2 (L3 with <paramref name="seen"/>) for the outgoing chain of size class <paramref name="index"/>.</summary>
+    /// <summary>C1-C4 and L1-L2 and L4 (L3 with <paramref name="seen"/>) for the outgoing chain of size class <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string? CheckChain(ThreadHeap* heap, int index, Dictionary<nuint, string>? seen = null)
     {
@@ -151,7 +152,7 @@ internal static unsafe class HeapInvariants
     }
 
     /// <summary>
-    /// L1-L2 (L3 with <paramref name="seen"/>) for the list from <paramref name="first"/> of blocks of size class
+    /// L1-L2 and L4 (L3 with <paramref name="seen"/>) for the list from <paramref name="first"/> of blocks of size class
     /// <paramref name="index"/>; on success, the number of blocks and the last. A cycle is found with Floyd's two
     /// pointers: the slow one moves every second step, so the walk needs no memory and ends within twice the list's length.
     /// </summary>
@@ -170,6 +171,8 @@ internal static unsafe class HeapInvariants
             var at = (nuint)x;
             if (at % 16 != 0 || at - (nuint)heap < ThreadHeap.Span || (at < freeEnd && at + size > freeStart))
                 return $"{Where(heap, index)}: {list} block {count} at {Hex(at)} is misaligned, inside the heap, or in the free bump area [{Hex(freeStart)}, {Hex(freeEnd)}) (L1)";
+            if (x->Size != BlockHeader.FreedMark)
+                return $"{Where(heap, index)}: {list} block {count} at {Hex(at)} lacks the freed mark (its size field reads {Hex(x->Size)}) (L4)";
             if (seen != null && !seen.TryAdd(at, name!))
             {
                 return seen[at] == name

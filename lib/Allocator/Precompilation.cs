@@ -33,6 +33,7 @@ internal static class Precompilation
         Compile(typeof(SizeClasses));
         Compile(typeof(OsMemory));
         Compile(typeof(BlockHeader));
+        Compile(typeof(BlockValidation));
         Compile(typeof(ThreadHeap));
         Compile(typeof(RemoteChain));
         Compile(typeof(SharedArea));

@@ -185,7 +185,7 @@ internal static unsafe class ReallocPaths
         if (size < Tunables.s_mmapThreshold || size > SizeClasses.MaxPayload)
             return null;
         Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(size));
-        BlockHeader* block = ThreadHeap.Pop(bucket);
+        BlockHeader* block = AllocPaths.PopVerified(bucket);
         if (block == null && Policy.Ownership)
             block = ThreadHeap.TakeRemote(heap, bucket);
         if (block == null)
@@ -265,6 +265,8 @@ internal static unsafe class ReallocPaths
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Begin(void* data, nuint size, Routine routine, out ThreadHeap* heap, out RoutineTally* tally, out void* finished)
     {
+        if (BlockValidation.Check(data, out _, out string detail) is HeapProblem problem)
+            throw new HeapCorruptionException(problem == HeapProblem.DoubleFree ? HeapProblem.FreedBlock : problem, (nuint)data, detail);
         finished = null;
         tally = null;
         heap = HeapPool.Acquire();
@@ -281,7 +283,7 @@ internal static unsafe class ReallocPaths
             ReleaseInternal(heap, BlockHeader.RealOf(data), false);
             return false;
         }
-        if (size > AllocPaths.MaxRequest)
+        if (size > SizeClasses.MaxRequest)
         {
             Errno.Fail(Errno.ENOMEM);
             return false;

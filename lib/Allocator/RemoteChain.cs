@@ -18,7 +18,7 @@ namespace Workbench.Allocator;
 /// <item>A chain holds fewer than <see cref="BatchBlocks"/> blocks and fewer than
 /// <see cref="BatchBytes"/> bytes: the memory a thread keeps away from other heaps
 /// is bounded.</item>
-/// <item>As formulas: C1-C4 and L1-L3 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckChain"/>.</item>
+/// <item>As formulas: C1-C4 and L1-L4 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckChain"/>.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 32)]
@@ -53,6 +53,7 @@ internal unsafe struct RemoteChain
         }
         if (chain->Head == null)
             chain->Tail = block;
+        block->Size = BlockHeader.FreedMark;
         block->Word = (nuint)chain->Head;
         chain->Head = block;
         nint count = ++chain->Count;

@@ -24,11 +24,46 @@ internal static unsafe class SharedArea
     private static long s_extendCalls;
     private static long s_extendBytes;
 
+    /// <summary>The most ranges <see cref="Contains"/> can tell apart (each is at least one extension step).</summary>
+    private const int MaxRanges = 256;
+
+    /// <summary>
+    /// The committed part of every range reserved so far: <c>[s_rangeStart[i], s_rangeEnd[i])</c> for
+    /// <c>i &lt; s_rangeCount</c>. Entries are only appended, and an end only grows, each with a release store, so
+    /// <see cref="Contains"/> reads them without the lock.
+    /// </summary>
+    private static readonly nuint[] s_rangeStart = new nuint[MaxRanges];
+    private static readonly nuint[] s_rangeEnd = new nuint[MaxRanges];
+    private static int s_rangeCount;
+
     /// <summary>The area's lock (held across fork by <see cref="ForkSafety"/>).</summary>
     internal static AllocatorLock Lock => s_lock;
 
     /// <summary>The commits of the area so far, and their bytes.</summary>
     internal static (long ExtendCalls, long ExtendBytes) Counters => (Volatile.Read(ref s_extendCalls), Volatile.Read(ref s_extendBytes));
+
+    /// <summary>Set once more ranges were reserved than <see cref="MaxRanges"/>: <see cref="Contains"/> can no longer tell.</summary>
+    private static bool s_rangesOverflowed;
+
+    /// <summary>
+    /// Whether the <paramref name="bytes"/> from <paramref name="address"/> lie in the committed shared area, where
+    /// every heap region and every bucket block is: a pointer that does not cannot be the allocator's, and reading it
+    /// could fault. Lock-free; true when the area has more ranges than it records (it can then not tell).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool Contains(void* address, nuint bytes)
+    {
+        if (Volatile.Read(ref s_rangesOverflowed))
+            return true;
+        var start = (nuint)address;
+        int count = Volatile.Read(ref s_rangeCount);
+        for (int i = 0; i < count; i++)
+        {
+            if (start >= s_rangeStart[i] && start < Volatile.Read(ref s_rangeEnd[i]) && Volatile.Read(ref s_rangeEnd[i]) - start >= bytes)
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// Takes <paramref name="bytes"/> (rounded up to pages) of committed shared area starting at a multiple of
@@ -78,10 +113,22 @@ internal static unsafe class SharedArea
                 return false;
             s_next = s_committed = range;
             s_reserved = range + reserve;
+            if (s_rangeCount < MaxRanges)
+            {
+                s_rangeStart[s_rangeCount] = (nuint)range;
+                Volatile.Write(ref s_rangeEnd[s_rangeCount], (nuint)range);
+                Volatile.Write(ref s_rangeCount, s_rangeCount + 1);
+            }
+            else
+            {
+                s_rangesOverflowed = true;
+            }
         }
         if (!OsMemory.Commit(s_committed, growth))
             return false;
         s_committed += growth;
+        if (!s_rangesOverflowed)
+            Volatile.Write(ref s_rangeEnd[s_rangeCount - 1], (nuint)s_committed);
         s_extendCalls++;
         s_extendBytes += (long)growth;
         return true;

@@ -35,6 +35,9 @@ internal static unsafe class SizeClasses
     /// <summary>The largest payload a bucket holds (4 MiB); larger requests are always mmap'd.</summary>
     internal const nuint MaxPayload = 4 * 1024 * 1024;
 
+    /// <summary>No request above 64 TiB can succeed on any current machine: refused at once.</summary>
+    internal const ulong MaxRequest = 1UL << 46;
+
     /// <summary>The number of buckets.</summary>
     internal static readonly int s_count;
 

@@ -42,7 +42,10 @@ internal unsafe partial struct ThreadHeap
             Prefault(heap, first);
         byte* link = first + blockSize;
         for (nuint i = 1; i < count; i++, link += blockSize)
+        {
             ((BlockHeader*)link)->Word = i + 1 < count ? (nuint)(link + blockSize) : 0;
+            ((BlockHeader*)link)->Size = BlockHeader.FreedMark;
+        }
         bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
         heap->LastCarved = (BlockHeader*)(first + (count - 1) * blockSize);
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap) ?? HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
@@ -118,6 +121,7 @@ internal unsafe partial struct ThreadHeap
     {
         if ((byte*)real + blockBytes != heap->BumpNext)
             return false;
+        real->Size = BlockHeader.FreedMark; // a free of the old pointer is a double free, though the block is gone
         heap->BumpNext = (byte*)real;
         heap->LastCarved = null;
         return true;

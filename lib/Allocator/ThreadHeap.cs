@@ -53,7 +53,7 @@ internal struct RoutineTallies
 /// <item>Calloc's fast path counts here too (<see cref="FastCallocs"/>), not in the heap's calloc tally: three
 /// more increments on another line cost about 1.4 ns per calloc+free of 1 KiB, against 8 ns for the pair
 /// (commit 674c375). The line has no room left.</item>
-/// <item>As formulas: B1-B2 and L1-L3 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckBucket"/>.</item>
+/// <item>As formulas: B1-B2 and L1-L4 of <see cref="HeapInvariants"/>, checked by <see cref="HeapInvariants.CheckBucket"/>.</item>
 /// </list>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Size = 64)]
@@ -95,7 +95,7 @@ internal unsafe struct Bucket
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
 /// <item>Every heap's region starts at a multiple of <see cref="Alignment"/>.</item>
-/// <item>As formulas: H1-H4 (region and bump area), L1-L3 (remote lists) and T1-T2 (tallies) of
+/// <item>As formulas: H1-H4 (region and bump area), L1-L4 (remote lists) and T1-T2 (tallies) of
 /// <see cref="HeapInvariants"/>; debug builds check them on the slow paths.</item>
 /// </list>
 /// </remarks>
@@ -158,8 +158,18 @@ internal unsafe partial struct ThreadHeap
     /// <summary>Whether a live thread owns the heap (false while it waits on the pool's free stack).</summary>
     internal bool Owned;
 
+    /// <summary>
+    /// <see cref="SealOf"/> this heap, written when the region is laid out and never again: a bucket address read from
+    /// a header names a heap only if the region it points into carries its seal (<see cref="BlockValidation"/>).
+    /// </summary>
+    internal nuint Seal;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int AlignUp(int value, int alignment) => (value + alignment - 1) & ~(alignment - 1);
+
+    /// <summary>The seal of the heap at <paramref name="heap"/>: its address mixed with the process's freed mark.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint SealOf(ThreadHeap* heap) => (nuint)heap ^ BlockHeader.FreedMark ^ 0x5EA1;
 
     /// <summary>The bucket of size class <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -186,17 +196,19 @@ internal unsafe partial struct ThreadHeap
     /// <summary>
     /// The fast paths' one way to take a block: pops <paramref name="bucket"/>'s free list (owner only) and writes the
     /// header of a block holding <paramref name="size"/> requested bytes, with header <paramref name="flags"/>; null when
-    /// the list is empty. Each routine counts the call in its own counters.
+    /// the list is empty, or when its first block lost its freed mark (its header was written while it was free: the
+    /// general path, <see cref="AllocPaths"/>, reports that instead of handing out a block the program chose). Each
+    /// routine counts the call in its own counters.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static BlockHeader* Take(Bucket* bucket, nuint size, nuint flags)
     {
-        BlockHeader* block = Pop(bucket);
-        if (block != null)
-        {
-            block->Word = (nuint)bucket | flags;
-            block->Size = size;
-        }
+        BlockHeader* block = bucket->FreeList;
+        if (block == null || block->Size != BlockHeader.FreedMark)
+            return null;
+        bucket->FreeList = (BlockHeader*)block->Word;
+        block->Word = (nuint)bucket | flags;
+        block->Size = size;
         return block;
     }
 
@@ -224,6 +236,7 @@ internal unsafe partial struct ThreadHeap
             throw new InvalidOperationException("ThreadHeap fields overlap its buckets: raise BucketsOffset.");
         NativeMemory.Clear(heap, Span);
         heap->Id = id;
+        heap->Seal = SealOf(heap);
         for (int i = 0; i < SizeClasses.s_count; i++)
         {
             Bucket* b = BucketOf(heap, i);

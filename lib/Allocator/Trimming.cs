@@ -3,10 +3,17 @@ using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
-/// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay on their
-/// free lists (the pages read as zeros when next touched), the prefaulted pages of bump areas that no block
-/// uses yet, and the cached mappings of freed large blocks.
+/// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay where they are (the pages read as
+/// zeros when next touched), the prefaulted pages of bump areas that no block uses yet, and the cached mappings of
+/// freed large blocks.
 /// </summary>
+/// <remarks>
+/// The free blocks it sees: the free lists of the caller's heap and of every pooled heap; the remote lists of every
+/// heap (blocks other threads freed, waiting for their owner), taken off in one exchange, trimmed and put back, so that
+/// an owner, which takes them the same way, never finds one half-trimmed; and the caller's own outgoing chains, which
+/// it sends home first. It cannot see the free lists of heaps that other live threads own, nor their outgoing chains
+/// (at most <see cref="RemoteChain"/>'s batch per size class): only their owners touch those.
+/// </remarks>
 internal static unsafe class Trimming
 {
     /// <summary>
@@ -32,6 +39,8 @@ internal static unsafe class Trimming
                 released += TrimHeap(mine, pad, ref kept);
             for (ThreadHeap* h = HeapPool.FreeHeaps; h != null; h = h->NextFree)
                 released += TrimHeap(h, pad, ref kept);
+            for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
+                released += TrimRemote(h, pad, ref kept);
             released += MappingCache.Release();
             if (released > 0)
                 HeapPool.CountTrim(released);
@@ -44,24 +53,64 @@ internal static unsafe class Trimming
     {
         // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
         HeapInvariants.Assert(HeapInvariants.Check(heap));
-        nuint page = OsMemory.s_pageSize;
         long released = 0;
         for (int i = SizeClasses.s_count - 1; i >= 0; i--)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-            if (bucket->BlockSize < 2 * page)
-                break; // smaller blocks hold no whole page past their header
-            for (BlockHeader* b = bucket->FreeList; b != null; b = (BlockHeader*)b->Word)
-            {
-                if (kept < pad)
-                {
-                    kept += bucket->BlockSize;
-                    continue;
-                }
-                released += (long)OsMemory.DecommitWholePages(b + 1, (byte*)b + bucket->BlockSize);
-            }
+            if (!HoldsWholePages(bucket))
+                break;
+            released += TrimList(bucket->FreeList, bucket->BlockSize, pad, ref kept, out _);
         }
         released += TrimPrefaulted(heap, pad, ref kept);
+        return released;
+    }
+
+    /// <summary>Whether a block of <paramref name="bucket"/> can hold a whole page past its header: a page and a header or more.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HoldsWholePages(Bucket* bucket) => bucket->BlockSize >= OsMemory.s_pageSize + SizeClasses.HeaderSize;
+
+    /// <summary>
+    /// Trims the free list from <paramref name="first"/> (blocks of <paramref name="blockBytes"/> bytes), keeping the
+    /// headers, which hold the links; <paramref name="last"/> is its last block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long TrimList(BlockHeader* first, nuint blockBytes, nuint pad, ref nuint kept, out BlockHeader* last)
+    {
+        long released = 0;
+        last = null;
+        for (BlockHeader* b = first; b != null; b = (BlockHeader*)b->Word)
+        {
+            last = b;
+            if (kept < pad)
+                kept += blockBytes;
+            else
+                released += (long)OsMemory.DecommitWholePages(b + 1, (byte*)b + blockBytes);
+        }
+        return released;
+    }
+
+    /// <summary>
+    /// Trims the blocks waiting on <paramref name="heap"/>'s remote lists: each list is taken in one exchange, as its
+    /// owner takes it, trimmed while no other thread can reach it, and pushed back, as other threads push.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long TrimRemote(ThreadHeap* heap, nuint pad, ref nuint kept)
+    {
+        long released = 0;
+        for (int i = SizeClasses.s_count - 1; i >= 0; i--)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
+            if (!HoldsWholePages(bucket))
+                break;
+            nint* head = ThreadHeap.RemoteHead(heap, i);
+            if (Volatile.Read(ref *head) == 0)
+                continue;
+            var first = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+            if (first == null)
+                continue;
+            released += TrimList(first, bucket->BlockSize, pad, ref kept, out BlockHeader* last);
+            ThreadHeap.PushRemote(bucket, first, last);
+        }
         return released;
     }
 

@@ -37,6 +37,10 @@ internal static class ScenarioRegistry
         { "prefault", Prefault.Run },
         { "realloc-last-carved", ReallocLastCarved.Run },
         { "realloc-past-threshold", ReallocPastThreshold.Run },
+        { "double-free-random", DoubleFreeRandom.Run },
+        { "free-list-link", FreeListLink.Run },
+        { "trim-remote", TrimRemote.Run },
+        { "realloc-huge", ReallocHuge.Run },
     };
 
     /// <summary>The registered names.</summary>

@@ -43,6 +43,28 @@ public unsafe class CfaBufferTests
         Assert.False(CfaMalloc.MallocZeroFill((void*)plain.Address));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(48)]
+    public void Alloc_RefusesAnAlignmentThatIsNoPowerOfTwo(int alignment)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => CfaMalloc.Alloc<int>(10, (nuint)alignment));
+        Assert.Equal("alignment", e.ParamName);
+        Assert.Contains("power of two", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(64)]
+    public void Alloc_TakesEveryPowerOfTwoAlignment(int alignment)
+    {
+        using var buf = CfaMalloc.Alloc<byte>(100, (nuint)alignment);
+        fixed (byte* p = buf.Span)
+            Assert.Equal(0u, (nuint)p % (nuint)Math.Max(alignment, 16));
+    }
+
     [Fact]
     public void Realloc_KeepsContentsAlignmentAndZeroFill()
     {

@@ -16,7 +16,7 @@ public partial class LayerTests
         ["CheckedMode", "LiveBlock", "UnfreedBlock"],
         ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "HeapSummary", "RoutineCounters"],
         ["HeapPool", "HeapReleaser", "MappingCache"],
-        ["ThreadHeap", "Bucket", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "CurrentHeap",
+        ["ThreadHeap", "Bucket", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
          "BulkMemory"],
         ["SharedArea"],
         ["OsMemory", "SizeClasses", "NativeFront", "Errno", "Tunables", "Policy", "AllocatorOptions", "AllocatorLock", "Scope",

@@ -47,6 +47,7 @@ public partial class ProbeTests
         [HeapProblem.UnknownPointer] = ["unknown pointer", "never returned", "not returned by", "not allocated by", "unknown block", "not a block"],
         [HeapProblem.HeaderOverwritten] = ["header overwritten", "header was overwritten", "overwritten header", "header corrupt", "corrupt header", "header damaged", "damaged header"],
         [HeapProblem.Overrun] = ["overrun", "write past", "written past", "beyond the request", "past the request", "past the end"],
+        [HeapProblem.FreedBlock] = ["of a block that was freed", "freed block", "freed already"],
         [HeapProblem.WriteAfterFree] = ["write after free", "written after free", "use after free", "changed after it was freed", "after it was freed"],
     };
 
@@ -65,14 +66,17 @@ public partial class ProbeTests
         off.AssertEqual("MMAP_THRESHOLD", "524288");
     }
 
-    [Fact]
-    public void CheckedMode_ReportsDoubleFree()
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void DoubleFree_IsReportedAtTheAddress_InEveryMode(string mode)
     {
-        var r = Probe.Run("double-free", s_checked);
+        var r = Probe.Run("double-free", EnvironmentOf(mode));
         r.AssertRan();
-        r.AssertEqual("IS_CHECKED", "True");
+        r.AssertEqual("IS_CHECKED", mode == "checked" ? "True" : "False");
         AssertReported(r, "FREE", HeapProblem.DoubleFree, "EXPECT");
-        AssertReported(r, "REALLOC", HeapProblem.DoubleFree, "EXPECT");
+        AssertReported(r, "REALLOC", HeapProblem.FreedBlock, "EXPECT");
         r.AssertEqual("AFTER_DISTINCT", "True");
         AssertReported(r, "BIG_FREE", HeapProblem.DoubleFree, "BIG");
         AssertReported(r, "OTHER_FREE", HeapProblem.DoubleFree, "OTHER");
@@ -84,17 +88,125 @@ public partial class ProbeTests
         r.AssertEqual("AFTER", "ok");
     }
 
-    [Fact]
-    public void CheckedMode_ReportsUnknownPointers_AndChangesNothing()
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void UnknownPointers_AreReportedAtTheAddress_AndChangeNothing_InEveryMode(string mode)
     {
-        var r = Probe.Run("unknown-pointer", s_checked);
+        var r = Probe.Run("unknown-pointer", EnvironmentOf(mode));
         r.AssertRan();
         AssertReported(r, "INTERIOR", HeapProblem.UnknownPointer, "INTERIOR");
         AssertReported(r, "FOREIGN", HeapProblem.UnknownPointer, "FOREIGN");
         AssertReported(r, "FOREIGN_REALLOC", HeapProblem.UnknownPointer, "FOREIGN");
+        AssertReported(r, "STACK", HeapProblem.UnknownPointer, "STACK");
+        AssertReported(r, "MISALIGNED", HeapProblem.UnknownPointer, "MISALIGNED");
+        AssertReported(r, "MISALIGNED_REALLOC", HeapProblem.UnknownPointer, "MISALIGNED");
         r.AssertEqual("BLOCK_INTACT", "True");
         r.AssertEqual("BLOCK_FREE.EXCEPTION", "none");
-        AssertReported(r, "WILD", HeapProblem.UnknownPointer, "WILD");
+        if (mode == "checked")
+            AssertReported(r, "WILD", HeapProblem.UnknownPointer, "WILD");
+        r.AssertEqual("AFTER", "ok");
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void DoubleFreesAmongLiveBlocks_AreAllReported_AndNoLiveBlockIsTouched(string mode)
+    {
+        var r = Probe.Run("double-free-random", EnvironmentOf(mode));
+        r.AssertRan();
+        // Every second free, on this thread or another, first freed here or there, is reported at its address.
+        r.AssertEqual("MISSED", "none");
+        r.AssertEqual("DETECTED", r.Get("ROUNDS"));
+        r.AssertEqual("CORRUPT", "0");
+        r.AssertEqual("DISTINCT", "True");
+        r.AssertEqual("AFTER", "ok");
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void AnOverwrittenFreeListLink_NeverHandsOutALiveBlock(string mode)
+    {
+        var r = Probe.Run("free-list-link", EnvironmentOf(mode));
+        r.AssertRan();
+        r.AssertEqual("LINK_INSIDE_LIVE", "False");
+        r.AssertEqual("LINK_LIVE_INTACT", "True");
+        if (mode == "checked")
+        {
+            // Checked mode checks the link as the block is taken: the first malloc names the freed block.
+            AssertReported(r, "LINK_FIRST", HeapProblem.HeaderOverwritten, "LINK_FREED");
+        }
+        else
+        {
+            // The default mode hands out the block (its freed mark is intact), and stops at the forged link, whose
+            // target carries no freed mark.
+            r.AssertEqual("LINK_FIRST.EXCEPTION", "none");
+            r.AssertEqual("LINK_FIRST_RESULT", r.Get("LINK_FREED"));
+            AssertReported(r, "LINK_SECOND", HeapProblem.HeaderOverwritten, "LINK_FORGED");
+        }
+        r.AssertEqual("AFTER", "ok");
+    }
+
+    [Fact]
+    public void CheckedMode_NamesAnOverrunOfAnExactSizeBlock_IntoAFreeOrALiveNeighbour()
+    {
+        var r = Probe.Run("free-list-link", s_checked);
+        r.AssertRan();
+        Assert.True(r.Get("OVERRUN_BEFORE") != "0x0", "no two neighbouring blocks among 16\n" + r.Describe());
+        ulong before = ParseHex(r.Get("OVERRUN_BEFORE"));
+        // The free neighbour: taking it names the overrun and the block before it, and hands out nothing.
+        r.AssertEqual("OVERRUN_MALLOC.EXCEPTION", nameof(HeapCorruptionException));
+        r.AssertEqual("OVERRUN_MALLOC.PROBLEM", nameof(HeapProblem.HeaderOverwritten));
+        r.AssertEqual("OVERRUN_MALLOC_RESULT", "0x0");
+        AssertNamesOverrunOf(r.Get("OVERRUN_MALLOC.MESSAGE"), before);
+        // The live neighbour: its free names the overwritten field and the exact-size block before it.
+        AssertReported(r, "LIVE_OVERRUN_FREE", HeapProblem.HeaderOverwritten, "LIVE_OVERRUN_BLOCK");
+        AssertNamesOverrunOf(r.Get("LIVE_OVERRUN_FREE.MESSAGE"), ParseHex(r.Get("LIVE_OVERRUN_BEFORE")));
+    }
+
+    private static void AssertNamesOverrunOf(string message, ulong before)
+    {
+        Assert.Contains("overrun", message, StringComparison.Ordinal);
+        Assert.True(HexRegex().Matches(message).Any(m => ParseHex(m.Value) == before), $"the message does not name the block before, 0x{before:x}: \"{message}\"");
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("checked")]
+    [InlineData("no-ownership")]
+    public void Realloc_Past2And4GiB_KeepsTheBytes_AndFrees(string mode)
+    {
+        var r = Probe.Run("realloc-huge", EnvironmentOf(mode));
+        r.AssertRan();
+        r.AssertEqual("GROW_2G.EXCEPTION", "none");
+        r.AssertEqual("GROW_2G_KEPT", "True");
+        r.AssertEqual("GROW_4G.EXCEPTION", "none");
+        r.AssertEqual("GROW_4G_KEPT", "True");
+        r.AssertEqual("GROW_TOO_FAR.EXCEPTION", "none");
+        r.AssertEqual("GROW_TOO_FAR_RESULT", "0x0");
+        r.AssertEqual("GROW_TOO_FAR_ERRNO", CfaMalloc.ENOMEM.ToString(CultureInfo.InvariantCulture));
+        r.AssertEqual("GROW_TOO_FAR_KEPT", "True");
+        r.AssertEqual("FREE.EXCEPTION", "none");
+        r.AssertEqual("AFTER", "ok");
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("no-ownership")]
+    public void MallocTrim_ReachesBlocksFreedByOtherThreads_AndBlocksUnderTwoPages(string mode)
+    {
+        var r = Probe.Run("trim-remote", EnvironmentOf(mode));
+        r.AssertRan();
+        Assert.True(r.GetLong("LARGE_RESIDENT_BEFORE") == r.GetLong("LARGE_PAGES") && r.GetLong("SMALL_RESIDENT_BEFORE") == r.GetLong("SMALL_PAGES"), r.Describe());
+        Assert.True(r.GetLong("SMALL_PAGES") >= 16, r.Describe()); // the blocks that start early enough in a page hold one
+        r.AssertEqual("TRIM", "1");
+        r.AssertEqual("LARGE_RESIDENT_AFTER", "0");
+        r.AssertEqual("SMALL_RESIDENT_AFTER", "0");
+        r.AssertEqual("REUSE_OK", "True");
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Workbench.Preload.Tests;
 
-/// <summary>Checked mode (CFA_MALLOC_CHECKED=1) in a C program: a misuse ends the process, with the block's address.</summary>
+/// <summary>
+/// Misuse in a C program: it ends the process, with the block's address; a double free and a free of a pointer the
+/// allocator never returned in every mode, a write past the request size in checked mode (CFA_MALLOC_CHECKED=1).
+/// </summary>
 public sealed partial class CheckedModeTests
 {
     [Theory]
@@ -17,6 +20,21 @@ public sealed partial class CheckedModeTests
         Assert.NotEqual(0, run.Exit);
         Assert.DoesNotContain("survived", run.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{problem} at {block.Groups[1].Value}", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("double-free", "double free")]
+    [InlineData("stack-free", "free of a pointer the allocator never returned")]
+    public void AMisuse_EndsTheProcess_NamingTheAddress_InTheDefaultModeToo(string misuse, string problem)
+    {
+        string program = Preloaded.Compile("misuse", null, "-Wno-use-after-free", "-Wno-free-nonheap-object");
+        ProcessOutcome run = Preloaded.RunPreloaded(program, [misuse], new Dictionary<string, string>());
+        Match block = BlockLine().Match(run.Stdout);
+        Assert.True(block.Success, run.ToString());
+        Assert.NotEqual(0, run.Exit);
+        Assert.DoesNotContain("survived", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{problem} at {block.Groups[1].Value}", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("checked mode", run.Stderr, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"block (0x[0-9a-f]+)")]

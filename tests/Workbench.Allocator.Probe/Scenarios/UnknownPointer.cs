@@ -4,8 +4,9 @@ using static Workbench.Allocator.Probe.Report;
 namespace Workbench.Allocator.Probe.Scenarios;
 
 /// <summary>
-/// Frees pointers the allocator never returned (inside one of its blocks, inside foreign memory, into unmapped
-/// memory) and reports what each free threw, and whether the real block beside them was left intact.
+/// Frees pointers the allocator never returned (inside one of its blocks, inside foreign memory, on the stack, not
+/// 16-aligned, and in checked mode into unmapped memory) and reports what each free threw, and whether the real block
+/// beside them was left intact.
 /// </summary>
 internal static unsafe class UnknownPointer
 {
@@ -27,9 +28,25 @@ internal static unsafe class UnknownPointer
         // Nothing was changed: the real block is intact and frees normally.
         Put("BLOCK_INTACT", Pattern.CheckByte(p, 256, 0x3C) < 0);
         Catch("BLOCK_FREE", () => CfaMalloc.Free(p));
-        // A wild pointer into memory that is not mapped at all.
-        Put("WILD", Hex((nint)0x10000));
-        Catch("WILD", () => CfaMalloc.Free((void*)0x10000));
+        // A pointer into this thread's stack, and one that is not 16-aligned, as no block's data is.
+        byte* stack = stackalloc byte[512];
+        new Span<byte>(stack, 512).Clear();
+        nint onStack = ((nint)stack + 256) & ~(nint)15;
+        Put("STACK", Hex(onStack));
+        Catch("STACK", () => CfaMalloc.Free((void*)onStack));
+        byte* q = (byte*)CfaMalloc.Malloc(64);
+        nint misaligned = (nint)(q + 8);
+        Put("MISALIGNED", Hex(misaligned));
+        Catch("MISALIGNED", () => CfaMalloc.Free((void*)misaligned));
+        Catch("MISALIGNED_REALLOC", () => CfaMalloc.Realloc((void*)misaligned, 100));
+        CfaMalloc.Free(q);
+        // A wild pointer into memory that is not mapped at all: only checked mode, which looks the address up in its
+        // table of live blocks, can tell; elsewhere reading the header faults, as it does in glibc.
+        if (CfaMalloc.IsChecked)
+        {
+            Put("WILD", Hex((nint)0x10000));
+            Catch("WILD", () => CfaMalloc.Free((void*)0x10000));
+        }
         Put("AFTER", "ok");
     }
 }

@@ -1,8 +1,9 @@
 /*
- * A C program's heap misuse, for checked mode (CFA_MALLOC_CHECKED=1): "double-free" frees a block twice,
- * "overrun" writes one byte past a block's request size and frees it. Prints the block's address first
- * ("block 0x..."), so that the test can check that the allocator's report names it; checked mode must then end the
- * process with a non-zero status before the program prints "survived".
+ * A C program's heap misuse: "double-free" frees a block twice, "stack-free" frees a pointer into its stack (both
+ * caught in every mode), "overrun" writes one byte past a block's request size and frees it (caught by checked mode,
+ * CFA_MALLOC_CHECKED=1). Prints the pointer first ("block 0x..."), so that the test can check that the allocator's
+ * report names it; the allocator must then end the process with a non-zero status before the program prints
+ * "survived".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,16 @@ int main(int argc, char **argv)
 {
     if (argc != 2)
         return 2;
-    char *p = malloc(40);
-    memset(p, 1, 40);
+    char stack[64] __attribute__((aligned(16)));
+    memset(stack, 0, sizeof stack);
+    char *p = strcmp(argv[1], "stack-free") == 0 ? stack + 32 : malloc(40);
+    memset(p, 1, 16);
     printf("block %p\n", (void *)p);
     fflush(stdout);
     if (strcmp(argv[1], "double-free") == 0) {
         free(p);
+        free(p);
+    } else if (strcmp(argv[1], "stack-free") == 0) {
         free(p);
     } else if (strcmp(argv[1], "overrun") == 0) {
         ((volatile char *)p)[40] = 7; /* volatile: the compiler would drop a store right before free */
