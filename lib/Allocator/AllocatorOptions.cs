@@ -50,6 +50,12 @@ public sealed class AllocatorOptions
     /// </summary>
     public nuint Prefault { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Bytes a program knows it leaves allocated at exit, which checked mode's report of unfreed storage subtracts
+    /// (environment: <c>CFA_MALLOC_UNFREED</c>; default 0; see <see cref="CfaMalloc.MallocUnfreed"/>).
+    /// </summary>
+    public nuint Unfreed { get; set; }
+
     /// <summary>Options from the <c>CFA_MALLOC_*</c> environment variables, defaults elsewhere.</summary>
     public static AllocatorOptions FromEnvironment()
     {
@@ -66,6 +72,8 @@ public sealed class AllocatorOptions
             options.MappingCache = cache;
         if (ReadSize("CFA_MALLOC_PREFAULT") is { } prefault)
             options.Prefault = prefault;
+        if (ReadSize("CFA_MALLOC_UNFREED") is { } unfreed)
+            options.Unfreed = unfreed;
         return options;
     }
 
@@ -122,6 +130,6 @@ public sealed class AllocatorOptions
             throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Tunables.MaxMappingCache} bytes.");
         if (!Tunables.IsValidPrefault(options.Prefault))
             throw new ArgumentOutOfRangeException(nameof(options), $"Prefault must be between 0 and {Tunables.MaxPrefault} bytes.");
-        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault };
+        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault, Unfreed = options.Unfreed };
     }
 }

@@ -18,8 +18,9 @@ public readonly record struct RoutineCounters(long Calls, long ZeroCalls, long B
 public readonly record struct HeapSummary(int Number, bool Owned, long BytesAllocated, long BytesFreed);
 
 /// <summary>
-/// A snapshot of cfa-malloc's statistics, summed over every heap (live and pooled). Counters
-/// are cumulative since the process started; compare two snapshots for an interval.
+/// A snapshot of cfa-malloc's statistics, summed over every heap (live and pooled), or of one heap. Counters
+/// are cumulative since the process started, or since <see cref="CfaMalloc.MallocStatsClear"/>; compare two
+/// snapshots for an interval.
 /// </summary>
 /// <remarks>
 /// Each heap counts its own operations with plain increments, so counting costs no atomic
@@ -122,8 +123,12 @@ public sealed class AllocatorStatistics
     /// </summary>
     public IReadOnlyList<HeapSummary> PerHeap { get; init; } = [];
 
-    /// <summary>Takes a snapshot.</summary>
-    internal static unsafe AllocatorStatistics Collect()
+    /// <summary>
+    /// Takes a snapshot of every heap, or of <paramref name="only"/> (its routine, remote, mapping and prefault
+    /// counters and its bytes in use; the process-wide counters, of the shared area, the mapping cache, trims and
+    /// threads, are then 0).
+    /// </summary>
+    internal static unsafe AllocatorStatistics Collect(ThreadHeap* only = null)
     {
         Span<RoutineTally> sums = stackalloc RoutineTally[RoutineTallies.Count];
         var perHeap = new List<HeapSummary>();
@@ -134,6 +139,8 @@ public sealed class AllocatorStatistics
         {
             for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
             {
+                if (only != null && h != only)
+                    continue;
                 heaps++;
                 long heapAllocated = 0;
                 for (int r = 0; r < RoutineTallies.Count; r++)
@@ -184,6 +191,11 @@ public sealed class AllocatorStatistics
                 allocated += sums[r].Allocated;
 
         static RoutineCounters C(RoutineTally t) => new(t.Calls, t.ZeroCalls, t.Requested, t.Allocated);
+        if (only != null)
+        {
+            cache = default;
+            global = default;
+        }
         return new AllocatorStatistics
         {
             Malloc = C(sums[(int)Routine.Malloc]),
@@ -216,6 +228,54 @@ public sealed class AllocatorStatistics
             Heaps = heaps,
             PerHeap = perHeap.OrderBy(x => x.Number).ToArray(),
             BytesInUse = allocated - sums[(int)Routine.Free].Allocated - internalFreed,
+        };
+    }
+
+    /// <summary>
+    /// These statistics counted from <paramref name="baseline"/> (a snapshot taken earlier, by
+    /// <see cref="CfaMalloc.MallocStatsClear"/>): the operation counters (routines, remote pushes and pulls, mapping
+    /// cache hits, prefaults, trims, threads, heaps made and reused, and each heap's bytes allocated and freed) less
+    /// the baseline's; what describes memory now (bytes in use, extends, mappings, cached bytes, heaps) as it is.
+    /// </summary>
+    internal AllocatorStatistics Since(AllocatorStatistics baseline)
+    {
+        static RoutineCounters Less(RoutineCounters a, RoutineCounters b)
+            => new(a.Calls - b.Calls, a.ZeroCalls - b.ZeroCalls, a.BytesRequested - b.BytesRequested, a.BytesAllocated - b.BytesAllocated);
+        var before = baseline.PerHeap.ToDictionary(h => h.Number);
+        return new AllocatorStatistics
+        {
+            Malloc = Less(Malloc, baseline.Malloc),
+            Aalloc = Less(Aalloc, baseline.Aalloc),
+            Calloc = Less(Calloc, baseline.Calloc),
+            Memalign = Less(Memalign, baseline.Memalign),
+            Amemalign = Less(Amemalign, baseline.Amemalign),
+            Cmemalign = Less(Cmemalign, baseline.Cmemalign),
+            Resize = Less(Resize, baseline.Resize),
+            Realloc = Less(Realloc, baseline.Realloc),
+            Free = Less(Free, baseline.Free),
+            RemotePushes = RemotePushes - baseline.RemotePushes,
+            RemotePulls = RemotePulls - baseline.RemotePulls,
+            MmapCalls = MmapCalls,
+            MmapBytes = MmapBytes,
+            MunmapCalls = MunmapCalls,
+            MunmapBytes = MunmapBytes,
+            MappingCacheHits = MappingCacheHits - baseline.MappingCacheHits,
+            MappingCacheBytes = MappingCacheBytes,
+            ExtendCalls = ExtendCalls,
+            ExtendBytes = ExtendBytes,
+            PrefaultCalls = PrefaultCalls - baseline.PrefaultCalls,
+            PrefaultBytes = PrefaultBytes - baseline.PrefaultBytes,
+            TrimCalls = TrimCalls - baseline.TrimCalls,
+            TrimBytes = TrimBytes - baseline.TrimBytes,
+            ThreadsStarted = ThreadsStarted - baseline.ThreadsStarted,
+            ThreadsExited = ThreadsExited - baseline.ThreadsExited,
+            HeapsNew = HeapsNew - baseline.HeapsNew,
+            HeapsReused = HeapsReused - baseline.HeapsReused,
+            Heaps = Heaps,
+            BytesInUse = BytesInUse,
+            PerHeap = PerHeap.Select(h => before.TryGetValue(h.Number, out HeapSummary b)
+                ? h with { BytesAllocated = h.BytesAllocated - b.BytesAllocated, BytesFreed = h.BytesFreed - b.BytesFreed }
+                : h).ToArray(),
         };
     }
 

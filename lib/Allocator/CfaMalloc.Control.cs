@@ -58,9 +58,29 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Precompile() => Precompilation.Run();
 
-    /// <summary>A snapshot of the statistics, summed over every heap.</summary>
+    /// <summary>A snapshot of the statistics, summed over every heap, since the process started or the last <see cref="MallocStatsClear"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static AllocatorStatistics GetStatistics() => AllocatorStatistics.Collect();
+    public static AllocatorStatistics GetStatistics() => StatisticsBaseline.Process();
+
+    /// <summary>
+    /// The statistics of the calling thread's heap alone (llheap's heap_stats), since it was made or the last
+    /// <see cref="MallocStatsClear"/>; the process-wide counters in it are 0. A thread that has not allocated yet has
+    /// no heap, and gets a snapshot of zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static AllocatorStatistics GetHeapStatistics()
+    {
+        ThreadHeap* heap = CurrentHeap.Heap;
+        return heap == null ? new AllocatorStatistics() : StatisticsBaseline.Heap(heap);
+    }
+
+    /// <summary>
+    /// Starts the statistics' operation counters again from zero (llheap's malloc_stats_clear), for the process and
+    /// for each heap; what describes memory now (bytes in use, mappings, extends) stays as it is. Exact even while
+    /// other threads allocate: it takes a snapshot to count from, and writes no counter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MallocStatsClear() => StatisticsBaseline.Clear();
 
     /// <summary>Prints the statistics as text (malloc_stats).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -69,6 +89,38 @@ public static unsafe partial class CfaMalloc
     /// <summary>Prints the statistics as XML in the shape of glibc's malloc_info.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MallocInfo(TextWriter writer) => GetStatistics().WriteXml(writer);
+
+    /// <summary>
+    /// The bytes of storage the program knows it leaves allocated at exit (llheap's malloc_unfreed), subtracted before
+    /// <see cref="WriteUnfreedReport"/> warns: storage of the runtime or of libraries that is never freed. Starts as
+    /// the environment's <c>CFA_MALLOC_UNFREED</c> (bytes), else 0.
+    /// </summary>
+    public static nuint MallocUnfreed
+    {
+        get => Tunables.s_unfreedAllowance;
+        set => Tunables.s_unfreedAllowance = value;
+    }
+
+    /// <summary>
+    /// Checked mode's report of storage not freed (llheap prints it at exit; the preloaded library does too): when the
+    /// live blocks hold more than <see cref="MallocUnfreed"/> bytes, writes one line with their count and bytes, and
+    /// the first few addresses, and returns true. Checked mode only: otherwise throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool WriteUnfreedReport(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        IReadOnlyList<UnfreedBlock> blocks = Unfreed();
+        ulong bytes = 0;
+        foreach (UnfreedBlock b in blocks)
+            bytes += b.Size;
+        ulong allowance = Tunables.s_unfreedAllowance;
+        if (bytes <= allowance)
+            return false;
+        string first = string.Join(", ", blocks.Take(5).Select(b => $"0x{(ulong)b.Address:x} ({b.Size} B)"));
+        writer.WriteLine($"cfa-malloc checked mode: warning: {bytes - allowance} bytes in {blocks.Count} blocks allocated and not freed (after subtracting {allowance} bytes that malloc_unfreed or CFA_MALLOC_UNFREED allows){(blocks.Count > 0 ? "; first: " + first : "")}");
+        return true;
+    }
 
     /// <summary>
     /// The blocks allocated and not freed, by address. Checked mode only: otherwise throws

@@ -330,9 +330,12 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static nuint MallocSize(void* p) => p == null ? 0 : BlockHeader.RealOf(p)->Size;
 
-    /// <summary>The alignment <paramref name="p"/> was allocated with (16 by default); 0 for null.</summary>
+    /// <summary>
+    /// The alignment <paramref name="p"/> was allocated with; for null, the alignment every block has by default (16),
+    /// as llheap's malloc_alignment(NULL) answers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static nuint MallocAlignment(void* p) => p == null ? 0 : BlockHeader.AlignmentOf(p);
+    public static nuint MallocAlignment(void* p) => p == null ? SizeClasses.HeaderSize : BlockHeader.AlignmentOf(p);
 
     /// <summary>Whether <paramref name="p"/> is zero-filled (calloc, cmemalign, kept by realloc).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

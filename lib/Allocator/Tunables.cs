@@ -60,6 +60,9 @@ internal static class Tunables
     /// </summary>
     internal static nuint s_prefault = AllocatorOptions.Effective.Prefault;
 
+    /// <summary>The bytes checked mode's unfreed report subtracts (<see cref="CfaMalloc.MallocUnfreed"/>; any value).</summary>
+    internal static nuint s_unfreedAllowance = AllocatorOptions.Effective.Unfreed;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsValidMmapThreshold(nuint value) => value >= MinMmapThreshold && value <= MaxMmapThreshold;
 

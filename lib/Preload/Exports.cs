@@ -144,6 +144,36 @@ internal static unsafe class Exports
         Lifecycle.Write(fd, text.ToString());
     }
 
+    /// <summary>Writes the calling thread's heap statistics (heap_stats) to the file descriptor <paramref name="fd"/>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cfa_impl_heap_stats")]
+    private static void HeapStats(int fd)
+    {
+        var text = new StringWriter();
+        CfaMalloc.GetHeapStatistics().WriteText(text);
+        Lifecycle.Write(fd, text.ToString());
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "cfa_impl_stats_clear")]
+    private static void StatsClear()
+    {
+        Lifecycle.DrainDeferred();
+        CfaMalloc.MallocStatsClear();
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "cfa_impl_unfreed")]
+    private static nuint Unfreed() => CfaMalloc.MallocUnfreed;
+
+    /// <summary>Checked mode's report of storage not freed, to <paramref name="fd"/>, when there is more than malloc_unfreed allows.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cfa_impl_unfreed_report")]
+    private static void UnfreedReport(int fd)
+    {
+        if (!CfaMalloc.IsChecked)
+            return;
+        var text = new StringWriter();
+        if (CfaMalloc.WriteUnfreedReport(text))
+            Lifecycle.Write(fd, text.ToString());
+    }
+
     /// <summary>
     /// Writes malloc_info's XML into <paramref name="buffer"/> when it holds <paramref name="capacity"/> bytes or more,
     /// and returns its length in bytes either way (the front asks again with a buffer that large).

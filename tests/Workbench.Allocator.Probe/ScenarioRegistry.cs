@@ -41,6 +41,7 @@ internal static class ScenarioRegistry
         { "free-list-link", FreeListLink.Run },
         { "trim-remote", TrimRemote.Run },
         { "realloc-huge", ReallocHuge.Run },
+        { "statistics-clear", StatisticsClear.Run },
     };
 
     /// <summary>The registered names.</summary>

@@ -14,7 +14,7 @@ public partial class LayerTests
     [
         ["CfaMalloc", "CfaBuffer", "Precompilation", "ForkSafety"],
         ["CheckedMode", "LiveBlock", "UnfreedBlock"],
-        ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "HeapSummary", "RoutineCounters"],
+        ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "StatisticsBaseline", "HeapSummary", "RoutineCounters"],
         ["HeapPool", "HeapReleaser", "MappingCache"],
         ["ThreadHeap", "Bucket", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
          "BulkMemory"],

@@ -271,6 +271,34 @@ public partial class ProbeTests
         foreach (var (address, size) in listed)
             Assert.True(size >= expected[address], $"Unfreed gives block 0x{address:x} size {size}, its request was {expected[address]}");
         Assert.Equal(0, r.GetLong("AFTER_EXTRA"));
+        // The report names the bytes left (less what MallocUnfreed allows) and the first block; allowed, it is silent.
+        r.AssertEqual("REPORTED", "True");
+        string report = r.Get("REPORT");
+        Assert.Contains($"warning: {r.Get("REPORT_BYTES_EXPECTED")} bytes in ", report, StringComparison.Ordinal);
+        Assert.Contains("allocated and not freed", report, StringComparison.Ordinal);
+        r.AssertEqual("ALLOWED_REPORTED", "False");
+    }
+
+    [Fact]
+    public void MallocStatsClear_CountsFromTheClear_PerProcessAndPerHeap_AndKeepsBytesInUse()
+    {
+        var r = Probe.Run("statistics-clear");
+        r.AssertRan();
+        r.AssertEqual("IN_USE_KEPT", "True");
+        // This thread: 300 callocs since the clear, and none of the 1,000 mallocs before it.
+        r.AssertEqual("MINE_MALLOC", "0");
+        r.AssertEqual("MINE_CALLOC", "300");
+        r.AssertEqual("MINE_HEAPS", "1");
+        // The other thread's heap counts its own calls only.
+        r.AssertEqual("OTHER_MALLOC", "200");
+        r.AssertEqual("OTHER_FREE", "50");
+        r.AssertEqual("OTHER_CALLOC", "0");
+        // The process: both threads since the clear (and what the runtime did meanwhile, which is not through cfa-malloc).
+        r.AssertEqual("PROCESS_MALLOC", "200");
+        r.AssertEqual("PROCESS_CALLOC", "300");
+        r.AssertEqual("PROCESS_FREE", "50");
+        // Freeing the 1,300 blocks of this thread takes at least their 64- and 100-byte requests out of use.
+        Assert.True(r.GetLong("IN_USE_FELL_BY") >= 1000 * 64 + 300 * 100, r.Describe());
     }
 
     [Fact]

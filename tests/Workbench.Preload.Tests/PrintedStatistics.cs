@@ -43,6 +43,17 @@ public sealed partial class PrintedStatistics
         return new PrintedStatistics(stderr[start..]);
     }
 
+    /// <summary>
+    /// The statistics printed last in <paramref name="stderr"/> (at exit, after any a program printed itself, such as
+    /// heap_stats); fails the test when there are none.
+    /// </summary>
+    public static PrintedStatistics Last(string stderr)
+    {
+        int start = stderr.LastIndexOf("cfa-malloc statistics", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no statistics printed:\n{stderr}");
+        return new PrintedStatistics(stderr[start..]);
+    }
+
     private long Number(string pattern)
     {
         Match m = Regex.Match(Text, pattern, RegexOptions.Multiline);

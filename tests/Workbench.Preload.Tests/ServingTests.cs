@@ -10,7 +10,7 @@ public sealed class ServingTests
     [Fact]
     public void TheStatisticsCountEveryCall_AndGlibcServesOnlyTheStart()
     {
-        string program = Preloaded.Compile("count");
+        string program = Preloaded.Compile("count", null, Preloaded.LinkFlags);
         Dictionary<string, string> environment = new() { ["CFA_MALLOC_STATS"] = "1" };
         PrintedStatistics small = PrintedStatistics.From(Preloaded.RunPreloaded(program, ["1000"], environment).Stderr);
         PrintedStatistics large = PrintedStatistics.From(Preloaded.RunPreloaded(program, ["100000"], environment).Stderr);
@@ -21,6 +21,22 @@ public sealed class ServingTests
         // ... and not one more served by glibc.
         Assert.Equal(small.GlibcServed, large.GlibcServed);
         Assert.True(small.GlibcServed < 500, small.Text);
+    }
+
+    [Fact]
+    public void MallocStatsClear_CountsFromTheClear_AndHeapStatsShowsTheThreadsHeap()
+    {
+        string program = Preloaded.Compile("count", null, Preloaded.LinkFlags);
+        ProcessOutcome run = Preloaded.RunPreloaded(program, ["100000", "clear"], new Dictionary<string, string> { ["CFA_MALLOC_STATS"] = "1" });
+        Assert.True(run.Exit == 0, run.ToString());
+        // heap_stats, printed by the program after the callocs: its own heap, counted from the clear.
+        PrintedStatistics heap = PrintedStatistics.From(run.Stderr);
+        Assert.True(heap.Calls("calloc") == 100_000 && heap.Calls("malloc") < 100, heap.Text);
+        Assert.True(heap.Calls("free") >= 100_000 && heap.Calls("free") < 100_100, heap.Text);
+        // The process's statistics at exit count from the clear too: the 100,000 mallocs before it are gone.
+        PrintedStatistics process = PrintedStatistics.Last(run.Stderr);
+        Assert.True(process.Calls("malloc") < 1_000 && process.Calls("calloc") >= 100_000, process.Text);
+        Assert.True(process.Calls("free") >= 100_000 && process.Calls("free") < 101_000, process.Text);
     }
 
     [Fact]

@@ -35,10 +35,29 @@ void *aligned_resize(void *p, size_t alignment, size_t size);
 /* realloc to a new alignment (copies, keeps zero fill; the new alignment sticky). */
 void *aligned_realloc(void *p, size_t alignment, size_t size);
 
+/* The array forms of resize, aligned_resize and aligned_realloc: NULL with ENOMEM when count * size overflows. */
+void *resizearray(void *p, size_t count, size_t size);
+void *aligned_resizearray(void *p, size_t alignment, size_t count, size_t size);
+void *aligned_reallocarray(void *p, size_t alignment, size_t count, size_t size);
+
+/* POSIX forms: 0 with the new block in *p, or an error code (ENOMEM, EINVAL) with *p and its block untouched.
+   A size of 0 frees the block and stores NULL, as realloc. */
+int posix_realloc(void **p, size_t size);
+int posix_reallocarray(void **p, size_t count, size_t size);
+int posix_aligned_realloc(void **p, size_t alignment, size_t size);
+int posix_aligned_reallocarray(void **p, size_t alignment, size_t count, size_t size);
+
+/* The operation counters of malloc_stats count from now; the calling thread's heap statistics on stderr. */
+void malloc_stats_clear(void);
+void heap_stats(void);
+
+/* The bytes checked mode's report of storage not freed at exit subtracts (set with CFA_MALLOC_UNFREED). */
+size_t malloc_unfreed(void);
+
 /* The size asked for when p was allocated or last resized (0 for NULL). */
 size_t malloc_size(void *p);
 
-/* The alignment p was allocated with (16 by default; 0 for NULL). */
+/* The alignment p was allocated with (16 by default, and for NULL). */
 size_t malloc_alignment(void *p);
 
 /* Whether p is zero-filled (calloc, cmemalign, and kept so by realloc). */

@@ -62,6 +62,10 @@ int cfa_impl_remote(void *p);
 int cfa_impl_mallopt(int option, int value);
 int cfa_impl_trim(size_t pad);
 void cfa_impl_stats(int fd);
+void cfa_impl_heap_stats(int fd);
+void cfa_impl_stats_clear(void);
+size_t cfa_impl_unfreed(void);
+void cfa_impl_unfreed_report(int fd);
 size_t cfa_impl_info(char *buffer, size_t capacity);
 void cfa_impl_fork_prepare(void);
 /* The fast paths, without a GC transition (FastExports.cs): null or 0 when the full routine must serve the call. */
@@ -310,6 +314,44 @@ EXPORT void *reallocarray(void *p, size_t count, size_t size)
     return realloc(p, bytes);
 }
 
+/*
+ * llheap's POSIX forms: an error code instead of the block, which goes to *p on success; on failure *p and its block
+ * stay as they were. Built on this file's realloc and aligned_realloc, which serve glibc blocks as well.
+ */
+static int posix_result(void **p, void *q, size_t bytes)
+{
+    if (q == NULL && bytes != 0)
+        return errno;                                  /* realloc left the block and set errno */
+    *p = q;
+    return 0;
+}
+
+EXPORT int posix_realloc(void **p, size_t size)
+{
+    return p == NULL ? EINVAL : posix_result(p, realloc(*p, size), size);
+}
+
+EXPORT int posix_reallocarray(void **p, size_t count, size_t size)
+{
+    size_t bytes;
+    if (p == NULL)
+        return EINVAL;
+    return __builtin_mul_overflow(count, size, &bytes) ? ENOMEM : posix_result(p, realloc(*p, bytes), bytes);
+}
+
+EXPORT int posix_aligned_realloc(void **p, size_t alignment, size_t size)
+{
+    return p == NULL ? EINVAL : posix_result(p, aligned_realloc(*p, alignment, size), size);
+}
+
+EXPORT int posix_aligned_reallocarray(void **p, size_t alignment, size_t count, size_t size)
+{
+    size_t bytes;
+    if (p == NULL)
+        return EINVAL;
+    return __builtin_mul_overflow(count, size, &bytes) ? ENOMEM : posix_result(p, aligned_realloc(*p, alignment, bytes), bytes);
+}
+
 EXPORT void *memalign(size_t alignment, size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
@@ -413,6 +455,26 @@ EXPORT void malloc_stats(void)
         write_stats(STDERR_FILENO);
 }
 
+/* llheap's heap_stats: the calling thread's heap statistics on stderr. */
+EXPORT void heap_stats(void)
+{
+    if (t_state == THREAD_CFA || attach())
+        IN_CSHARP_VOID(cfa_impl_heap_stats(STDERR_FILENO));
+}
+
+/* llheap's malloc_stats_clear: the operation counters count from now (glibc-served calls are not counted there). */
+EXPORT void malloc_stats_clear(void)
+{
+    if (t_state == THREAD_CFA || attach())
+        IN_CSHARP_VOID(cfa_impl_stats_clear());
+}
+
+/* llheap's malloc_unfreed: the bytes checked mode's exit report subtracts (CFA_MALLOC_UNFREED). */
+EXPORT size_t malloc_unfreed(void)
+{
+    return t_state == THREAD_CFA || attach() ? IN_CSHARP(cfa_impl_unfreed()) : 0;
+}
+
 EXPORT int malloc_info(int options, FILE *stream)
 {
     if (options != 0 || stream == NULL) {
@@ -499,6 +561,37 @@ EXPORT void *aligned_realloc(void *p, size_t alignment, size_t size)
     CFA_ALLOCATING(cfa_impl_aligned_realloc(p, alignment, size));
 }
 
+/* The array forms of resize, aligned_resize and aligned_realloc: NULL with ENOMEM when count * size overflows. */
+EXPORT void *resizearray(void *p, size_t count, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return resize(p, bytes);
+}
+
+EXPORT void *aligned_resizearray(void *p, size_t alignment, size_t count, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return aligned_resize(p, alignment, bytes);
+}
+
+EXPORT void *aligned_reallocarray(void *p, size_t alignment, size_t count, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return aligned_realloc(p, alignment, bytes);
+}
+
 EXPORT size_t malloc_size(void *p)
 {
     if (p == NULL)
@@ -511,7 +604,7 @@ EXPORT size_t malloc_size(void *p)
 EXPORT size_t malloc_alignment(void *p)
 {
     if (p == NULL)
-        return 0;
+        return 16;                                     /* the alignment of every block by default, as llheap answers */
     if (is_glibc(p))
         return glibc_alignment(p);
     return t_state == THREAD_CFA || attach() ? IN_CSHARP(cfa_impl_alignment(p)) : 0;
@@ -626,18 +719,32 @@ static void *stats_thread(void *unused)
     return NULL;
 }
 
-static void stats_at_exit(void)
+/* Runs report(stderr) in C# at exit: on this thread, or, when it has left the runtime (the last thread of a process
+   whose main thread called pthread_exit), on a new thread. */
+static void report_at_exit(void *(*on_new_thread)(void *), void (*report)(int))
 {
     if (t_state == THREAD_CFA || attach()) {
-        write_stats(STDERR_FILENO);
+        report(STDERR_FILENO);
         return;
     }
-    /* The exiting thread has left the runtime (the last thread of a process whose main thread called
-       pthread_exit): a new thread prints. */
     pthread_t printer;
-    if (__real_pthread_create(&printer, NULL, stats_thread, NULL) == 0)   /* the real one: the link wraps this library's calls */
+    if (__real_pthread_create(&printer, NULL, on_new_thread, NULL) == 0)   /* the real one: the link wraps this library's calls */
         pthread_join(printer, NULL);
 }
+
+static void stats_at_exit(void) { report_at_exit(stats_thread, write_stats); }
+
+static void write_unfreed(int fd) { IN_CSHARP_VOID(cfa_impl_unfreed_report(fd)); }
+
+static void *unfreed_thread(void *unused)
+{
+    (void)unused;
+    if (attach())
+        write_unfreed(STDERR_FILENO);
+    return NULL;
+}
+
+static void unfreed_at_exit(void) { report_at_exit(unfreed_thread, write_unfreed); }
 
 /* Starts the allocator when the library is loaded: before this, and if it fails, glibc serves every call. */
 __attribute__((constructor)) static void start(void)
@@ -655,4 +762,6 @@ __attribute__((constructor)) static void start(void)
     const char *stats = getenv("CFA_MALLOC_STATS");
     if (stats != NULL && strcmp(stats, "1") == 0)
         atexit(stats_at_exit);
+    if (rc == 1)
+        atexit(unfreed_at_exit);                       /* checked mode reports storage not freed, as llheap does */
 }

@@ -39,5 +39,18 @@ internal static unsafe class UnfreedReport
             CfaMalloc.Free((void*)x.P);
         var after = CfaMalloc.Unfreed().Where(x => !baseline.Contains(x.Address)).ToList();
         Put("AFTER_EXTRA", after.Count);
+        // The report at exit: two blocks of 1000 bytes left, then allowed for by MallocUnfreed.
+        void* left1 = CfaMalloc.Malloc(1000), left2 = CfaMalloc.Malloc(1000);
+        ulong baseBytes = (ulong)CfaMalloc.Unfreed().Where(x => baseline.Contains(x.Address)).Sum(x => (long)x.Size);
+        Put("LEFT", Hex(left1));
+        var report = new StringWriter();
+        Put("REPORTED", CfaMalloc.WriteUnfreedReport(report));
+        Put("REPORT", report.ToString().Trim());
+        Put("REPORT_BYTES_EXPECTED", baseBytes + 2000);
+        CfaMalloc.MallocUnfreed = (nuint)(baseBytes + 2000);
+        Put("ALLOWED_REPORTED", CfaMalloc.WriteUnfreedReport(TextWriter.Null));
+        CfaMalloc.MallocUnfreed = 0;
+        CfaMalloc.Free(left1);
+        CfaMalloc.Free(left2);
     }
 }

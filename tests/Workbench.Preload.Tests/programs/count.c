@@ -1,8 +1,12 @@
 /*
  * argv[1] mallocs of 1 to 512 bytes, every one freed, then the same number of callocs: for the statistics that the
- * preloaded library prints at exit (CFA_MALLOC_STATS=1), which must count every one of them.
+ * preloaded library prints at exit (CFA_MALLOC_STATS=1), which must count every one of them. With argv[2] "clear",
+ * malloc_stats_clear() between the two loops, and heap_stats() at the end: the statistics count from the clear.
  */
 #include <stdlib.h>
+#include <string.h>
+
+#include "cfamalloc.h"
 
 /* Every block passes through here, so that the compiler cannot drop a malloc and its free as unused. */
 static char *volatile g_block;
@@ -15,9 +19,14 @@ int main(int argc, char **argv)
         g_block[0] = 1;
         free(g_block);
     }
+    int clear = argc > 2 && strcmp(argv[2], "clear") == 0;
+    if (clear)
+        malloc_stats_clear();
     for (long i = 0; i < n; i++) {
         g_block = calloc(1, 1 + (size_t)(i % 512));
         free(g_block);
     }
+    if (clear)
+        heap_stats();
     return 0;
 }

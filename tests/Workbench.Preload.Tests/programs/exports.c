@@ -176,8 +176,37 @@ static void extensions(void)
     CHECK(cm != NULL && aligned(cm, 128) && malloc_alignment(cm) == 128 && !malloc_zero_fill(cm));
     free(cm);
 
-    /* The queries on NULL. */
-    CHECK(malloc_size(NULL) == 0 && malloc_alignment(NULL) == 0 && !malloc_zero_fill(NULL) && !malloc_remote(NULL));
+    /* The queries on NULL (malloc_alignment answers the default alignment, as llheap's does). */
+    CHECK(malloc_size(NULL) == 0 && malloc_alignment(NULL) == 16 && !malloc_zero_fill(NULL) && !malloc_remote(NULL));
+
+    /* The array forms: overflow fails with ENOMEM and leaves the block; otherwise as their base routine. */
+    char *r = resizearray(NULL, 10, 30);
+    CHECK(r != NULL && malloc_size(r) == 300);
+    memset(r, 4, 300);
+    errno = 0;
+    CHECK(aligned_reallocarray(r, 64, g_huge, 2) == NULL && errno == ENOMEM && all(r, 4, 300));
+    r = aligned_reallocarray(r, 256, 20, 30);
+    CHECK(r != NULL && aligned(r, 256) && malloc_alignment(r) == 256 && malloc_size(r) == 600 && all(r, 4, 300));
+    r = aligned_resizearray(r, 1024, 4, 100);
+    CHECK(r != NULL && aligned(r, 1024) && malloc_size(r) == 400);
+    errno = 0;
+    CHECK(resizearray(r, g_huge, 16) == NULL && errno == ENOMEM);
+
+    /* The POSIX forms: 0 and the new block in *p, or an error code with *p and its block untouched. */
+    void *pr = r;
+    memset(r, 6, 400);
+    CHECK(posix_realloc(&pr, 5000) == 0 && pr != NULL && all(pr, 6, 400) && malloc_size(pr) == 5000);
+    void *kept = pr;
+    CHECK(posix_realloc(&pr, g_huge / 2) == ENOMEM && pr == kept && all(pr, 6, 400));
+    CHECK(posix_reallocarray(&pr, g_huge, 3) == ENOMEM && pr == kept);
+    CHECK(posix_aligned_realloc(&pr, 3, 100) == EINVAL && pr == kept && all(pr, 6, 400));
+    CHECK(posix_aligned_reallocarray(&pr, 4096, 10, 10) == 0 && aligned(pr, 4096) && malloc_size(pr) == 100 && all(pr, 6, 100));
+    CHECK(posix_realloc(NULL, 10) == EINVAL);
+    CHECK(posix_realloc(&pr, 0) == 0 && pr == NULL);
+
+    /* malloc_stats_clear: the counters count from now; heap_stats prints this thread's heap. */
+    malloc_stats_clear();
+    CHECK(malloc_unfreed() == 0);
 }
 
 /* ------------------------------------------------------------------ 4 threads handing blocks around */
