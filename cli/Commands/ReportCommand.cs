@@ -35,6 +35,7 @@ public static class ReportCommand
             string path = parse.GetValue(run) ?? "";
             string file = RunFolders.ResultsFile(path);
             ResultsFile results = ResultsFile.Read(file);
+            ReportProblems(context, results);
             string column = parse.GetValue(metric) ?? "ns_per_op";
             if (!results.Header.Contains(column))
             {
@@ -44,6 +45,7 @@ public static class ReportCommand
             if (parse.GetValue(replays) is string replayRun)
             {
                 ResultsFile replayed = ResultsFile.Read(RunFolders.ResultsFile(replayRun));
+                ReportProblems(context, replayed);
                 List<ReplayPredictionLine> lines = ReplayPrediction.Build(results.Rows, replayed.Rows, column);
                 if (lines.Count == 0)
                 {
@@ -105,5 +107,14 @@ public static class ReportCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Names on standard error, one line each, the lines of a results file that were left out when it was read.</summary>
+    internal static void ReportProblems(CliContext context, ResultsFile results)
+    {
+        foreach (string problem in results.Problems)
+        {
+            context.Error.WriteLine($"workbench: warning: {problem}");
+        }
     }
 }

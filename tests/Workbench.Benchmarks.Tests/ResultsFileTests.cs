@@ -116,4 +116,65 @@ public sealed class ResultsFileTests
         Assert.Equal(0, tail);
         Assert.Equal(fields, parsed.Single());
     }
+
+    /// <summary>A results file of four rows (lines 2 to 5) whose line <paramref name="line"/> is replaced by <paramref name="edit"/> of itself.</summary>
+    private static string FileWithEditedLine(string prefix, int line, Func<string, string> edit)
+    {
+        string path = Path.Combine(TestRuns.NewFolder(prefix), "results.csv");
+        ResultsFile file = new(path);
+        for (int r = 1; r <= 4; r++)
+        {
+            file.Append(Result("churn", r, TrialStatus.Ok, message: $"row {r}"));
+        }
+        string[] lines = File.ReadAllText(path).Split('\n');
+        lines[line - 1] = edit(lines[line - 1]);
+        File.WriteAllText(path, string.Join('\n', lines));
+        return path;
+    }
+
+    [Fact]
+    public void AnUnmatchedQuoteHidesNoRow_TheLineIsNamedWithItsFileAndNumber()
+    {
+        // Line 3 (repetition 2) gets a lone quote in its message: RFC 4180 reading swallowed every line after it.
+        string path = FileWithEditedLine("quote", 3, l => l.Replace("row 2", "row \"2", StringComparison.Ordinal));
+        ResultsFile file = ResultsFile.Read(path);
+        Assert.Equal([1, 3, 4], file.Rows.Select(r => r.Repetition));
+        string problem = Assert.Single(file.Problems);
+        Assert.StartsWith($"{path}:3: an unmatched '\"'", problem, StringComparison.Ordinal);
+
+        // A rewrite (a new metric grows the header) keeps the bad line for the user to fix, in its place.
+        file.Append(Result("churn", 2, TrialStatus.Ok, metrics: new() { ["new_metric"] = 1 }));
+        string[] lines = File.ReadAllText(path).Split('\n');
+        Assert.Contains("row \"2", lines[2], StringComparison.Ordinal);
+        ResultsFile back = ResultsFile.Read(path);
+        Assert.Equal([1, 3, 4, 2], back.Rows.Select(r => r.Repetition));
+        Assert.StartsWith($"{path}:3: ", Assert.Single(back.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AQuotedLineBreakStaysOneRecord_AndAShortLineIsNamed()
+    {
+        string path = Path.Combine(TestRuns.NewFolder("multiline"), "results.csv");
+        ResultsFile file = new(path);
+        file.Append(Result("churn", 1, TrialStatus.Failed, message: "first line\nsecond line"));
+        file.Append(Result("churn", 2, TrialStatus.Ok));
+        File.AppendAllText(path, "churn,glibc,2\n");
+        file = new ResultsFile(path);
+        file.Append(Result("churn", 3, TrialStatus.Ok));
+        ResultsFile back = ResultsFile.Read(path);
+        Assert.Equal([1, 2, 3], back.Rows.Select(r => r.Repetition));
+        Assert.Equal("first line\nsecond line", back.Rows[0].Text("message"));
+        Assert.Matches(@"results\.csv:5: 3 fields where the header has \d+: the line is left out", Assert.Single(back.Problems));
+    }
+
+    [Fact]
+    public void AnUnknownStatusIsNamedWithItsFileAndLine_AndTheOtherRowsAreRead()
+    {
+        string path = FileWithEditedLine("status", 4, l => l.Replace(",ok,", ",,", StringComparison.Ordinal));
+        ResultsFile file = ResultsFile.Read(path);
+        Assert.Equal([1, 2, 4], file.Rows.Select(r => r.Repetition));
+        Assert.StartsWith($"{path}:4: unknown status '': write ok, failed, timeout or skipped", Assert.Single(file.Problems), StringComparison.Ordinal);
+        // A resumed sweep runs that trial again: its row is not among the done ones.
+        Assert.Equal(3, file.DoneKeys().Count);
+    }
 }

@@ -6,9 +6,13 @@ namespace Workbench.Benchmarks.Results;
 /// <summary>One row of <c>results.csv</c>, by column name.</summary>
 public sealed class ResultRow
 {
-    /// <summary>A row from named values, of which the <paramref name="knobColumns"/> are knobs (a column is named by its knob's name).</summary>
-    public ResultRow(IReadOnlyDictionary<string, string> values, IEnumerable<string> knobColumns)
+    /// <summary>
+    /// A row from named values, of which the <paramref name="knobColumns"/> are knobs (a column is named by its knob's name);
+    /// <paramref name="origin"/> is where it was read (<c>FILE:LINE</c>), named in errors about its values.
+    /// </summary>
+    public ResultRow(IReadOnlyDictionary<string, string> values, IEnumerable<string> knobColumns, string origin = "")
     {
+        Origin = origin ?? "";
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(knobColumns);
         Values = values;
@@ -22,6 +26,9 @@ public sealed class ResultRow
             }
         }
     }
+
+    /// <summary>Where the row was read, <c>FILE:LINE</c>; empty for a row made in memory.</summary>
+    public string Origin { get; }
 
     /// <summary>Every value by column.</summary>
     public IReadOnlyDictionary<string, string> Values { get; }
@@ -48,7 +55,10 @@ public sealed class ResultRow
     public int Repetition => (int)Number("repetition");
 
     /// <summary>The status.</summary>
-    public TrialStatus Status => TrialStatusText.Parse(Text("status"));
+    /// <exception cref="FormatException">The status column is none of ok, failed, timeout, skipped; the message names <see cref="Origin"/>.</exception>
+    public TrialStatus Status => TrialStatusText.TryParse(Text("status"), out TrialStatus status)
+        ? status
+        : throw new FormatException((Origin.Length > 0 ? Origin + ": " : "") + TrialStatusText.Unknown(Text("status")));
 
     /// <summary>The identity compared by a resumed sweep.</summary>
     public string Key => TrialSpec.MakeKey(Benchmark, Allocator, Threads, Sizes, Repetition, Knobs);

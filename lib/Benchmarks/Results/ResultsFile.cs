@@ -10,10 +10,20 @@ namespace Workbench.Benchmarks.Results;
 /// temporary file and an atomic rename. A last line cut short by an interruption is dropped when reading and
 /// cut off before the next append.
 /// </summary>
+/// <remarks>
+/// Reading recovers line by line (<see cref="CsvReading"/>): a line that holds no readable row (an unmatched quote,
+/// the wrong number of fields, an unknown status, a threads or repetition column that is not a whole number) is left
+/// out and named in <see cref="Problems"/> with its file and line number, and every other row is read. It never
+/// hides a row silently. A rewrite (the header grows) keeps such lines as they were, in their place.
+/// </remarks>
 public sealed class ResultsFile
 {
     private List<string> _header = [];
     private readonly List<ResultRow> _rows = [];
+    private readonly List<string> _problems = [];
+
+    /// <summary>The bad lines read, each with the number of rows before it, so that a rewrite puts it back in its place.</summary>
+    private readonly List<(int RowsBefore, string Text)> _badLines = [];
 
     /// <summary>The file (created on the first append).</summary>
     public string Path { get; }
@@ -33,6 +43,12 @@ public sealed class ResultsFile
 
     /// <summary>The rows read or appended.</summary>
     public IReadOnlyList<ResultRow> Rows => _rows;
+
+    /// <summary>
+    /// One line for each line of the file that was left out when reading, naming the file and the line:
+    /// <c>data/runs/x/results.csv:7: an unmatched '"': the line is left out; fix or delete it (a resumed sweep runs its trial again)</c>.
+    /// </summary>
+    public IReadOnlyList<string> Problems => _problems;
 
     /// <summary>Reads a results file.</summary>
     public static ResultsFile Read(string path)
@@ -134,28 +150,63 @@ public sealed class ResultsFile
 
     private void Load()
     {
-        string text = File.ReadAllText(Path);
-        List<List<string>> records = CsvFormat.Parse(text, out _);
-        if (records.Count == 0)
+        CsvReading reading = CsvReading.Read(File.ReadAllText(Path));
+        if (reading.Header.Count == 0)
         {
             return;
         }
-        _header = records[0];
+        _header = [.. reading.Header];
         List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
-        foreach (List<string> record in records.Skip(1))
+        List<CsvBadLine> bad = [.. reading.BadLines];
+        foreach (CsvRecord record in reading.Records)
         {
-            if (record.Count != _header.Count)
-            {
-                continue;
-            }
             Dictionary<string, string> values = new(StringComparer.Ordinal);
             for (int i = 0; i < _header.Count; i++)
             {
-                values[_header[i]] = record[i];
+                values[_header[i]] = record.Fields[i];
             }
-            _rows.Add(new ResultRow(values, knobs));
+            if (Invalid(values) is { } reason)
+            {
+                bad.Add(new CsvBadLine(record.Line, LineText(record.Fields), reason));
+                continue;
+            }
+            _rows.Add(new ResultRow(values, knobs, $"{Path}:{record.Line}"));
+        }
+        foreach (CsvBadLine line in bad.OrderBy(b => b.Line))
+        {
+            _problems.Add($"{Path}:{line.Line}: {line.Reason}: the line is left out; fix or delete it (a resumed sweep runs its trial again)");
+            _badLines.Add((_rows.Count(r => LineOf(r) < line.Line), line.Text));
+        }
+        if (reading.IncompleteTail > 0)
+        {
+            _problems.Add($"{Path}:{reading.IncompleteTailLine}: cut short (a write was interrupted): the line is left out, and cut off before the next append (its trial runs again)");
         }
     }
+
+    /// <summary>What makes a row unreadable, or null: the columns a row's identity and status are read from.</summary>
+    private static string? Invalid(Dictionary<string, string> values)
+    {
+        string status = values.TryGetValue("status", out string? s) ? s : "";
+        if (!TrialStatusText.TryParse(status, out _))
+        {
+            return TrialStatusText.Unknown(status);
+        }
+        foreach (string column in (string[])["threads", "repetition"])
+        {
+            string text = values.TryGetValue(column, out string? v) ? v : "";
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                return $"{column} '{text}' is not a whole number";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The line number in <see cref="ResultRow.Origin"/> (<c>FILE:LINE</c>).</summary>
+    private static int LineOf(ResultRow row) =>
+        int.Parse(row.Origin.AsSpan(row.Origin.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
+
+    private static string LineText(IReadOnlyList<string> fields) => CsvFormat.Line(fields);
 
     private void DropIncompleteTail()
     {
@@ -178,7 +229,7 @@ public sealed class ResultsFile
             }
         }
         string text = File.ReadAllText(Path);
-        CsvFormat.Parse(text, out int tail);
+        int tail = CsvReading.Read(text).IncompleteTail;
         if (tail > 0)
         {
             // An interrupted write left half a line: cut it off (its trial was not recorded and will run again).
@@ -198,9 +249,18 @@ public sealed class ResultsFile
         using (StreamWriter writer = new(temporary, false, new UTF8Encoding(false)))
         {
             writer.Write(CsvFormat.Line(_header) + "\n");
-            foreach (ResultRow row in _rows)
+            for (int i = 0; i <= _rows.Count; i++)
             {
-                writer.Write(CsvFormat.Line(_header.Select(c => row.Values.TryGetValue(c, out string? v) ? v : "")) + "\n");
+                foreach ((_, string bad) in _badLines.Where(b => b.RowsBefore == i))
+                {
+                    // Kept as it was: a bad line is the user's to fix or delete, never the program's to drop.
+                    writer.Write(bad + "\n");
+                }
+                if (i < _rows.Count)
+                {
+                    ResultRow row = _rows[i];
+                    writer.Write(CsvFormat.Line(_header.Select(c => row.Values.TryGetValue(c, out string? v) ? v : "")) + "\n");
+                }
             }
         }
         File.Move(temporary, Path, overwrite: true);

@@ -33,6 +33,11 @@ public static class ResultsMerge
                 throw new UsageException($"no results at '{input}': give run folders (data/runs/NAME) or results.csv files");
             }
             ResultsFile results = ResultsFile.Read(file);
+            if (results.Problems.Count > 0)
+            {
+                // A merge writes a new file: a line left out here would be lost from it without a word.
+                throw new UsageException($"{results.Problems[0]}; then merge again");
+            }
             string? folder = Directory.Exists(input) ? input : null;
             foreach (ResultRow row in results.Rows)
             {

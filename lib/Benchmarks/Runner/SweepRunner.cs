@@ -38,6 +38,8 @@ public sealed class SweepRunner
             AlreadyDone = mine.Count - todo.Count,
             ResultsPath = results.Path,
         };
+        // A line of results.csv that cannot be read is named, never dropped silently: its trial runs again.
+        outcome.Notes.AddRange(results.Problems);
         int finished = outcome.AlreadyDone;
         progress?.Invoke(new TrialProgress(finished, mine.Count, null));
         foreach (TrialSpec trial in todo)
