@@ -23,7 +23,7 @@ public static class QuickCommand
             definition.Quick = true;
             string directory = options.RunDirectory(parse, definition.Name);
             definition.Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
-            return SweepExecution.Execute(context, definition, directory, options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc");
+            return SweepExecution.Execute(context, definition, directory, options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", parse.GetValue(options.RetryFailed));
         });
         return command;
     }

@@ -31,7 +31,7 @@ public static class RunCommand
                 ? Path.GetFileName(Path.TrimEndingDirectorySeparator(o))
                 : SweepOptions.Stamp(string.Join("+", definition.Benchmarks));
             definition.Name = name;
-            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc");
+            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", parse.GetValue(options.RetryFailed));
         });
         return command;
     }

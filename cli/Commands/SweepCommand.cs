@@ -20,7 +20,7 @@ public static class SweepCommand
         {
             SweepDefinition definition = ExperimentFile.Load(parse.GetValue(file) ?? "");
             options.Apply(parse, definition);
-            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, definition.Name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc");
+            return SweepExecution.Execute(context, definition, options.RunDirectory(parse, definition.Name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", parse.GetValue(options.RetryFailed));
         });
         return command;
     }

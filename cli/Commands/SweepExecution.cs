@@ -10,14 +10,18 @@ namespace Workbench.Cli.Commands;
 /// <summary>Runs a sweep with a progress bar (an ETA on long work), then prints the run's summary table.</summary>
 public static class SweepExecution
 {
-    /// <summary>Runs the sweep into <paramref name="runDirectory"/>, each trial in a process of this program unless in process; returns the exit code.</summary>
-    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline)
+    /// <summary>
+    /// Runs the sweep into <paramref name="runDirectory"/>, each trial in a process of this program unless in process;
+    /// <paramref name="retryFailed"/> runs failed trials of an earlier run again. Returns the exit code: 0 only when
+    /// every trial of the shard is ok or skipped, else 1 with one line on standard error that says how many failed.
+    /// </summary>
+    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline, bool retryFailed = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(definition);
         IAnsiConsole console = context.Console;
         // The whole sweep is checked here, before anything runs or is written.
-        SweepSession session = new(definition, TrialLauncher.ForCurrentProcess());
+        SweepSession session = new(definition, TrialLauncher.ForCurrentProcess()) { RetryFailed = retryFailed };
         if (definition.Allocators.Count == 0 || definition.Allocators is ["all"])
         {
             // "Every available allocator": say which ones are not, and which package brings each.
@@ -83,6 +87,11 @@ public static class SweepExecution
             (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
         ResultsFile results = new(outcome.ResultsPath);
         ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
+        if (outcome.FailureLine is { } failures)
+        {
+            context.Error.WriteLine($"workbench: {failures}");
+            return ExitCodes.Failure;
+        }
         return outcome.Cancelled ? ExitCodes.Failure : ExitCodes.Ok;
     }
 }

@@ -52,6 +52,9 @@ public sealed class SweepOptions
     /// <summary>--sample-ms.</summary>
     public Option<int?> SampleMs { get; } = new("--sample-ms") { Description = "milliseconds between RSS samples in a trial (default 10; 0 for none)" };
 
+    /// <summary>--retry-failed.</summary>
+    public Option<bool> RetryFailed { get; } = new("--retry-failed") { Description = "when resuming, run again the trials whose row says failed or timeout (by default they count as done)" };
+
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command, bool withSelection = true)
     {
@@ -74,6 +77,7 @@ public sealed class SweepOptions
         command.Add(Baseline);
         command.Add(SampleMs);
         command.Add(Cpus);
+        command.Add(RetryFailed);
     }
 
     /// <summary>Applies the options given on the command line over a definition.</summary>
@@ -115,6 +119,11 @@ public sealed class SweepOptions
         }
         definition.Quick |= parse.GetValue(Quick);
         definition.InProcess |= parse.GetValue(InProcess);
+        if (definition.InProcess && parse.GetValue(Timeout) is not null)
+        {
+            // A trial in this process cannot be stopped (a thread cannot be killed): the limit would be silently ignored.
+            throw new UsageException("--timeout needs trials in their own processes: drop --in-process (or in_process: true) to have a trial killed after --timeout S, or drop --timeout");
+        }
     }
 
     /// <summary>The shard given, or the whole sweep.</summary>

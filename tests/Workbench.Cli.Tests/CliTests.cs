@@ -30,6 +30,7 @@ public sealed class CliTests
     [InlineData("'run' needs BENCHMARK, e.g. workbench run churn", "run")]
     [InlineData("bad value 'many' for --repetitions: write a whole number", "run", "churn", "--repetitions", "many")]
     [InlineData("no command given: write one of list, run, sweep, quick, report, merge", new string[0])]
+    [InlineData("--timeout needs trials in their own processes: drop --in-process", "run", "churn", "--allocators", "bump", "--in-process", "--timeout", "5")]
     public void BadInputGetsOneLineAndExitCodeTwo(string expected, params string[] args)
     {
         (int code, string output, string error) = Run(args);
@@ -125,5 +126,21 @@ public sealed class CliTests
         (code, _, error) = Run("report", folder, "--metric", "no_such_column");
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("has no column 'no_such_column'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportNamesTheFileAndLineOfARowWithAnUnknownStatus_AndReadsTheOthers()
+    {
+        string folder = TestRuns.NewFolder("badstatus");
+        (int code, _, string error) = Run("run", "churn", "--allocators", "bump", "--quick", "--in-process", "--set", "iterations=50", "--repetitions", "3", "--out", folder);
+        Assert.True(code == ExitCodes.Ok, error);
+        string file = Path.Combine(folder, "results.csv");
+        string[] lines = File.ReadAllText(file).Split('\n');
+        lines[2] = lines[2].Replace(",ok,", ",,", StringComparison.Ordinal);
+        File.WriteAllText(file, string.Join('\n', lines));
+        (code, string output, error) = Run("report", folder, "--detailed");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal($"workbench: warning: {file}:3: unknown status '': write ok, failed, timeout or skipped: the line is left out; fix or delete it (a resumed sweep runs its trial again)", error.Trim());
+        Assert.Contains("bump", output, StringComparison.Ordinal);
     }
 }

@@ -96,6 +96,29 @@ public sealed class ResultsFile
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Records a trial run again (<c>--retry-failed</c>): its row takes the place of the first row of the same trial, and
+    /// the file is rewritten (through a temporary file and a rename); a trial with no row yet is appended.
+    /// </summary>
+    public void Replace(TrialRecord record)
+    {
+        ResultRow row = RowOf(record);
+        int index = _rows.FindIndex(r => r.Key == row.Key);
+        if (index < 0)
+        {
+            Append(row);
+            return;
+        }
+        List<string> rowKnobs = [.. row.KnobColumns.Where(row.Values.ContainsKey)];
+        List<string> rowMetrics = [.. row.Values.Keys.Where(k => !row.KnobColumns.Contains(k)
+            && !ResultColumns.Fixed.Contains(k) && !ResultColumns.Bookkeeping.Contains(k))];
+        List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
+        List<string> metrics = [.. ResultColumns.MetricsOf(_header)];
+        _header = ResultColumns.Header(knobs.Concat(rowKnobs.Where(k => !knobs.Contains(k))), metrics.Concat(rowMetrics.Where(m => !metrics.Contains(m))));
+        _rows[index] = new ResultRow(row.Values, ResultColumns.KnobsOf(_header));
+        Rewrite();
+    }
+
     /// <summary>A trial's row: its values by column, each knob a column of its name.</summary>
     public static ResultRow RowOf(TrialRecord record)
     {

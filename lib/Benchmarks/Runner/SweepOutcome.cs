@@ -14,6 +14,9 @@ public sealed class SweepOutcome
     /// <summary>Trials found already done in the results file (resumed past).</summary>
     public int AlreadyDone { get; set; }
 
+    /// <summary>Trials of this shard found failed or timed out in the results file and kept as done (not retried).</summary>
+    public int FailedBefore { get; set; }
+
     /// <summary>Trials run now, by status.</summary>
     public Dictionary<TrialStatus, int> Ran { get; } = [];
 
@@ -32,6 +35,16 @@ public sealed class SweepOutcome
     /// <summary>The trials run now by how they ended, and the time: <c>3 ok, 0 failed, 0 timed out, 1 skipped in 2.5 s</c>.</summary>
     public string Tally => FormattableString.Invariant(
         $"{Count(TrialStatus.Ok)} ok, {Count(TrialStatus.Failed)} failed, {Count(TrialStatus.Timeout)} timed out, {Count(TrialStatus.Skipped)} skipped in {Elapsed.TotalSeconds:0.0} s");
+
+    /// <summary>Trials of this shard whose row now says failed or timeout: run now, or kept from before.</summary>
+    public int Failed => Count(TrialStatus.Failed) + Count(TrialStatus.Timeout) + FailedBefore;
+
+    /// <summary>
+    /// One line when any trial of this shard failed or timed out, else null:
+    /// <c>3 of 8 trials failed (1 now, 0 timed out now, 2 kept from before: --retry-failed runs them again); see the message column of results.csv</c>.
+    /// </summary>
+    public string? FailureLine => Failed == 0 ? null : FormattableString.Invariant(
+        $"{Failed} of {InShard} trials failed ({Count(TrialStatus.Failed)} failed now, {Count(TrialStatus.Timeout)} timed out now, {FailedBefore} kept from before: --retry-failed runs them again); their reasons are in the message column of {ResultsPath}");
 
     /// <summary>Trials run now with this status.</summary>
     public int Count(TrialStatus status) => Ran.TryGetValue(status, out int n) ? n : 0;

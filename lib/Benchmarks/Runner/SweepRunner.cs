@@ -18,6 +18,12 @@ public sealed class SweepRunner
     /// <summary>A runner; <paramref name="launcher"/> null runs every trial in process.</summary>
     public SweepRunner(TrialLauncher? launcher) => _launcher = launcher;
 
+    /// <summary>
+    /// Whether a resumed sweep runs its failed and timed-out trials again (<c>--retry-failed</c>); each new row then
+    /// takes the place of the old one. By default a failed trial counts as done, as an ok one does.
+    /// </summary>
+    public bool RetryFailed { get; init; }
+
     /// <summary>Runs the sweep.</summary>
     /// <exception cref="UsageException">The definition is wrong or the folder cannot be written.</exception>
     public SweepOutcome Run(SweepDefinition definition, string runDirectory, Shard shard, IReadOnlyList<string> commandLine,
@@ -28,7 +34,8 @@ public sealed class SweepRunner
         PrepareDirectory(runDirectory);
         RunMetadata.Write(runDirectory, definition, shard, commandLine);
         ResultsFile results = new(Path.Combine(runDirectory, "results.csv"));
-        HashSet<string> done = results.DoneKeys();
+        HashSet<string> done = RetryFailed ? [.. results.Rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Key)] : results.DoneKeys();
+        HashSet<string> failedBefore = [.. results.Rows.Where(r => r.Status is TrialStatus.Failed or TrialStatus.Timeout).Select(r => r.Key)];
         List<TrialSpec> mine = [.. plan.Where((_, i) => shard.Includes(i))];
         List<TrialSpec> todo = [.. mine.Where(t => !done.Contains(t.Key))];
         SweepOutcome outcome = new()
@@ -36,6 +43,7 @@ public sealed class SweepRunner
             Planned = plan.Count,
             InShard = mine.Count,
             AlreadyDone = mine.Count - todo.Count,
+            FailedBefore = mine.Count(t => done.Contains(t.Key) && failedBefore.Contains(t.Key)),
             ResultsPath = results.Path,
         };
         // A line of results.csv that cannot be read is named, never dropped silently: its trial runs again.
@@ -56,7 +64,14 @@ public sealed class SweepRunner
                 outcome.Cancelled = true;
                 break;
             }
-            results.Append(record);
+            if (RetryFailed && failedBefore.Contains(trial.Key))
+            {
+                results.Replace(record);
+            }
+            else
+            {
+                results.Append(record);
+            }
             SeriesFile.Append(runDirectory, record);
             outcome.Ran[record.Result.Status] = outcome.Count(record.Result.Status) + 1;
             finished++;

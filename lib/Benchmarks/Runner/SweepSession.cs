@@ -30,13 +30,16 @@ public sealed class SweepSession
     /// <summary>What starts each trial's process; null when the trials run in this process.</summary>
     public TrialLauncher? Launcher { get; }
 
+    /// <summary>Whether a resumed sweep runs its failed and timed-out trials again (<see cref="SweepRunner.RetryFailed"/>).</summary>
+    public bool RetryFailed { get; init; }
+
     /// <summary>Runs share <paramref name="shard"/> of the sweep into <paramref name="runDirectory"/> (see <see cref="SweepRunner"/>).</summary>
     /// <exception cref="UsageException">The folder cannot be written.</exception>
     public SweepOutcome Run(string runDirectory, Shard shard, IReadOnlyList<string> commandLine,
         Action<TrialProgress>? progress = null, CancellationToken cancellation = default)
     {
         Stopwatch clock = Stopwatch.StartNew();
-        SweepOutcome outcome = new SweepRunner(Launcher).Run(Definition, runDirectory, shard, commandLine, progress, cancellation);
+        SweepOutcome outcome = new SweepRunner(Launcher) { RetryFailed = RetryFailed }.Run(Definition, runDirectory, shard, commandLine, progress, cancellation);
         outcome.Elapsed = clock.Elapsed;
         return outcome;
     }
