@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Workbench.Benchmarks.Platform;
 
-/// <summary>The C library calls this process makes about itself: getrusage, and the CPU affinity of the calling thread.</summary>
+/// <summary>
+/// The C library calls this process makes about itself and its processes: getrusage, the CPU affinity of the calling
+/// thread, the signal it gets when its parent dies, and sending a signal.
+/// </summary>
 internal static partial class NativeMethods
 {
     [LibraryImport("libc", EntryPoint = "getrusage")]
@@ -15,4 +18,16 @@ internal static partial class NativeMethods
     /// <summary>sched_getaffinity(2) of the calling thread (pid 0).</summary>
     [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
     internal static unsafe partial int SchedGetAffinity(int pid, nuint size, ulong* mask);
+
+    /// <summary>prctl(2) with an option that takes one argument (the others zero).</summary>
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    internal static partial int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
+
+    /// <summary>getppid(2): the parent's process id (1 or a subreaper's once the parent has died).</summary>
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    internal static partial int GetParentProcessId();
+
+    /// <summary>kill(2).</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
 }

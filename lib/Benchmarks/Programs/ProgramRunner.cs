@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Programs;
 
@@ -27,7 +28,11 @@ public sealed record ProgramOutcome(double ElapsedSeconds, double UserSeconds, d
 /// <remarks>
 /// The chain is <c>time -o REPORT env LD_PRELOAD=LIB ... PROGRAM</c>: <c>env</c> replaces itself with the program, so
 /// that only the program (and its children, which inherit the variable) runs on the allocator, and GNU time, which
-/// waits for it, reports its usage alone. Every allocator, glibc included, goes through the same chain. The output
+/// waits for it, reports its usage alone. Every allocator, glibc included, goes through the same chain. Each process
+/// that the trial starts is tied to the one that starts it (<see cref="ParentDeath.TiedPrefix"/>: <c>setpriv
+/// --pdeathsig KILL</c> before <c>time</c>, and again between <c>time</c> and <c>env</c>), so that killing the runner
+/// ends the trial process, which ends <c>time</c>, which ends the program: nothing is left running. <c>setpriv</c>
+/// replaces itself with what follows it, so the chain holds no extra process. The output
 /// check of <c>same-as-glibc</c> compares with a reference run on glibc, made once per machine and thread count and
 /// kept under <c>artifacts/programs</c> with the prepared input.
 /// </remarks>
@@ -52,6 +57,10 @@ public static class ProgramRunner
         if (!File.Exists(TimeProgram))
         {
             return $"skipped: program runs need GNU time, {TimeProgram} (Debian package time)";
+        }
+        if (!File.Exists(ParentDeath.SetprivProgram))
+        {
+            return $"skipped: program runs need {ParentDeath.SetprivProgram} to end a program with its trial (Debian package util-linux)";
         }
         foreach (string executable in Executables(program))
         {
@@ -310,7 +319,8 @@ public static class ProgramRunner
     private static Process Start(List<string> command, ProgramDefinition program, (AllocatorInfo Allocator, string Library)? preload,
         bool redirectOutput, bool redirectInput = false)
     {
-        ProcessStartInfo start = new(command[0])
+        // Started through setpriv: the process dies with the thread that starts it, which waits for it (ParentDeath).
+        ProcessStartInfo start = new(ParentDeath.TiedPrefix[0])
         {
             RedirectStandardOutput = redirectOutput,
             RedirectStandardError = true,
@@ -325,12 +335,21 @@ public static class ProgramRunner
         {
             start.Environment[name] = value;
         }
+        foreach (string argument in ParentDeath.TiedPrefix.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add(command[0]);
         int first = 1;
         if (preload is { } p && command[0] == TimeProgram)
         {
-            // time's arguments (-f FORMAT -o REPORT), then env with the allocator's settings, then the program.
+            // time's arguments (-f FORMAT -o REPORT), then env (tied to time) with the allocator's settings, then the program.
             first = 5;
             foreach (string argument in command.Skip(1).Take(4))
+            {
+                start.ArgumentList.Add(argument);
+            }
+            foreach (string argument in ParentDeath.TiedPrefix)
             {
                 start.ArgumentList.Add(argument);
             }

@@ -9,7 +9,8 @@ namespace Workbench.Benchmarks.Runner;
 /// Runs a sweep into a run folder: writes the metadata, skips the trials already in <c>results.csv</c>
 /// (resume), runs this shard's other trials one by one (each in its own process unless in-process), and
 /// appends each row as soon as its trial ends. A failed, crashed or timed-out trial is recorded and the
-/// sweep goes on.
+/// sweep goes on. Before anything runs, it ends a trial that an earlier runner in the folder left running
+/// (<see cref="TrialInFlight"/>).
 /// </summary>
 public sealed class SweepRunner
 {
@@ -32,6 +33,8 @@ public sealed class SweepRunner
         ArgumentNullException.ThrowIfNull(definition);
         List<TrialSpec> plan = SweepPlan.Expand(definition);
         PrepareDirectory(runDirectory);
+        // A trial an earlier runner left behind would share the CPUs with the trials timed now: end it first.
+        string? stale = TrialInFlight.EndStale(runDirectory);
         RunMetadata.Write(runDirectory, definition, shard, commandLine);
         ResultsFile results = new(Path.Combine(runDirectory, "results.csv"));
         HashSet<string> done = RetryFailed ? [.. results.Rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Key)] : results.DoneKeys();
@@ -48,6 +51,10 @@ public sealed class SweepRunner
         };
         // A line of results.csv that cannot be read is named, never dropped silently: its trial runs again.
         outcome.Notes.AddRange(results.Problems);
+        if (stale is not null)
+        {
+            outcome.Notes.Add(stale);
+        }
         int finished = outcome.AlreadyDone;
         progress?.Invoke(new TrialProgress(finished, mine.Count, null));
         foreach (TrialSpec trial in todo)
@@ -57,7 +64,7 @@ public sealed class SweepRunner
                 outcome.Cancelled = true;
                 break;
             }
-            TrialRecord record = RunOne(trial, definition, outcome);
+            TrialRecord record = RunOne(trial, definition, outcome, runDirectory);
             if (cancellation.IsCancellationRequested && record.Result.Status != TrialStatus.Ok)
             {
                 // Ctrl+C reaches the trial process too: its death is the interruption, not a result.
@@ -80,7 +87,7 @@ public sealed class SweepRunner
         return outcome;
     }
 
-    private TrialRecord RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome)
+    private TrialRecord RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome, string runDirectory)
     {
         AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
         bool inProcess = _launcher is null || definition.InProcess;
@@ -100,7 +107,7 @@ public sealed class SweepRunner
         {
             return TrialRecord.FinishedNow(trial, TrialHost.Execute(trial, wholeProcess: false), isolated: false);
         }
-        return TrialRecord.FinishedNow(trial, _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds)), isolated: true);
+        return TrialRecord.FinishedNow(trial, _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds), runDirectory), isolated: true);
     }
 
     private static void PrepareDirectory(string runDirectory)

@@ -13,6 +13,12 @@ namespace Workbench.Benchmarks.Runner;
 /// ownership switch) set, a time limit, and the result read back from one JSON line. A process that dies
 /// or prints no result is a failed trial; one that runs past the limit is killed and timed out.
 /// </summary>
+/// <remarks>
+/// A trial process never outlives its runner: it is given the runner's process id (<see cref="ParentDeath.ParentVariable"/>)
+/// and ties itself to it, so the kernel kills it when the runner dies, even by SIGKILL. It is started from the thread
+/// that then waits for it, which the tie requires. With a run folder, the trial is named in it while it runs
+/// (<see cref="TrialInFlight"/>), so that a later runner can end what a runner that died before the tie left behind.
+/// </remarks>
 public sealed class TrialLauncher
 {
     /// <summary>A launcher that starts <paramref name="executable"/> with <paramref name="prefixArguments"/> before <c>trial</c>.</summary>
@@ -67,8 +73,8 @@ public sealed class TrialLauncher
         ["DOTNET_TieredCompilation"] = "0",
     };
 
-    /// <summary>Runs the trial in a child process.</summary>
-    public TrialResult Run(TrialSpec spec, TimeSpan timeout)
+    /// <summary>Runs the trial in a child process, named in <paramref name="runDirectory"/> while it runs when one is given.</summary>
+    public TrialResult Run(TrialSpec spec, TimeSpan timeout, string? runDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ProcessStartInfo start = new(Executable)
@@ -92,6 +98,9 @@ public sealed class TrialLauncher
                 start.Environment[name] = value;
             }
         }
+        string token = TrialInFlight.NewToken();
+        start.Environment[ParentDeath.ParentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        start.Environment[TrialInFlight.TokenVariable] = token;
         foreach ((string name, string value) in RuntimeEnvironment)
         {
             if (Environment.GetEnvironmentVariable(name) is null)
@@ -142,6 +151,27 @@ public sealed class TrialLauncher
             result.Message = $"cannot start the trial process '{Executable}': {e.Message}";
             return result;
         }
+        if (runDirectory is not null)
+        {
+            TrialInFlight.Record(runDirectory, token, process.Id);
+        }
+        try
+        {
+            return Wait(process, timeout, childrenBefore, () => reported, errorTail);
+        }
+        finally
+        {
+            if (runDirectory is not null)
+            {
+                TrialInFlight.Clear(runDirectory);
+            }
+        }
+    }
+
+    /// <summary>Waits for the started trial process to end (or kills it at the time limit) and makes its result.</summary>
+    private static TrialResult Wait(Process process, TimeSpan timeout, ResourceUsage childrenBefore, Func<TrialResult?> reportedResult, Queue<string> errorTail)
+    {
+        TrialResult result = new();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (!process.WaitForExit(timeout))
@@ -160,6 +190,7 @@ public sealed class TrialLauncher
             return result;
         }
         process.WaitForExit();
+        TrialResult? reported = reportedResult();
         if (reported is null)
         {
             FromParent(result, childrenBefore);
