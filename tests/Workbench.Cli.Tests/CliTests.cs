@@ -143,4 +143,32 @@ public sealed class CliTests
         Assert.Equal($"workbench: warning: {file}:3: unknown status '': write ok, failed, timeout or skipped: the line is left out; fix or delete it (a resumed sweep runs its trial again)", error.Trim());
         Assert.Contains("bump", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("../../../outside")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    public void AnExperimentNameThatLeavesTheRunsFolderIsRefused(string name)
+    {
+        string folder = TestRuns.NewFolder("name");
+        string file = Path.Combine(folder, "escape.yaml");
+        File.WriteAllText(file, $"name: \"{name}\"\nbenchmarks: [churn]\nallocators: [bump]\nthreads: [1]\nquick: true\nin_process: true\nknobs: {{ iterations: [50] }}\n");
+        string work = Path.Combine(folder, "deep", "er", "still");
+        Directory.CreateDirectory(work);
+        string before = Directory.GetCurrentDirectory();
+        (int code, string output, string error) result;
+        try
+        {
+            // From a folder three levels down, data/runs/../../../outside is inside the test's folder: nothing may appear there.
+            Directory.SetCurrentDirectory(work);
+            result = Run("sweep", file);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(before);
+        }
+        Assert.Equal(ExitCodes.Usage, result.code);
+        Assert.Equal($"workbench: run name '{name}' is not one folder name: a run goes to data/runs/NAME, so write a name without '/' or '..', e.g. name: first-comparison (or give the folder with --out)", result.error.Trim());
+        Assert.Empty(Directory.GetFiles(folder, "results.csv", SearchOption.AllDirectories));
+    }
 }

@@ -13,6 +13,10 @@ public static class SweepPlan
     public static List<TrialSpec> Expand(SweepDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (RunName.Problem(definition.Name) is { } badName)
+        {
+            throw new UsageException(badName);
+        }
         List<Workload> workloads = ResolveBenchmarks(definition.Benchmarks);
         List<string> allocators = ResolveAllocators(definition.Allocators);
         if (definition.Threads.Any(t => t < 1 || t > 1024))
