@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Results;
 using Workbench.Figures;
 
 namespace Workbench.Cli.Commands;
@@ -37,6 +38,7 @@ public static class FiguresCommand
         {
             string path = parse.GetValue(run) ?? "";
             string file = RunFolders.ResultsFile(path);
+            ReportCommand.ReportProblems(context, ResultsFile.Read(file));
             ExportFormats wanted = ExportFormats.None;
             foreach (string format in (parse.GetValue(formats) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

@@ -24,6 +24,9 @@ public sealed class RunData
     /// <summary>Every row.</summary>
     public IReadOnlyList<ResultRow> Rows { get; }
 
+    /// <summary>The lines of the results file left out when it was read, each naming its file and line (<see cref="ResultsFile.Problems"/>).</summary>
+    public IReadOnlyList<string> Problems { get; private init; } = [];
+
     /// <summary>The rows whose trial ended ok.</summary>
     public IReadOnlyList<ResultRow> Ok { get; }
 
@@ -44,7 +47,8 @@ public sealed class RunData
             throw new FileNotFoundException($"no results at '{path}': give a run folder such as data/runs/NAME", file);
         }
         string directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        return new RunData(Path.GetFileName(directory), directory, ResultsFile.Read(file).Rows);
+        ResultsFile results = ResultsFile.Read(file);
+        return new RunData(Path.GetFileName(directory), directory, results.Rows) { Problems = results.Problems };
     }
 
     /// <summary>A run from rows in memory (series are read from <paramref name="directory"/> when given).</summary>

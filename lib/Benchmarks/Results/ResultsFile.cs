@@ -181,6 +181,7 @@ public sealed class ResultsFile
         _header = [.. reading.Header];
         List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
         List<CsvBadLine> bad = [.. reading.BadLines];
+        List<int> rowLines = [];
         foreach (CsvRecord record in reading.Records)
         {
             Dictionary<string, string> values = new(StringComparer.Ordinal);
@@ -190,15 +191,16 @@ public sealed class ResultsFile
             }
             if (Invalid(values) is { } reason)
             {
-                bad.Add(new CsvBadLine(record.Line, LineText(record.Fields), reason));
+                bad.Add(new CsvBadLine(record.Line, CsvFormat.Line(record.Fields), reason));
                 continue;
             }
             _rows.Add(new ResultRow(values, knobs, $"{Path}:{record.Line}"));
+            rowLines.Add(record.Line);
         }
         foreach (CsvBadLine line in bad.OrderBy(b => b.Line))
         {
             _problems.Add($"{Path}:{line.Line}: {line.Reason}: the line is left out; fix or delete it (a resumed sweep runs its trial again)");
-            _badLines.Add((_rows.Count(r => LineOf(r) < line.Line), line.Text));
+            _badLines.Add((rowLines.Count(l => l < line.Line), line.Text));
         }
         if (reading.IncompleteTail > 0)
         {
@@ -224,12 +226,6 @@ public sealed class ResultsFile
         }
         return null;
     }
-
-    /// <summary>The line number in <see cref="ResultRow.Origin"/> (<c>FILE:LINE</c>).</summary>
-    private static int LineOf(ResultRow row) =>
-        int.Parse(row.Origin.AsSpan(row.Origin.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
-
-    private static string LineText(IReadOnlyList<string> fields) => CsvFormat.Line(fields);
 
     private void DropIncompleteTail()
     {
