@@ -123,6 +123,20 @@ public sealed class RunRecordTests
     }
 
     [Fact]
+    public void TheIndex_NamesTheFileAndLineOfABrokenMetadataFile()
+    {
+        string root = TestRuns.NewFolder("repo-broken");
+        string folder = Path.Combine(root, "data", "runs", "alpha");
+        Directory.CreateDirectory(folder);
+        new ResultsFile(Path.Combine(folder, "results.csv")).Append(Trial("churn", 1, withSeries: false));
+        string metadata = Path.Combine(folder, RunMetadata.FileName);
+        File.WriteAllText(metadata, "{\n  \"experiment\": \"x\",\n  oops\n}\n");
+        UsageException e = Assert.Throws<UsageException>(() => RunIndex.Build(Path.Combine(root, "data", "runs"), root));
+        Assert.StartsWith($"{metadata}:3: not valid JSON (", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheCommittedIndex_IsUpToDate()
     {
         string runs = RepositoryPaths.FindFolder("data/runs")!;

@@ -38,6 +38,11 @@ public static class RunIndex
         {
             (string experiment, string commit, string created) = Metadata(Path.Combine(runsFolder, run, RunMetadata.FileName));
             ResultsFile results = ResultsFile.Read(Path.Combine(runsFolder, run, "results.csv"));
+            if (results.Problems.Count > 0)
+            {
+                // The index counts a run's trials: a line left out would be a trial miscounted without a word.
+                throw new UsageException($"{results.Problems[0]}; then write the index again");
+            }
             int ok = results.Rows.Count(r => r.Status == TrialStatus.Ok);
             Regex cites = new($@"runs/{Regex.Escape(run)}(?![\w.-])");
             string citedBy = string.Join(", ", documents.Where(d => cites.IsMatch(d.Value)).Select(d => $"`{d.Key}`"));
@@ -82,7 +87,17 @@ public static class RunIndex
         {
             return ("-", "-", "-");
         }
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException bad)
+        {
+            string reason = bad.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ');
+            throw new UsageException($"{path}:{(bad.LineNumber ?? 0) + 1}: not valid JSON ({reason}): fix it, or delete it and the index shows '-' for the run");
+        }
+        using JsonDocument document = json;
         JsonElement root = json.RootElement;
         string experiment = root.TryGetProperty("experiment", out JsonElement e) ? e.GetString() ?? "-"
             : root.TryGetProperty("parameters", out JsonElement p) && p.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "-" : "-";
