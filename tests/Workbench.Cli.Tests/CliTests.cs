@@ -171,4 +171,14 @@ public sealed class CliTests
         Assert.Equal($"workbench: run name '{name}' is not one folder name: a run goes to data/runs/NAME, so write a name without '/' or '..', e.g. name: first-comparison (or give the folder with --out)", result.error.Trim());
         Assert.Empty(Directory.GetFiles(folder, "results.csv", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public void AnExperimentFileWithTimeoutInProcessIsRefused()
+    {
+        string file = Path.Combine(TestRuns.NewFolder("inproc"), "inproc.yaml");
+        File.WriteAllText(file, "benchmarks: [churn]\nallocators: [bump]\nin_process: true\ntimeout_seconds: 5\n");
+        (int code, _, string error) = Run("sweep", file);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal($"workbench: experiment file '{file}' sets timeout_seconds with in_process: true, and a trial in the runner's process cannot be stopped: drop in_process to have trials killed after timeout_seconds, or drop timeout_seconds", error.Trim());
+    }
 }

@@ -22,6 +22,18 @@ public static class ExperimentFile
         AllowTrailingCommas = true,
     };
 
+    /// <summary>Whether the file's top level names <paramref name="field"/> (its value may be the default).</summary>
+    private static bool SetsField(string text, string extension, string field)
+    {
+        if (extension == ".json")
+        {
+            using JsonDocument document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
+        }
+        Dictionary<string, object?>? top = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object?>>(text);
+        return top?.ContainsKey(field) == true;
+    }
+
     /// <summary>Reads an experiment file.</summary>
     /// <exception cref="UsageException">The file is missing or malformed; the message says where.</exception>
     public static SweepDefinition Load(string path)
@@ -60,6 +72,11 @@ public static class ExperimentFile
         if (string.IsNullOrWhiteSpace(definition.Name))
         {
             definition.Name = Path.GetFileNameWithoutExtension(path);
+        }
+        if (definition.InProcess && SetsField(text, extension, "timeout_seconds"))
+        {
+            // A trial inside the runner cannot be stopped: the limit would be silently ignored.
+            throw new UsageException($"experiment file '{path}' sets timeout_seconds with in_process: true, and a trial in the runner's process cannot be stopped: drop in_process to have trials killed after timeout_seconds, or drop timeout_seconds");
         }
         return definition;
     }
