@@ -9,12 +9,6 @@ public static class Program
         if (args.Length == 2 && args[0] == "trial")
         {
             // The runner's own call: skip the command tree (start-up time is part of every trial).
-            // First of all, die with the runner: a trial left running would take a CPU from the trials timed after it.
-            if (!Workbench.Benchmarks.Platform.ParentDeath.TieToParent())
-            {
-                Console.Error.WriteLine("workbench: trial: the runner that started this trial has already ended");
-                return ExitCodes.Failure;
-            }
             try
             {
                 return Commands.TrialCommand.Execute(args[1]);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Cli.Commands;
@@ -23,12 +24,19 @@ public static class TrialCommand
     }
 
     /// <summary>
-    /// Runs the trial given as JSON and prints its result line. <see cref="Program"/> calls this directly for
+    /// Ties this process to the runner that started it (<see cref="ParentDeath"/>), runs the trial given as JSON and
+    /// prints its result line. <see cref="Program"/> calls this directly for
     /// <c>trial</c>, without building the command tree, so that a trial process starts as fast as it can.
     /// </summary>
     /// <exception cref="UsageException">The JSON is not a trial.</exception>
     public static int Execute(string json)
     {
+        // First of all, die with the runner: a trial left running would take a CPU from the trials timed after it.
+        if (!ParentDeath.TieToParent())
+        {
+            Console.Error.WriteLine("workbench: trial: the runner that started this trial has already ended");
+            return ExitCodes.Failure;
+        }
         TrialSpec? trial;
         try
         {

@@ -190,4 +190,22 @@ public sealed class RunnerDeathTests
         }
         Assert.False(File.Exists(Path.Combine(folder, "trial-in-flight")));
     }
+
+    [Fact]
+    public void ATrialWhoseRunnerIsAlreadyGoneEndsAtOnce()
+    {
+        // The runner can die between starting the trial and the trial's tie to it: the trial then finds another parent.
+        string folder = TestRuns.NewFolder("orphan-trial");
+        TrialSpec spec = TestRuns.Trial("glibc-thread", "glibc", 1, "uniform:4-32768", new() { ["duration_ms"] = 600_000 });
+        int notTheParent = Environment.ProcessId == 1 ? 2 : 1;
+        using Process trial = StartWorkbench(folder, new Dictionary<string, string> { ["WORKBENCH_TRIAL_PARENT"] = notTheParent.ToString(CultureInfo.InvariantCulture) },
+            "trial", JsonSerializer.Serialize(spec, RunnerJsonContext.Default.TrialSpec));
+        bool ended = trial.WaitForExit(TimeSpan.FromSeconds(10));
+        if (!ended)
+        {
+            trial.Kill();
+        }
+        Assert.True(ended, "the trial ran on with its runner gone");
+        Assert.Equal(ExitCodes.Failure, trial.ExitCode);
+    }
 }

@@ -37,8 +37,10 @@ public sealed class SweepRunner
         string? stale = TrialInFlight.EndStale(runDirectory);
         RunMetadata.Write(runDirectory, definition, shard, commandLine);
         ResultsFile results = new(Path.Combine(runDirectory, "results.csv"));
-        HashSet<string> done = RetryFailed ? [.. results.Rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Key)] : results.DoneKeys();
-        HashSet<string> failedBefore = [.. results.Rows.Where(r => r.Status is TrialStatus.Failed or TrialStatus.Timeout).Select(r => r.Key)];
+        HashSet<string> ok = [.. results.Rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Key)];
+        HashSet<string> done = RetryFailed ? ok : results.DoneKeys();
+        // A trial whose rows say failed or timeout and never ok (a merge can hold both for one trial).
+        HashSet<string> failedBefore = [.. results.Rows.Where(r => r.Status is TrialStatus.Failed or TrialStatus.Timeout && !ok.Contains(r.Key)).Select(r => r.Key)];
         List<TrialSpec> mine = [.. plan.Where((_, i) => shard.Includes(i))];
         List<TrialSpec> todo = [.. mine.Where(t => !done.Contains(t.Key))];
         SweepOutcome outcome = new()
