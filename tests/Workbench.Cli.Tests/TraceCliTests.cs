@@ -76,6 +76,29 @@ public sealed class TraceCliTests
     }
 
     [Fact]
+    public void AForgedSummaryIsRefusedBeforeAnyTrialRuns()
+    {
+        // 244 bytes that claim 50 million live objects: the replay once sized its tables from that (7.56 GB) and said ok.
+        string folder = TestRuns.NewFolder("trace-forged");
+        string trace = Path.Combine(folder, "forged.trace");
+        byte[] small = ForgedTraces.Small();
+        File.WriteAllBytes(trace, ForgedTraces.WithSummary(small, ForgedTraces.Change(ForgedTraces.SummaryOf(small), peakLiveObjects: 50_000_000)));
+        foreach (string[] args in new[]
+        {
+            new[] { "trace", "info", trace },
+            new[] { "run", "trace-replay", "--trace", trace, "--allocators", "glibc", "--in-process", "--out", Path.Combine(folder, "run") },
+        })
+        {
+            (int code, string output, string error) = Run(args);
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains("claims peak live objects = 50000000, but that must be at most the allocations (3)", error, StringComparison.Ordinal);
+            Assert.Single(error.TrimEnd('\n').Split('\n'));
+            Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(Path.Combine(folder, "run", "results.csv")));
+    }
+
+    [Fact]
     public void ImportRefusesAFileThatIsNotARecording()
     {
         string target = Path.Combine(TestRuns.NewFolder("trace-not-raw"), "readme.trace");

@@ -56,6 +56,13 @@ public static class TraceFormat
     /// <summary>The most plain bytes a reader accepts in one block (a larger length means a corrupted header).</summary>
     public const int MaxPlainBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most plain bytes DEFLATE can make of one stored byte (1032:1, reached by long runs of one byte). A block
+    /// header that claims more plain bytes than this times its stored bytes is forged or corrupted, so a summary's
+    /// counts are bounded by the bytes the file actually holds.
+    /// </summary>
+    public const int MaxDeflateRatio = 1032;
+
     /// <summary>The most bytes one encoded event takes.</summary>
     public const int MaxEventBytes = 1 + 3 * Varint.MaxBytes;
 

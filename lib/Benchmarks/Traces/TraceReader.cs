@@ -88,6 +88,11 @@ public sealed class TraceReader : IDisposable
         }
         Info = TraceInfo.Decode(_plain.AsSpan(0, plainLength))
             ?? throw Fail(summaryAt, "corrupted: the summary block does not hold a consistent summary");
+        // Check the summary against what the file can hold before anyone sizes a table from it.
+        if (TraceSummaryBounds.Violation(Info, CountBlocks()) is { } violation)
+        {
+            throw Fail(summaryAt, violation);
+        }
         _nextBlockAt = TraceFormat.HeaderBytes;
         _plainLength = 0;
         _position = 0;
@@ -313,6 +318,53 @@ public sealed class TraceReader : IDisposable
         }
         _stream.Position = end;
         return (kind, (int)plainLength, (int)events);
+    }
+
+    /// <summary>
+    /// Walks the events blocks' headers from the first block to the summary, without inflating them, and counts
+    /// what they claim; a header that is out of bounds (a length past the summary, more plain bytes than DEFLATE can
+    /// make of its stored bytes, more events than plain bytes) is refused at its block's offset.
+    /// </summary>
+    private TraceBlockCensus CountBlocks()
+    {
+        Span<byte> header = stackalloc byte[TraceFormat.BlockHeaderBytes];
+        long at = TraceFormat.HeaderBytes;
+        long blocks = 0;
+        long events = 0;
+        long plain = 0;
+        long stored = 0;
+        while (at < _summaryAt)
+        {
+            _stream.Position = at;
+            int got = ReadFully(header);
+            if (got < TraceFormat.BlockHeaderBytes || at + TraceFormat.BlockHeaderBytes > _summaryAt)
+            {
+                throw Fail(at, $"truncated or corrupted: the header of the block at byte {at} runs past the summary at byte {_summaryAt}");
+            }
+            byte kind = header[0];
+            uint storedLength = BinaryPrimitives.ReadUInt32LittleEndian(header[1..]);
+            uint plainLength = BinaryPrimitives.ReadUInt32LittleEndian(header[5..]);
+            uint count = BinaryPrimitives.ReadUInt32LittleEndian(header[9..]);
+            if (kind != TraceFormat.EventsBlock)
+            {
+                throw Fail(at, $"corrupted: a block of kind {kind} before the summary (expected an events block)");
+            }
+            long end = at + TraceFormat.BlockHeaderBytes + storedLength;
+            if (end > _summaryAt)
+            {
+                throw Fail(at, $"truncated or corrupted: the block at byte {at} claims {storedLength} bytes, running to byte {end}, past byte {_summaryAt}");
+            }
+            if (plainLength > TraceFormat.MaxPlainBytes || (long)plainLength > (long)TraceFormat.MaxDeflateRatio * storedLength + 64 || count > plainLength)
+            {
+                throw Fail(at, $"corrupted: the block header claims {storedLength} stored bytes, {plainLength} plain bytes and {count} events (at most {TraceFormat.MaxDeflateRatio} plain bytes per stored byte and one event per plain byte)");
+            }
+            blocks++;
+            events += count;
+            plain += plainLength;
+            stored += storedLength;
+            at = end;
+        }
+        return new TraceBlockCensus(blocks, events, plain, stored);
     }
 
     private int ReadFully(Span<byte> buffer)
