@@ -58,6 +58,7 @@ public static class CliApp
         ["record"] = "workbench trace record -- sqlite3 :memory: \"select 1\"",
         ["import"] = "workbench trace import NAME.raw.zst -o NAME.trace",
         ["info"] = "workbench trace info data/traces/sqlite3.trace",
+        ["verify"] = "workbench trace verify data/traces/sqlite3.trace",
     };
 
     /// <summary>One line for a parse error: what is wrong and what to type instead.</summary>

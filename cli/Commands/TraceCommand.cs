@@ -8,7 +8,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench trace</c>: <c>record -- PROGRAM ARGS</c> (heaptrack, then import), <c>import FILE.raw.zst -o FILE.trace</c>
-/// and <c>info FILE.trace</c>. Replay is the benchmark <c>trace-replay</c> (<c>workbench run trace-replay --trace FILE</c>).
+/// <c>info FILE.trace</c> (the summary only) and <c>verify FILE.trace</c> (every block). Replay is the benchmark <c>trace-replay</c> (<c>workbench run trace-replay --trace FILE</c>).
 /// </summary>
 public static class TraceCommand
 {
@@ -20,6 +20,7 @@ public static class TraceCommand
         command.Add(Record(context));
         command.Add(Import(context));
         command.Add(Info(context));
+        command.Add(Verify(context));
         return command;
     }
 
@@ -78,6 +79,22 @@ public static class TraceCommand
             string found = TraceFiles.Resolve(path) ?? throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file, e.g. workbench trace info data/traces/sqlite3.trace");
             using TraceReader reader = TraceReader.Open(found);
             Summary(context, reader.Info, found);
+            context.Console.WriteLine($"(from the summary only: workbench trace verify {path} reads and checks every block)");
+        }));
+        return command;
+    }
+
+    private static Command Verify(CliContext context)
+    {
+        Argument<string> file = new("trace") { Description = "a trace file (.trace)" };
+        Command command = new("verify", "Read every block and event of a trace and check them against its summary; exits 2 naming the first bad block's offset, e.g. workbench trace verify data/traces/sqlite3.trace");
+        command.Add(file);
+        command.SetAction(parse => Guard(context, () =>
+        {
+            string path = parse.GetValue(file) ?? "";
+            string found = TraceFiles.Resolve(path) ?? throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file, e.g. workbench trace verify data/traces/sqlite3.trace");
+            TraceInfo info = TraceVerifier.Verify(found);
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trace {found}: ok, {info.Events:N0} events in every block checked against the summary"));
         }));
         return command;
     }

@@ -3,6 +3,7 @@ using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Tests;
 using Workbench.Benchmarks.Tests.Traces;
+using Workbench.Benchmarks.Traces;
 using Workbench.Cli;
 
 namespace Workbench.Cli.Tests;
@@ -73,6 +74,55 @@ public sealed class TraceCliTests
         Assert.StartsWith("workbench: ", error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyReadsEveryBlockAndNamesTheFirstBadOne()
+    {
+        string folder = TestRuns.NewFolder("trace-verify");
+        byte[] trace = TraceTestData.Write(TraceTestData.RandomEvents(40_000, threads: 2, seed: 11)).ToArray();
+        List<long> blocks = TraceTestData.BlockOffsets(trace);
+        Assert.True(blocks.Count >= 4, $"{blocks.Count} blocks");
+        string good = Path.Combine(folder, "good.trace");
+        File.WriteAllBytes(good, trace);
+        (int code, string output, string error) = Run("trace", "verify", good);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("ok, 40,000 events in every block checked against the summary", output, StringComparison.Ordinal);
+
+        // A flipped byte in the data, the length or the CRC of each events block: info reads only the summary and
+        // still exits 0; verify names the damaged block.
+        foreach (long block in blocks.Take(blocks.Count - 1))
+        {
+            foreach (int into in new[] { TraceFormat.BlockHeaderBytes + 5, 14, 6 })
+            {
+                byte[] damaged = (byte[])trace.Clone();
+                damaged[block + into] ^= 0x21;
+                string path = Path.Combine(folder, $"damaged-{block}-{into}.trace");
+                File.WriteAllBytes(path, damaged);
+                (code, _, error) = Run("trace", "info", path);
+                Assert.True(code == ExitCodes.Ok, error);
+                (code, output, error) = Run("trace", "verify", path);
+                Assert.Equal(ExitCodes.Usage, code);
+                Assert.Contains($"is unreadable at byte offset {block}:", error, StringComparison.Ordinal);
+                Assert.Single(error.TrimEnd('\n').Split('\n'));
+                Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void VerifyFindsASummaryThatTheEventsDoNotAddUpTo()
+    {
+        // Within every bound the file sets (so opening it succeeds), but not what the events give.
+        string path = Path.Combine(TestRuns.NewFolder("trace-verify-summary"), "lying.trace");
+        byte[] small = ForgedTraces.Small();
+        TraceInfo info = ForgedTraces.SummaryOf(small);
+        byte[] lying = ForgedTraces.WithSummary(small, ForgedTraces.Change(info, peakLiveObjects: 3));
+        File.WriteAllBytes(path, lying);
+        (int code, _, string error) = Run("trace", "verify", path);
+        Assert.Equal(ExitCodes.Usage, code);
+        long summaryAt = BitConverter.ToInt64(lying, TraceFormat.SummaryOffsetField);
+        Assert.Contains($"is unreadable at byte offset {summaryAt}: corrupted: the summary's peak live objects is 3, but the events give 2", error, StringComparison.Ordinal);
     }
 
     [Fact]

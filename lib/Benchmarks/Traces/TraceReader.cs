@@ -122,6 +122,12 @@ public sealed class TraceReader : IDisposable
     /// <summary>The trace's summary.</summary>
     public TraceInfo Info { get; }
 
+    /// <summary>The byte offset of the events block the last event came from (0 before the first).</summary>
+    public long BlockOffset => _blockAt;
+
+    /// <summary>The byte offset of the summary block.</summary>
+    public long SummaryOffset => _summaryAt;
+
     /// <summary>Events read so far.</summary>
     public long EventsRead { get; private set; }
 
