@@ -70,7 +70,7 @@ internal sealed class ReplayDispatcher
         int taken = 0;
         while (taken < wanted && _reader.TryRead(out TraceEvent e))
         {
-            ref ReplayOp op = ref window.Ops[e.Thread][window.Counts[e.Thread]++];
+            ref ReplayOp op = ref window.Add(e.Thread);
             op.Object = e.Object;
             op.Operation = e.Operation;
             op.Size = (nuint)e.Size;
@@ -86,10 +86,7 @@ internal sealed class ReplayDispatcher
         {
             return false;
         }
-        foreach (int count in window.Counts)
-        {
-            window.Remaining += count > 0 ? 1 : 0;
-        }
+        window.Seal();
         window.EventsEnd = Events;
         window.LiveBytes = LiveBytes;
         window.Sample = Events % _sampleEvery == 0 || taken < wanted || Events >= _maxEvents;

@@ -61,11 +61,12 @@ internal static class StreamedReplay
             }
         }
 
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
+        // A replay thread starts when its trace thread first has events, so a short run (the priming run's 10 events)
+        // of a trace with thousands of threads starts only the few it needs.
+        Thread?[] workers = new Thread?[threads];
+        void Start(int thread)
         {
-            int thread = t;
-            workers[t] = new Thread(() =>
+            Thread worker = new(() =>
             {
                 try
                 {
@@ -74,7 +75,7 @@ internal static class StreamedReplay
                     foreach (ReplayWindow window in queues[thread].GetConsumingEnumerable())
                     {
                         long begin = Stopwatch.GetTimestamp();
-                        replay.Run(window.Ops[thread], window.Counts[thread], cancel.Token);
+                        replay.Run(window.Ops, window.Starts[thread], window.Counts[thread], cancel.Token);
                         busy[thread] += Stopwatch.GetTimestamp() - begin;
                         if (Interlocked.Decrement(ref window.Remaining) == 0)
                         {
@@ -100,8 +101,9 @@ internal static class StreamedReplay
                     Fail(e);
                 }
             })
-            { IsBackground = true, Name = $"replay {t}" };
-            workers[t].Start();
+            { IsBackground = true, Name = $"replay {thread}" };
+            workers[thread] = worker;
+            worker.Start();
         }
 
         try
@@ -113,12 +115,14 @@ internal static class StreamedReplay
                 {
                     break;
                 }
-                for (int t = 0; t < threads; t++)
+                for (int i = 0; i < window.ActiveCount; i++)
                 {
-                    if (window.Counts[t] > 0)
+                    int t = window.Active[i];
+                    if (workers[t] is null)
                     {
-                        queues[t].Add(window);
+                        Start(t);
                     }
+                    queues[t].Add(window);
                 }
             }
         }
@@ -133,9 +137,9 @@ internal static class StreamedReplay
         {
             queue.CompleteAdding();
         }
-        foreach (Thread worker in workers)
+        foreach (Thread? worker in workers)
         {
-            worker.Join();
+            worker?.Join();
         }
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
         foreach (BlockingCollection<ReplayWindow> queue in queues)

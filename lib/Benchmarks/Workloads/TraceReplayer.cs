@@ -44,9 +44,9 @@ internal sealed unsafe partial class TraceReplayer<TAllocator>
     /// <summary>Aligned allocations replayed as malloc (the allocator has no aligned allocation).</summary>
     public long AlignedAsMalloc => Interlocked.Read(ref _alignedAsMalloc);
 
-    public void Run(ReplayOp[] ops, int count, CancellationToken cancel)
+    public void Run(ReplayOp[] ops, int start, int count, CancellationToken cancel)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = start; i < start + count; i++)
         {
             ref ReplayOp op = ref ops[i];
             ref long done = ref _done[op.Slot];
