@@ -18,10 +18,10 @@ public static class ListCommand
         command.SetAction(_ =>
         {
             IAnsiConsole console = context.Console;
-            Table benchmarks = new Table().Title("benchmarks").AddColumns("name", "what it measures", "one op", "default sizes", "knobs: default (quick)");
+            Table benchmarks = new Table().Title("benchmarks").AddColumns("name", "what it measures", "one op", "default sizes", "knobs: default (quick) [[min..max]]");
             foreach (Workload w in WorkloadCatalog.All)
             {
-                string knobs = string.Join("\n", w.Knobs.Select(k => $"{k.Name} = {k.Default:N0} ({k.Quick:N0}): {k.Description}"));
+                string knobs = string.Join("\n", w.Knobs.Select(k => $"{k.Name} = {k.Default:N0} ({k.Quick:N0}) [{k.Min:N0}..{k.Max:N0}]: {k.Description}"));
                 benchmarks.AddRow(Markup.Escape(w.Name), Markup.Escape(w.Description), Markup.Escape(w.Operation), Markup.Escape(w.DefaultSizes), Markup.Escape(knobs));
             }
             console.Write(benchmarks);

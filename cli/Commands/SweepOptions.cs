@@ -109,10 +109,6 @@ public sealed class SweepOptions
         definition.Seed = parse.GetValue(Seed) ?? definition.Seed;
         definition.TimeoutSeconds = parse.GetValue(Timeout) ?? definition.TimeoutSeconds;
         definition.SampleMs = parse.GetValue(SampleMs) ?? definition.SampleMs;
-        if (definition.SampleMs < 0)
-        {
-            throw new UsageException($"bad --sample-ms {definition.SampleMs}: write 0 (no sampling) or more, e.g. --sample-ms 10");
-        }
         if (parse.GetValue(Cpus) is { Length: > 0 } cpus)
         {
             definition.Cpus = ListParsing.Cpus(cpus);

@@ -3,6 +3,8 @@ namespace Workbench.Benchmarks.Model;
 /// <summary>
 /// A sweep: the cross product of benchmarks x allocators x thread counts x size specs x knob values,
 /// each repeated. It comes from the command line or from an experiment file (JSON or YAML, same field names).
+/// A deserialiser may leave a list null (<c>benchmarks:</c> with no value, <c>"sizes": null</c>): the sweep plan refuses
+/// that, and every value out of its range, before any trial starts (<c>SweepSettingsCheck</c>).
 /// </summary>
 public sealed class SweepDefinition
 {
@@ -39,14 +41,23 @@ public sealed class SweepDefinition
     /// <summary>Use the knobs' quick values.</summary>
     public bool Quick { get; set; }
 
-    /// <summary>Per-trial time limit in seconds.</summary>
+    /// <summary>Per-trial time limit in seconds, from <see cref="MinTimeoutSeconds"/> to <see cref="MaxTimeoutSeconds"/>.</summary>
     public double TimeoutSeconds { get; set; } = 600;
+
+    /// <summary>The shortest per-trial time limit: a millisecond.</summary>
+    public const double MinTimeoutSeconds = 0.001;
+
+    /// <summary>The longest per-trial time limit: a week (infinity and 1e300 once reached TimeSpan and JSON internals).</summary>
+    public const double MaxTimeoutSeconds = 604_800;
 
     /// <summary>Run trials in the runner's own process (debugging) instead of one child process each.</summary>
     public bool InProcess { get; set; }
 
-    /// <summary>Milliseconds between RSS samples (0: none).</summary>
+    /// <summary>Milliseconds between RSS samples (0: none), at most <see cref="MaxSampleMs"/>.</summary>
     public int SampleMs { get; set; } = 10;
+
+    /// <summary>The longest interval between RSS samples: a minute.</summary>
+    public const int MaxSampleMs = 60_000;
 
     /// <summary>
     /// The CPUs trials run on, in order of preference: a trial with N threads is pinned to the first N (all of them

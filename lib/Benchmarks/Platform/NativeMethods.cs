@@ -4,10 +4,14 @@ namespace Workbench.Benchmarks.Platform;
 
 /// <summary>
 /// The C library calls this process makes about itself and its processes: getrusage, the CPU affinity of the calling
-/// thread, the signal it gets when its parent dies, and sending a signal.
+/// thread, the signal it gets when its parent dies, sending a signal, and the kind of a file (statx).
 /// </summary>
 internal static partial class NativeMethods
 {
+    /// <summary>statx(2): the same layout on every architecture, unlike stat(2)'s struct.</summary>
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "getrusage")]
     internal static partial int GetRUsage(int who, out ResourceUsage.RUsage usage);
 

@@ -97,7 +97,7 @@ public sealed class ProgramDefinition
         {
             return $"bad regular expression: {e.Message}";
         }
-        return TimeoutSeconds > 0 ? null : "timeout_seconds must be positive";
+        return TimeoutSeconds is >= 0.001 and <= 604_800 ? null : $"timeout_seconds {TimeoutSeconds} is out of range: write a number of seconds from 0.001 to 604800 (a week), e.g. timeout_seconds: 300";
     }
 }
 

@@ -17,6 +17,7 @@ public static class SweepPlan
         {
             throw new UsageException(badName);
         }
+        SweepSettingsCheck.Check(definition);
         List<Workload> workloads = ResolveBenchmarks(definition.Benchmarks);
         List<string> allocators = ResolveAllocators(definition.Allocators);
         if (definition.Threads.Any(t => t < 1 || t > 1024))
@@ -39,10 +40,6 @@ public static class SweepPlan
         if (definition.Warmup < 0)
         {
             throw new UsageException($"bad warmup {definition.Warmup}: write --warmup 0 or more");
-        }
-        if (!(definition.TimeoutSeconds > 0))
-        {
-            throw new UsageException($"bad timeout {definition.TimeoutSeconds}: write --timeout with a positive number of seconds, e.g. --timeout 600");
         }
         List<string> sizeSpecs = [];
         foreach (string spec in definition.Sizes)
@@ -76,9 +73,9 @@ public static class SweepPlan
             }
             foreach (long value in values)
             {
-                if (matching.Any(k => value < k.Min))
+                if (matching.Select(k => k.Problem(setting, value)).FirstOrDefault(p => p is not null) is { } problem)
                 {
-                    throw new UsageException($"bad value {value} for knob '{knob}': it must be at least {matching.Max(k => k.Min)}");
+                    throw new UsageException(problem);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.Distributions;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Sizes;
 
@@ -69,10 +70,15 @@ public sealed class HistogramSizes : SizeDistribution
         {
             throw new SizeSpecException($"size histogram file '{path}' not found: write file:PATH with an existing file of lines 'size weight'");
         }
+        // A device (/dev/zero) or a FIFO looks like an empty file to .NET, and reading it never ends or never starts.
+        if (!FileKind.IsRegularFile(path))
+        {
+            throw new SizeSpecException($"size histogram '{path}' is not a regular file (a device, a FIFO or a directory): write file:PATH with a plain text file of lines 'size weight', e.g. file:data/sizes/example-histogram.txt");
+        }
         List<long> sizes = [];
         List<double> weights = [];
         int number = 0;
-        foreach (string raw in File.ReadLines(path))
+        foreach (string raw in ReadLines(path))
         {
             number++;
             string line = raw.Trim();
@@ -95,5 +101,30 @@ public sealed class HistogramSizes : SizeDistribution
             throw new SizeSpecException($"size histogram '{path}' has no size with a positive weight: write lines 'size weight', e.g. '64 10'");
         }
         return new HistogramSizes(path, [.. sizes], [.. weights]);
+    }
+
+    /// <summary>The most bytes read from a histogram file (a file of this size holds over a million distinct sizes).</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>The lines of the file, refusing it once more than <see cref="MaxFileBytes"/> have been read (a file in /proc says its length is 0).</summary>
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        using FileStream file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using MemoryStream bytes = new();
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while (bytes.Length <= MaxFileBytes && (n = file.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            bytes.Write(buffer, 0, n);
+        }
+        if (bytes.Length > MaxFileBytes)
+        {
+            throw new SizeSpecException($"size histogram '{path}' is larger than {MaxFileBytes} bytes (16 MiB), the most this reads: write file:PATH with a histogram of lines 'size weight', one per distinct size");
+        }
+        using StringReader reader = new(System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length));
+        while (reader.ReadLine() is { } line)
+        {
+            yield return line;
+        }
     }
 }

@@ -20,10 +20,25 @@ public sealed class ParetoSizes : SizeDistribution
         {
             throw new SizeSpecException($"bad size spec 'pareto:{a}-{b}:{Format(alpha)}': A must be at least 1: write e.g. pareto:8-1024:1");
         }
+        // Draws at B + 1 and above are drawn again; the share that falls in A-B is 1 - (A / (B + 1))^ALPHA, computed
+        // without cancellation. Below MinAcceptance a table of sizes would take ages (pareto:8-1024:1e-300 never ended).
+        double accepted = -ExpM1(alpha * Math.Log(a / (b + 1.0)));
+        if (!(accepted >= MinAcceptance))
+        {
+            double smallest = -Math.Log(1 - MinAcceptance) / Math.Log((b + 1.0) / a);
+            throw new SizeSpecException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"bad size spec 'pareto:{a}-{b}:{Format(alpha)}': with ALPHA {Format(alpha)} only a {accepted:G3} share of draws falls in {a}-{b}, so each size would be drawn about {1 / accepted:G3} times; for this range ALPHA must be at least {smallest:G3}: write e.g. pareto:{a}-{b}:1"));
+        }
         _a = a;
         _b = b;
         _alpha = alpha;
     }
+
+    /// <summary>
+    /// The smallest share of draws that may fall in A-B (so at most 1,000 draws per size on average): the range of
+    /// ALPHA for a given A-B is ALPHA &gt;= -ln(1 - 0.001) / ln((B + 1) / A).
+    /// </summary>
+    public const double MinAcceptance = 0.001;
 
     /// <inheritdoc />
     public override string Spec => $"pareto:{_a}-{_b}:{Format(_alpha)}";
@@ -66,6 +81,9 @@ public sealed class ParetoSizes : SizeDistribution
             }
         }
     }
+
+    /// <summary>e^x - 1, exact also for tiny x (double.ExpM1 computes Exp(x) - 1, which is 0 for |x| below 1e-16).</summary>
+    private static double ExpM1(double x) => Math.Abs(x) < 1e-5 ? x + x * x / 2 : Math.Exp(x) - 1;
 
     private double Raw(double y) => 1 - Math.Pow(_a / y, _alpha);
 }

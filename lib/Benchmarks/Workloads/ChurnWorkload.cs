@@ -25,8 +25,8 @@ public sealed class ChurnWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("iterations", "free+malloc replacements per thread", 2_000_000, 100_000),
-        new("slots", "live blocks per thread", 1000, 1000),
+        new("iterations", "free+malloc replacements per thread", 2_000_000, 100_000, Min: 1, Max: 10_000_000_000),
+        new("slots", "live blocks per thread", 1000, 1000, Min: 1, Max: 1_000_000),
     ];
 
     /// <inheritdoc />

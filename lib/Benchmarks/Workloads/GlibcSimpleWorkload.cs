@@ -28,8 +28,8 @@ public sealed class GlibcSimpleWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("blocks", "blocks in the array (glibc: 25, 100, 400, 1600)", 100, 100),
-        new("allocations", "allocations per thread in total (glibc: 2,000,000)", 2_000_000, 100_000),
+        new("blocks", "blocks in the array (glibc: 25, 100, 400, 1600)", 100, 100, Min: 1, Max: 1_000_000),
+        new("allocations", "allocations per thread in total (glibc: 2,000,000)", 2_000_000, 100_000, Min: 1, Max: 10_000_000_000),
     ];
 
     /// <inheritdoc />

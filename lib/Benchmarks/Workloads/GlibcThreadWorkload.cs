@@ -25,8 +25,8 @@ public sealed class GlibcThreadWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long to run (glibc: 10 s)", 10_000, 150),
-        new("working_set", "slots per thread (glibc: 1024)", 1024, 1024),
+        new("duration_ms", "how long to run (glibc: 10 s)", 10_000, 150, Min: 1, Max: 3_600_000),
+        new("working_set", "slots per thread (glibc: 1024)", 1024, 1024, Min: 1, Max: 100_000),
     ];
 
     /// <inheritdoc />

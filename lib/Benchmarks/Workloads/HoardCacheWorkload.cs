@@ -13,8 +13,8 @@ public abstract class HoardCacheWorkload : Workload
 {
     private static readonly IReadOnlyList<Knob> s_knobs =
     [
-        new("iterations", "allocate/write/free rounds per thread (Hoard: 100 or 1000)", 1000, 100),
-        new("repetitions", "writes of each byte per round, split among the threads (Hoard: 1,000,000 or 2,000,000)", 2_000_000, 20_000),
+        new("iterations", "allocate/write/free rounds per thread (Hoard: 100 or 1000)", 1000, 100, Min: 1, Max: 10_000_000),
+        new("repetitions", "writes of each byte per round, split among the threads (Hoard: 1,000,000 or 2,000,000)", 2_000_000, 20_000, Min: 1, Max: 10_000_000_000),
     ];
 
     /// <inheritdoc />

@@ -28,9 +28,9 @@ public sealed class LarsonWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long the threads run (mimalloc-bench: 5 s)", 5000, 150),
-        new("chunks", "blocks per thread (mimalloc-bench: 5000)", 5000, 1000),
-        new("rounds", "a thread makes rounds x chunks replacements, then hands over to a new thread (mimalloc-bench: 100)", 100, 10),
+        new("duration_ms", "how long the threads run (mimalloc-bench: 5 s)", 5000, 150, Min: 1, Max: 3_600_000),
+        new("chunks", "blocks per thread (mimalloc-bench: 5000)", 5000, 1000, Min: 1, Max: 1_000_000),
+        new("rounds", "a thread makes rounds x chunks replacements, then hands over to a new thread (mimalloc-bench: 100)", 100, 10, Min: 1, Max: 1_000_000),
     ];
 
     /// <inheritdoc />

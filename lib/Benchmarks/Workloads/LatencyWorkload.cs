@@ -31,8 +31,8 @@ public sealed class LatencyWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("iterations", "timed free+malloc replacements per thread", 2_000_000, 50_000),
-        new("slots", "live blocks per thread", 1000, 1000),
+        new("iterations", "timed free+malloc replacements per thread", 2_000_000, 50_000, Min: 1, Max: 10_000_000_000),
+        new("slots", "live blocks per thread", 1000, 1000, Min: 1, Max: 1_000_000),
     ];
 
     /// <summary>The percentiles reported, with their column suffixes.</summary>

@@ -27,8 +27,8 @@ public sealed class MallocLargeWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("iterations", "allocations per thread (mimalloc-bench: 500)", 500, 100),
-        new("live", "blocks live at once (mimalloc-bench: 20)", 20, 20),
+        new("iterations", "allocations per thread (mimalloc-bench: 500)", 500, 100, Min: 1, Max: 10_000_000),
+        new("live", "blocks live at once (mimalloc-bench: 20)", 20, 20, Min: 1, Max: 100),
     ];
 
     /// <inheritdoc />

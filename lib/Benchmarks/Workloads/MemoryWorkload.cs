@@ -54,10 +54,10 @@ public sealed class MemoryWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("consumers", "consumer threads per producer (M)", 1, 1),
-        new("objects", "objects a producer allocates for each consumer per round (N)", 10_000, 2_000),
-        new("rounds", "rounds per producer", 100, 5),
-        new("in_flight", "batches a consumer may have waiting before its producer blocks; 0: lock step, the producer waits until its last batch is freed (every allocator then has the same bytes live throughout)", 4, 2, Min: 0),
+        new("consumers", "consumer threads per producer (M)", 1, 1, Min: 1, Max: 64),
+        new("objects", "objects a producer allocates for each consumer per round (N)", 10_000, 2_000, Min: 1, Max: 1_000_000),
+        new("rounds", "rounds per producer", 100, 5, Min: 1, Max: 1_000_000),
+        new("in_flight", "batches a consumer may have waiting before its producer blocks; 0: lock step, the producer waits until its last batch is freed (every allocator then has the same bytes live throughout)", 4, 2, Min: 0, Max: 1024),
     ];
 
     /// <inheritdoc />

@@ -30,8 +30,8 @@ public sealed class MleakWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("generations", "generations of short-lived threads", 1000, 20),
-        new("objects", "objects each thread allocates and frees", 1000, 500),
+        new("generations", "generations of short-lived threads", 1000, 20, Min: 1, Max: 1_000_000),
+        new("objects", "objects each thread allocates and frees", 1000, 500, Min: 1, Max: 1_000_000),
     ];
 
     /// <inheritdoc />

@@ -24,9 +24,9 @@ public sealed class ThreadTestWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("iterations", "allocate-all/free-all rounds (Hoard: 1000)", 1000, 50),
-        new("objects", "objects per round, split among the threads (Hoard: 10000)", 10_000, 10_000),
-        new("work", "busy-loop steps between operations (Hoard: 0)", 0, 0, 0),
+        new("iterations", "allocate-all/free-all rounds (Hoard: 1000)", 1000, 50, Min: 1, Max: 10_000_000),
+        new("objects", "objects per round, split among the threads (Hoard: 10000)", 10_000, 10_000, Min: 1, Max: 10_000_000),
+        new("work", "busy-loop steps between operations (Hoard: 0)", 0, 0, Min: 0, Max: 1_000_000),
     ];
 
     /// <inheritdoc />

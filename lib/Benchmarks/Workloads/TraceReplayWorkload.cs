@@ -45,9 +45,9 @@ public sealed class TraceReplayWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("sample_every", "events between two samples of the RSS (and of the live requested bytes)", 10_000, 10_000),
-        new("verify", "0: write and check one byte in every 4 KiB of every block and its last byte; 1: fill and check every byte", 0, 0, Min: 0),
-        new("max_events", "events replayed at most (default: the whole trace; the untimed priming run replays 10)", 1_000_000_000_000, 1_000_000_000_000),
+        new("sample_every", "events between two samples of the RSS (and of the live requested bytes)", 10_000, 10_000, Min: 1, Max: 1_000_000_000_000),
+        new("verify", "0: write and check one byte in every 4 KiB of every block and its last byte; 1: fill and check every byte", 0, 0, Min: 0, Max: 1),
+        new("max_events", "events replayed at most (default: the whole trace; the untimed priming run replays 10)", 1_000_000_000_000, 1_000_000_000_000, Min: 1, Max: 1_000_000_000_000),
     ];
 
     /// <inheritdoc />

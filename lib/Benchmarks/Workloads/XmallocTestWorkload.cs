@@ -27,9 +27,9 @@ public sealed class XmallocTestWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("duration_ms", "how long to run (mimalloc-bench: -t 5)", 5000, 150),
-        new("batch", "blocks per hand-over", 256, 256),
-        new("in_flight", "batches waiting in the queue before producers block", 64, 64),
+        new("duration_ms", "how long to run (mimalloc-bench: -t 5)", 5000, 150, Min: 1, Max: 3_600_000),
+        new("batch", "blocks per hand-over", 256, 256, Min: 1, Max: 1_000_000),
+        new("in_flight", "batches waiting in the queue before producers block", 64, 64, Min: 1, Max: 100_000),
     ];
 
     /// <inheritdoc />
