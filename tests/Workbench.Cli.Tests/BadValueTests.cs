@@ -44,6 +44,8 @@ public sealed class BadValueTests
     [InlineData("bad timeout 1E+300 (--timeout", "--timeout", "1e300")]
     [InlineData("bad timeout 0 (--timeout", "--timeout", "0")]
     [InlineData("bad sampling interval 3600000 (--sample-ms, or sample_ms in an experiment file): it must be from 0 (no sampling) to 60000 milliseconds", "--sample-ms", "3600000")]
+    [InlineData("bad repetitions 2000000000 (--repetitions, or repetitions in an experiment file): it must be from 1 to 10000; write e.g. --repetitions 5", "--repetitions", "2000000000")]
+    [InlineData("bad warmup 2000000000 (--warmup, or warmup in an experiment file): it must be from 0 to 1000 untimed runs", "--warmup", "2000000000")]
     [InlineData("bad value 2147483648 for knob 'churn.slots': it must be a whole number from 1 to 1000000; write e.g. --set churn.slots=1000 (its default)", "--set", "churn.slots=2147483648")]
     [InlineData("bad value 9223372036854775807 for knob 'churn.iterations': it must be a whole number from 1 to 10000000000; write e.g. --set churn.iterations=2000000", "--set", "churn.iterations=9223372036854775807")]
     [InlineData("bad value 0 for knob 'slots': it must be a whole number from 1 to 1000000", "--set", "slots=0")]

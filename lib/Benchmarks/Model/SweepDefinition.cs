@@ -29,11 +29,17 @@ public sealed class SweepDefinition
     /// </summary>
     public Dictionary<KnobName, List<long>> Knobs { get; set; } = [];
 
-    /// <summary>Repetitions of each trial.</summary>
+    /// <summary>Repetitions of each trial, from 1 to <see cref="MaxRepetitions"/>.</summary>
     public int Repetitions { get; set; } = 1;
 
-    /// <summary>Untimed runs before each measured one, in the same process.</summary>
+    /// <summary>The most repetitions of a trial (2 billion once made the plan build a list of 2 billion trials).</summary>
+    public const int MaxRepetitions = 10_000;
+
+    /// <summary>Untimed runs before each measured one, in the same process, from 0 to <see cref="MaxWarmup"/>.</summary>
     public int Warmup { get; set; }
+
+    /// <summary>The most untimed runs before a measured one.</summary>
+    public const int MaxWarmup = 1_000;
 
     /// <summary>The seed of the workloads' random choices.</summary>
     public int Seed { get; set; } = 4141;

@@ -24,10 +24,6 @@ public static class SweepPlan
         {
             throw new UsageException($"bad thread count {definition.Threads.First(t => t < 1 || t > 1024)}: threads must be from 1 to 1024, e.g. --threads 1,2");
         }
-        if (definition.Repetitions < 1)
-        {
-            throw new UsageException($"bad repetitions {definition.Repetitions}: write --repetitions 1 or more");
-        }
         int[] badCpus = [.. definition.Cpus.Where(c => c < 0 || c >= Environment.ProcessorCount)];
         if (badCpus.Length > 0)
         {
@@ -36,10 +32,6 @@ public static class SweepPlan
         if (definition.Cpus.Distinct().Count() != definition.Cpus.Count)
         {
             throw new UsageException($"CPU list {string.Join(',', definition.Cpus)} names a CPU twice: write each once, e.g. --cpus 0,1");
-        }
-        if (definition.Warmup < 0)
-        {
-            throw new UsageException($"bad warmup {definition.Warmup}: write --warmup 0 or more");
         }
         List<string> sizeSpecs = [];
         foreach (string spec in definition.Sizes)

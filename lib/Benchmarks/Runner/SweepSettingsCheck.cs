@@ -6,7 +6,7 @@ namespace Workbench.Benchmarks.Runner;
 /// <summary>
 /// The checks of a sweep's own settings that come before anything else in the plan: no list left null by a
 /// deserialiser (<c>benchmarks:</c> with no value, <c>"knobs": {"iterations": null}</c>), no empty item in a list, and
-/// the time limit and the sampling interval within the ranges <see cref="SweepDefinition"/> declares. Each failure is a
+/// the repetitions, the warm-up runs, the time limit and the sampling interval within the ranges <see cref="SweepDefinition"/> declares. Each failure is a
 /// <see cref="UsageException"/> of one line naming the setting as it is written, on the command line and in an
 /// experiment file, the value, the range and what to type instead.
 /// </summary>
@@ -31,6 +31,16 @@ internal static class SweepSettingsCheck
             {
                 throw new UsageException($"knob '{knob}' has no value: write --set {knob}=VALUE, or in an experiment file knobs: {{ {knob}: [VALUE] }}");
             }
+        }
+        if (definition.Repetitions is < 1 or > SweepDefinition.MaxRepetitions)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"bad repetitions {definition.Repetitions} (--repetitions, or repetitions in an experiment file): it must be from 1 to {SweepDefinition.MaxRepetitions}; write e.g. --repetitions 5"));
+        }
+        if (definition.Warmup is < 0 or > SweepDefinition.MaxWarmup)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"bad warmup {definition.Warmup} (--warmup, or warmup in an experiment file): it must be from 0 to {SweepDefinition.MaxWarmup} untimed runs; write e.g. --warmup 1"));
         }
         double timeout = definition.TimeoutSeconds;
         if (!(timeout >= SweepDefinition.MinTimeoutSeconds && timeout <= SweepDefinition.MaxTimeoutSeconds))
