@@ -110,8 +110,15 @@ public sealed class TraceInfo
     }
 
     /// <summary>Reads what <see cref="Encode"/> wrote; null when the bytes are not a whole, consistent summary.</summary>
-    public static TraceInfo? Decode(ReadOnlySpan<byte> data)
+    public static TraceInfo? Decode(ReadOnlySpan<byte> data) => Decode(data, out _);
+
+    /// <summary>
+    /// Reads what <see cref="Encode"/> wrote; null when the bytes are not a whole, consistent summary, with
+    /// <paramref name="problem"/> saying why in a few words.
+    /// </summary>
+    public static TraceInfo? Decode(ReadOnlySpan<byte> data, out string problem)
     {
+        problem = "the summary block does not hold a consistent summary";
         int p = 0;
         bool ok = true;
         long Next(ReadOnlySpan<byte> span, ref int position)
@@ -137,7 +144,12 @@ public sealed class TraceInfo
         long reallocs = Next(data, ref p);
         long frees = Next(data, ref p);
         long threads = Next(data, ref p);
-        if (!ok || threads > TraceFormat.MaxThread + 1)
+        if (ok && threads > TraceFormat.MaxThread + 1)
+        {
+            problem = $"the summary claims {threads} threads, but a trace holds at most {TraceFormat.MaxThread + 1} (thread numbers 0 to {TraceFormat.MaxThread}; the replay runs one thread for each)";
+            return null;
+        }
+        if (!ok)
         {
             return null;
         }
@@ -163,7 +175,13 @@ public sealed class TraceInfo
             size += Next(data, ref p);
             sizes.Add(new KeyValuePair<long, long>(size, Next(data, ref p)));
         }
-        if (!ok || p != data.Length || events != allocations + reallocs + frees || perThread.Sum() != events)
+        // Sums in 128 bits: forged counts near 2^63 must not wrap into agreement (or overflow into an exception).
+        Int128 threadEvents = 0;
+        foreach (long count in perThread)
+        {
+            threadEvents += count;
+        }
+        if (!ok || p != data.Length || events != (Int128)allocations + reallocs + frees || threadEvents != events)
         {
             return null;
         }

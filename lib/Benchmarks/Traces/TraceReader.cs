@@ -86,8 +86,8 @@ public sealed class TraceReader : IDisposable
         {
             throw Fail(_stream.Position, $"corrupted: {_fileLength - _stream.Position} bytes follow the summary block");
         }
-        Info = TraceInfo.Decode(_plain.AsSpan(0, plainLength))
-            ?? throw Fail(summaryAt, "corrupted: the summary block does not hold a consistent summary");
+        Info = TraceInfo.Decode(_plain.AsSpan(0, plainLength), out string problem)
+            ?? throw Fail(summaryAt, $"corrupted: {problem}");
         // Check the summary against what the file can hold before anyone sizes a table from it.
         if (TraceSummaryBounds.Violation(Info, CountBlocks()) is { } violation)
         {

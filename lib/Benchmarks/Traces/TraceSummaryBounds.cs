@@ -29,9 +29,13 @@ public static class TraceSummaryBounds
                 : info.Reallocs > info.Events ? ("reallocs", info.Reallocs) : ("frees", info.Frees);
             return Claim(field, value, $"must be at most the events ({info.Events})");
         }
-        if (info.Callocs + info.AlignedAllocations > info.Allocations)
+        if (info.Callocs > info.Allocations)
         {
-            return Claim("callocs + aligned allocations", info.Callocs + info.AlignedAllocations, $"must be at most the allocations ({info.Allocations})");
+            return Claim("callocs", info.Callocs, $"must be at most the allocations ({info.Allocations})");
+        }
+        if (info.AlignedAllocations > info.Allocations - info.Callocs)
+        {
+            return Claim("aligned allocations", info.AlignedAllocations, $"must be at most the allocations less the callocs ({info.Allocations - info.Callocs})");
         }
         if (info.Frees > info.Allocations)
         {

@@ -95,6 +95,58 @@ public sealed class ForgedSummaryTests
     }
 
     [Fact]
+    public void MoreThreadsThanTheFormatHoldsAreRefusedNamingTheCap()
+    {
+        byte[] trace = ForgedTraces.Small();
+        TraceInfo info = ForgedTraces.SummaryOf(trace);
+        long[] perThread = new long[5000];
+        perThread[0] = info.Events;
+        byte[] bytes = ForgedTraces.WithSummary(trace, ForgedTraces.Change(info, threads: 5000, perThread: perThread));
+        TraceFormatException e = Open(bytes);
+        Assert.Equal(SummaryOffset(bytes), e.Offset);
+        Assert.Contains("the summary claims 5000 threads, but a trace holds at most 4096 (thread numbers 0 to 4095; the replay runs one thread for each)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CountsThatWouldOverflowASumAreRefusedAsATraceError()
+    {
+        byte[] trace = ForgedTraces.Small();
+        TraceInfo info = ForgedTraces.SummaryOf(trace);
+        // Two threads of 2^62 + 2^62 + ... events: a checked sum once threw OverflowException out of the reader.
+        long[] perThread = [long.MaxValue, long.MaxValue, 2];
+        TraceFormatException e = Open(ForgedTraces.WithSummary(trace, ForgedTraces.Change(info, threads: 3, perThread: perThread)));
+        Assert.Contains("does not hold a consistent summary", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CountsThatWouldWrapWhenAddedAreRefused()
+    {
+        byte[] trace = ForgedTraces.Small();
+        TraceInfo info = ForgedTraces.SummaryOf(trace);
+        // callocs + aligned allocations wrapped to a negative sum, which is "at most the allocations".
+        TraceInfo forged = new()
+        {
+            Source = info.Source,
+            Events = info.Events,
+            Allocations = info.Allocations,
+            Callocs = 2,
+            AlignedAllocations = long.MaxValue,
+            Reallocs = info.Reallocs,
+            Frees = info.Frees,
+            Threads = info.Threads,
+            EventsPerThread = info.EventsPerThread,
+            PeakLiveBytes = info.PeakLiveBytes,
+            PeakLiveObjects = info.PeakLiveObjects,
+            TotalRequestedBytes = info.TotalRequestedBytes,
+            LiveObjectsAtEnd = info.LiveObjectsAtEnd,
+            LiveBytesAtEnd = info.LiveBytesAtEnd,
+            Sizes = info.Sizes,
+        };
+        TraceFormatException e = Open(ForgedTraces.WithSummary(trace, forged));
+        Assert.Contains($"aligned allocations = {long.MaxValue}, but that must be at most the allocations less the callocs (1)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryCommittedTraceStillOpens()
     {
         foreach (string name in new[] { "sqlite3.trace", "cc1.trace", "cc1plus.trace", "python3.trace", "perl.trace" })
