@@ -76,6 +76,18 @@ public sealed class BadValueTests
         AssertRefused($"size histogram '{big}' is larger than 16777216 bytes (16 MiB), the most this reads", ["run", "churn", "--allocators", "bump", "--in-process", "--quick", "--sizes", $"file:{big}"]);
     }
 
+    [Fact]
+    public void AnExperimentFileThatIsADeviceOrAFifoIsRefused()
+    {
+        // /dev/zero filled the memory (OutOfMemoryException); a FIFO without a writer blocked for ever.
+        string zeros = SpecialFiles.EndlessZeros(Path.Combine(Folder, $"zeros-{Guid.NewGuid():N}.yaml"));
+        AssertRefused($"experiment file '{zeros}' is not a regular file of at most 1048576 bytes", ["sweep", zeros]);
+        string fifo = SpecialFiles.Fifo(Path.Combine(Folder, $"fifo-{Guid.NewGuid():N}.yaml"));
+        AssertRefused($"experiment file '{fifo}' is not a regular file", ["sweep", fifo]);
+        string fifoSizes = SpecialFiles.Fifo(Path.Combine(Folder, $"fifo-{Guid.NewGuid():N}.txt"));
+        AssertRefused($"size histogram '{fifoSizes}' is not a regular file", ["run", "churn", "--allocators", "bump", "--in-process", "--sizes", $"file:{fifoSizes}"]);
+    }
+
     [Theory]
     [InlineData("inf.yaml", "benchmarks: [churn]\nallocators: [bump]\nin_process: true\nquick: true\ntimeout_seconds: .inf\n", "bad timeout Infinity (--timeout, or timeout_seconds in an experiment file)")]
     [InlineData("big.json", "{\"benchmarks\": [\"churn\"], \"allocators\": [\"bump\"], \"in_process\": true, \"timeout_seconds\": 1e300}", "bad timeout 1E+300")]

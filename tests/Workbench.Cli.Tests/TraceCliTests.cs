@@ -19,6 +19,14 @@ public sealed class TraceCliTests
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a command that once hung for ever; fails the test instead of hanging the test run.</summary>
+    private static (int Code, string Out, string Err) RunWithin30Seconds(string[] args)
+    {
+        Task<(int, string, string)> run = Task.Run(() => Run(args));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), $"workbench {string.Join(' ', args)} did not finish in 30 s");
+        return run.Result;
+    }
+
     [Fact]
     public void RecordThenReplayOnThreeAllocators()
     {
@@ -123,6 +131,31 @@ public sealed class TraceCliTests
         Assert.Equal(ExitCodes.Usage, code);
         long summaryAt = BitConverter.ToInt64(lying, TraceFormat.SummaryOffsetField);
         Assert.Contains($"is unreadable at byte offset {summaryAt}: corrupted: the summary's peak live objects is 3, but the events give 2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATraceThatIsAFifoOrADeviceIsRefusedAtOnce()
+    {
+        // A FIFO without a writer blocked the open for ever (trace info, verify and replay alike).
+        string folder = TestRuns.NewFolder("trace-special");
+        string fifo = SpecialFiles.Fifo(Path.Combine(folder, "fifo.trace"));
+        string zeros = SpecialFiles.EndlessZeros(Path.Combine(folder, "zeros.trace"));
+        foreach (string path in new[] { fifo, zeros })
+        {
+            foreach (string[] args in new[]
+            {
+                new[] { "trace", "info", path },
+                new[] { "trace", "verify", path },
+                new[] { "run", "trace-replay", "--trace", path, "--allocators", "glibc", "--in-process", "--out", Path.Combine(folder, "run") },
+            })
+            {
+                (int code, string output, string error) = RunWithin30Seconds(args);
+                Assert.Equal(ExitCodes.Usage, code);
+                Assert.Contains($"trace '{path}' is unreadable at byte offset 0: not a regular file (a device, a FIFO or a directory)", error, StringComparison.Ordinal);
+                Assert.Single(error.TrimEnd('\n').Split('\n'));
+                Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]

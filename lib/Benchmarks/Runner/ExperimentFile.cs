@@ -22,6 +22,9 @@ public static class ExperimentFile
         AllowTrailingCommas = true,
     };
 
+    /// <summary>The most bytes an experiment file may have (/dev/zero once filled the memory).</summary>
+    public const int MaxBytes = 1024 * 1024;
+
     /// <summary>Whether the file's top level names <paramref name="field"/> (its value may be the default).</summary>
     private static bool SetsField(string text, string extension, string field)
     {
@@ -42,6 +45,10 @@ public static class ExperimentFile
         if (!File.Exists(path))
         {
             throw new UsageException($"experiment file '{path}' not found: give the path of a .json or .yaml file (see docs/benchmarks.md)");
+        }
+        if (!Platform.FileKind.IsRegularFile(path) || new FileInfo(path).Length > MaxBytes)
+        {
+            throw new UsageException($"experiment file '{path}' is not a regular file of at most {MaxBytes} bytes (a device such as /dev/zero, a FIFO, or too large): give the path of a .json or .yaml file (see docs/benchmarks.md)");
         }
         string text = File.ReadAllText(path);
         string extension = Path.GetExtension(path).ToLowerInvariant();

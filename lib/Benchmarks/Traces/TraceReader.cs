@@ -100,12 +100,17 @@ public sealed class TraceReader : IDisposable
 
     /// <summary>Opens the trace file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="TraceFormatException">The file is not a whole trace.</exception>
+    /// <exception cref="TraceFormatException">The file is not a regular file, or not a whole trace.</exception>
     public static TraceReader Open(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file (workbench trace import FILE.raw.zst -o FILE.trace makes one)", path);
+        }
+        // A FIFO would block the open for ever and a device (/dev/zero) would be read as a file of endless zeros.
+        if (!Platform.FileKind.IsRegularFile(path))
+        {
+            throw new TraceFormatException(path, 0, "not a regular file (a device, a FIFO or a directory): give the path of a .trace file");
         }
         FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
