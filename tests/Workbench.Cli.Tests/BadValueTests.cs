@@ -58,6 +58,7 @@ public sealed class BadValueTests
     [Theory]
     [InlineData("bad value 2147483648 for knob 'memory.objects': it must be a whole number from 1 to 1000000", "memory", "memory.objects=2147483648")]
     [InlineData("bad value 100000000000 for knob 'speed.batch': it must be a whole number from 1 to 1000000", "speed", "speed.batch=100000000000")]
+    [InlineData("bad value 48 for knob 'speed.alignment': it must be a whole number, a power of two, from 16 to 1048576; write e.g. --set speed.alignment=64 (its default)", "speed", "speed.alignment=48")]
     [InlineData("bad value 2 for knob 'trace-replay.verify': it must be a whole number from 0 to 1", "trace-replay", "trace-replay.verify=2")]
     public void AKnobOutOfItsRangeIsRefusedBeforeAnyTrial(string expected, string benchmark, string setting) =>
         AssertRefused(expected, ["run", benchmark, "--allocators", "bump", "--in-process", "--quick", "--set", setting]);

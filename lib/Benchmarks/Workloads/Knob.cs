@@ -17,14 +17,15 @@ namespace Workbench.Benchmarks.Workloads;
 /// <param name="Quick">The value under <c>--quick</c>, small enough for the whole suite to take a minute or two.</param>
 /// <param name="Min">The smallest accepted value.</param>
 /// <param name="Max">The largest accepted value.</param>
-public sealed record Knob(string Name, string Description, long Default, long Quick, long Min, long Max)
+/// <param name="PowerOfTwo">Whether only powers of two are accepted (an alignment).</param>
+public sealed record Knob(string Name, string Description, long Default, long Quick, long Min, long Max, bool PowerOfTwo = false)
 {
     /// <summary>
     /// Null when <paramref name="value"/> is within the range; else one line that names the knob as it was written
     /// (<paramref name="setting"/>), the value, the range and what to type instead.
     /// </summary>
-    public string? Problem(KnobName setting, long value) => value >= Min && value <= Max
+    public string? Problem(KnobName setting, long value) => value >= Min && value <= Max && (!PowerOfTwo || long.IsPow2(value))
         ? null
         : string.Create(CultureInfo.InvariantCulture,
-            $"bad value {value} for knob '{setting}': it must be a whole number from {Min} to {Max}; write e.g. --set {setting}={Default} (its default)");
+            $"bad value {value} for knob '{setting}': it must be a whole number{(PowerOfTwo ? ", a power of two," : "")} from {Min} to {Max}; write e.g. --set {setting}={Default} (its default)");
 }

@@ -34,7 +34,7 @@ public sealed class SpeedWorkload : Workload
     [
         new("calls", "calls of each routine per thread", 1_000_000, 50_000, Min: 1, Max: 10_000_000_000),
         new("batch", "blocks allocated before they are freed, in the batch routine", 100, 100, Min: 1, Max: 1_000_000),
-        new("alignment", "alignment of the aligned routine (bytes, a power of two)", 64, 64, Min: 16, Max: 1_048_576),
+        new("alignment", "alignment of the aligned routine (bytes, a power of two)", 64, 64, Min: 16, Max: 1_048_576, PowerOfTwo: true),
         new("chains", "realloc chains (grow by 1.5x to chain_max, then shrink back)", 1_000, 100, Min: 1, Max: 10_000_000),
         new("chain_max", "the largest size of a realloc chain (bytes)", 1 << 20, 1 << 20, Min: 64, Max: 1_073_741_824),
     ];
