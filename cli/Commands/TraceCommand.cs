@@ -16,7 +16,7 @@ public static class TraceCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Command command = new("trace", "Record a program's allocations (heaptrack), import heaptrack recordings, describe traces; replay with workbench run trace-replay --trace FILE");
+        Command command = new("trace", "Record a program's allocations (heaptrack), import heaptrack recordings, describe traces (info) and check every block (verify); replay with workbench run trace-replay --trace FILE");
         command.Add(Record(context));
         command.Add(Import(context));
         command.Add(Info(context));
