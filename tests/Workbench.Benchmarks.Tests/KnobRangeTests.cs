@@ -38,4 +38,17 @@ public sealed class KnobRangeTests
         definition.Knobs[new KnobName(null, "slots")] = [1, 1_000_000];
         Assert.NotEmpty(SweepPlan.Expand(definition));
     }
+
+    [Fact]
+    public void EveryCommittedExperimentFileIsWithinTheRanges()
+    {
+        string folder = RepositoryPaths.FindFolder("data/experiments") ?? throw new DirectoryNotFoundException("data/experiments is not in the repository");
+        string[] files = Directory.GetFiles(folder, "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (string file in files)
+        {
+            SweepDefinition definition = ExperimentFile.Load(file);
+            Assert.NotEmpty(SweepPlan.Expand(definition));
+        }
+    }
 }
