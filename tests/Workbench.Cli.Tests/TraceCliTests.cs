@@ -159,6 +159,36 @@ public sealed class TraceCliTests
     }
 
     [Fact]
+    public void ATraceThatPeaksAboveTheTrialsMemoryIsRefusedInOneLine()
+    {
+        // A genuine trace (its summary within every bound) of 4 million objects all live at once, replayed by trial
+        // processes limited to 192 MiB of managed heap: the replay tables alone would need about 370 MiB.
+        string folder = TestRuns.NewFolder("trace-peak");
+        string trace = Path.Combine(folder, "peak.trace");
+        using (TraceWriter writer = TraceWriter.Create(trace, "4 million live objects"))
+        {
+            for (int i = 0; i < 4_000_000; i++)
+            {
+                writer.Malloc(0, 1);
+            }
+        }
+        Dictionary<string, string> limit = new() { ["DOTNET_GCHeapHardLimit"] = "0xC000000" };
+        string whole = Path.Combine(folder, "whole");
+        (int _, string _, string error) = WorkbenchProcess.Run(limit, "run", "trace-replay", "--trace", trace, "--allocators", "bump", "--out", whole);
+        ResultRow row = ResultsFile.Read(Path.Combine(whole, "results.csv")).Rows.Single();
+        Assert.True(row.Status == TrialStatus.Failed, error);
+        Assert.Contains("has 4000000 objects live at its peak, and their replay tables would take about 366 MiB, more than half of the 192 MiB this process may use: replay its first events only (--set max_events=", row.Text("message"), StringComparison.Ordinal);
+        Assert.DoesNotContain("OutOfMemory", row.Text("message"), StringComparison.Ordinal);
+
+        // Its first 100,000 events need 100,000 slots, not 4 million.
+        string part = Path.Combine(folder, "part");
+        (_, _, error) = WorkbenchProcess.Run(limit, "run", "trace-replay", "--trace", trace, "--allocators", "bump", "--set", "max_events=100000", "--out", part);
+        row = ResultsFile.Read(Path.Combine(part, "results.csv")).Rows.Single();
+        Assert.True(row.Status == TrialStatus.Ok, $"{row.Text("message")} {error}");
+        Assert.Equal(100_000, row.Number("ops"));
+    }
+
+    [Fact]
     public void AForgedSummaryIsRefusedBeforeAnyTrialRuns()
     {
         // 244 bytes that claim 50 million live objects: the replay once sized its tables from that (7.56 GB) and said ok.

@@ -20,15 +20,14 @@ internal sealed class ReplayDispatcher
     private int _usedSlots;
     private int _victim;
 
-    /// <summary>A dispatcher over <paramref name="reader"/>.</summary>
-    public ReplayDispatcher(TraceReader reader, string name, int windowEvents, long sampleEvery, long maxEvents)
+    /// <summary>A dispatcher over <paramref name="reader"/> with a block table of <paramref name="slots"/> slots (at least the most objects live among the events it will hand out).</summary>
+    public ReplayDispatcher(TraceReader reader, string name, int windowEvents, long sampleEvery, long maxEvents, int slots)
     {
         _reader = reader;
         _name = name;
         _windowEvents = windowEvents;
         _sampleEvery = sampleEvery;
         _maxEvents = maxEvents;
-        int slots = (int)Math.Clamp(reader.Info.PeakLiveObjects, 1, int.MaxValue - 64);
         _live = new Dictionary<long, (int, long)>(slots);
         _dispatched = new long[slots];
         _freeSlots = [.. Enumerable.Range(0, Math.Max(1, reader.Info.Threads)).Select(_ => new Queue<int>())];
@@ -41,7 +40,7 @@ internal sealed class ReplayDispatcher
         Array.Clear(_dispatched);
     }
 
-    /// <summary>Slots of the block table (the trace's peak of live objects).</summary>
+    /// <summary>Slots of the block table (the trace's peak of live objects, or fewer for a replay of its first events).</summary>
     public int Slots => _dispatched.Length;
 
     /// <summary>Events handed out so far.</summary>

@@ -59,7 +59,9 @@ public sealed class TraceReplayWorkload : Workload
         bool verify = context.Knob("verify") != 0;
         using TraceReader reader = TraceReader.Open(trace.File);
         int threads = Math.Max(1, reader.Info.Threads);
-        ReplayDispatcher dispatcher = new(reader, trace.Path, StreamedReplay.WindowEvents, context.Knob("sample_every"), context.Knob("max_events"));
+        long maxEvents = context.Knob("max_events");
+        int slots = ReplayTables.Slots(reader.Info, maxEvents, trace.Path, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        ReplayDispatcher dispatcher = new(reader, trace.Path, StreamedReplay.WindowEvents, context.Knob("sample_every"), maxEvents, slots);
         TraceReplayer<TAllocator> replay = new(allocator, dispatcher.Slots, verify);
         ReplayMeasurement measured = StreamedReplay.Run(replay, dispatcher, threads);
         int leftover = dispatcher.LiveObjects;
