@@ -41,6 +41,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   done
 fi
 
+# Slurm and munge, for `workbench sweep --slurm` and its tests' one-node cluster (scripts/slurm-cluster.sh).
+for package in slurm-wlm munge; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1 \
+        || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1; }
+    fi
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || echo "setup: skipped: Slurm for sweeps on a cluster and its tests (Debian package $package)"
+  fi
+done
+
 # cfa-malloc as a preloadable library (artifacts/preload/libcfamalloc.so), and the real programs that run on it.
 bash scripts/build-preload.sh || echo "setup: skipped: the preloaded cfa-malloc (scripts/build-preload.sh); programs run on the other allocators"
 bash scripts/setup-programs.sh
