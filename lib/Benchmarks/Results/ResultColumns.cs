@@ -17,7 +17,11 @@ public static class ResultColumns
     public static IReadOnlyList<string> Fixed { get; } = [.. Identity, .. Measured];
 
     /// <summary>The bookkeeping columns that follow the knobs.</summary>
-    public static IReadOnlyList<string> Bookkeeping { get; } = ["ops_per_s", "seed", "warmup", "isolated", "cpus", "finished_utc", "message"];
+    /// <remarks>
+    /// <c>node</c> and <c>cpu_model</c> came later: a file without them still reads (the bookkeeping is found by its
+    /// first and last column, which stay <c>ops_per_s</c> and <c>message</c>), and its rows have no value there.
+    /// </remarks>
+    public static IReadOnlyList<string> Bookkeeping { get; } = ["ops_per_s", "seed", "warmup", "isolated", "cpus", "node", "cpu_model", "finished_utc", "message"];
 
     /// <summary>A header from knob and metric names.</summary>
     public static List<string> Header(IEnumerable<string> knobs, IEnumerable<string> metrics)

@@ -79,7 +79,9 @@ public sealed class ResultsFile
             && !ResultColumns.Fixed.Contains(k) && !ResultColumns.Bookkeeping.Contains(k))];
         List<string> knobs = [.. ResultColumns.KnobsOf(_header)];
         List<string> metrics = [.. ResultColumns.MetricsOf(_header)];
-        bool grow = _header.Count == 0 || rowKnobs.Any(k => !knobs.Contains(k)) || rowMetrics.Any(m => !metrics.Contains(m));
+        // A bookkeeping column the header lacks (a file from before node and cpu_model) grows it too, when the row fills it.
+        bool grow = _header.Count == 0 || rowKnobs.Any(k => !knobs.Contains(k)) || rowMetrics.Any(m => !metrics.Contains(m))
+            || ResultColumns.Bookkeeping.Any(c => !_header.Contains(c) && values.TryGetValue(c, out string? v) && v.Length > 0);
         if (grow)
         {
             _header = ResultColumns.Header(knobs.Concat(rowKnobs), metrics.Concat(rowMetrics));
@@ -137,6 +139,8 @@ public sealed class ResultsFile
             ["warmup"] = Int(spec.Warmup),
             ["isolated"] = isolated ? "1" : "0",
             ["cpus"] = string.Join(' ', spec.Cpus),
+            ["node"] = record.Node,
+            ["cpu_model"] = record.CpuModel,
             ["finished_utc"] = finishedUtc,
             ["message"] = result.Message,
         };

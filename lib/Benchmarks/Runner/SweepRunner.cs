@@ -1,5 +1,6 @@
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Results;
 using Workbench.Benchmarks.Workloads;
 
@@ -66,7 +67,7 @@ public sealed class SweepRunner
                 outcome.Cancelled = true;
                 break;
             }
-            TrialRecord record = RunOne(trial, definition, outcome, runDirectory);
+            TrialRecord record = RunOne(trial, definition, outcome, runDirectory) with { Node = MachineIdentity.Node, CpuModel = MachineIdentity.CpuModel };
             if (cancellation.IsCancellationRequested && record.Result.Status != TrialStatus.Ok)
             {
                 // Ctrl+C reaches the trial process too: its death is the interruption, not a result.
