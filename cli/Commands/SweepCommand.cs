@@ -16,10 +16,16 @@ public static class SweepCommand
         Command command = new("sweep", "Run the sweep an experiment file describes; rerunning it resumes where it stopped");
         command.Add(file);
         options.AddTo(command);
+        Slurm.SlurmOptions slurm = new();
+        slurm.AddTo(command);
         command.SetAction(parse =>
         {
             SweepDefinition definition = ExperimentFile.Load(parse.GetValue(file) ?? "");
             options.Apply(parse, definition);
+            if (slurm.Requested(parse, parse.GetValue(options.Shard) is not null))
+            {
+                return slurm.Submit(context, parse, definition, options.RunDirectory(parse, definition.Name));
+            }
             return SweepExecution.Execute(context, definition, options.RunDirectory(parse, definition.Name), options.ShardOf(parse), parse.GetValue(options.Baseline) ?? "glibc", parse.GetValue(options.RetryFailed));
         });
         return command;

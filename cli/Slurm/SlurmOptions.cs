@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Spectre.Console;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Runner;
+
+namespace Workbench.Cli.Slurm;
+
+/// <summary>The options of <c>sweep --slurm</c>, and what the sweep command does with them: submit instead of run.</summary>
+public sealed class SlurmOptions
+{
+    /// <summary>--slurm.</summary>
+    public Option<bool> Slurm { get; } = new("--slurm") { Description = "submit the sweep to Slurm as a job array (one share per task) and a merge job, instead of running it here" };
+
+    /// <summary>--tasks.</summary>
+    public Option<int?> Tasks { get; } = new("--tasks") { Description = $"with --slurm: array tasks, i.e. shares (default {SlurmRequest.DefaultTasks}, at most one per trial)" };
+
+    /// <summary>--partition.</summary>
+    public Option<string?> Partition { get; } = new("--partition") { Description = "with --slurm: the partition (default: the cluster's)" };
+
+    /// <summary>--time.</summary>
+    public Option<string?> Time { get; } = new("--time") { Description = "with --slurm: each task's time limit, as sbatch takes it, e.g. 4:00:00" };
+
+    /// <summary>--exclusive.</summary>
+    public Option<bool> Exclusive { get; } = new("--exclusive") { Description = "with --slurm: each task gets whole nodes (default true; --exclusive false shares nodes, for untimed work)", DefaultValueFactory = _ => true };
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Add(Slurm);
+        command.Add(Tasks);
+        command.Add(Partition);
+        command.Add(Time);
+        command.Add(Exclusive);
+    }
+
+    /// <summary>Whether the command line asks for Slurm.</summary>
+    /// <exception cref="UsageException">A Slurm option is given without --slurm, or --slurm with --shard.</exception>
+    public bool Requested(ParseResult parse, bool sharded)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        bool slurm = parse.GetValue(Slurm);
+        if (!slurm && (parse.GetValue(Tasks) is not null || parse.GetValue(Partition) is not null || parse.GetValue(Time) is not null))
+        {
+            throw new UsageException("--tasks, --partition and --time go with --slurm: add --slurm, e.g. workbench sweep EXPERIMENT --slurm --tasks 4");
+        }
+        if (slurm && sharded)
+        {
+            throw new UsageException("--slurm shards the sweep itself: drop --shard and choose the shares with --tasks N");
+        }
+        return slurm;
+    }
+
+    /// <summary>Submits the sweep and prints the job ids and the command that shows progress; returns the exit code.</summary>
+    public int Submit(CliContext context, ParseResult parse, SweepDefinition definition, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(parse);
+        SlurmTools.RequireSlurm();
+        List<TrialSpec> plan = SweepPlan.Expand(definition);
+        SlurmRequest request = new(parse.GetValue(Tasks), parse.GetValue(Partition), parse.GetValue(Time), parse.GetValue(Exclusive));
+        SlurmRun run = SlurmSubmitter.Submit(definition, plan, runDirectory, request, context.Arguments);
+        SlurmSubmission submission = run.Latest;
+        IAnsiConsole console = context.Console;
+        console.MarkupLine($"[bold]{Markup.Escape(definition.Name)}[/]: {run.Trials} trials in {run.Tasks} Slurm tasks of {run.CpusPerTask} CPUs{(run.Exclusive ? " on whole nodes" : "")}");
+        console.WriteLine($"array job {submission.ArrayJob} (tasks {SlurmSubmission.ArraySpec(submission.Tasks)}), merge job {submission.MergeJob} after it");
+        console.WriteLine($"results: {Path.Combine(runDirectory, "results.csv")} when job {submission.MergeJob} ends");
+        console.WriteLine($"progress: workbench status {runDirectory}");
+        return ExitCodes.Ok;
+    }
+}
