@@ -55,6 +55,7 @@ public static class CliApp
         ["sweep"] = "workbench sweep data/experiments/first-comparison.yaml",
         ["report"] = "workbench report data/runs/NAME",
         ["merge"] = "workbench merge data/runs/all data/runs/part1 data/runs/part2",
+        ["status"] = "workbench status data/runs/NAME",
         ["record"] = "workbench trace record -- sqlite3 :memory: \"select 1\"",
         ["import"] = "workbench trace import NAME.raw.zst -o NAME.trace",
         ["info"] = "workbench trace info data/traces/sqlite3.trace",
@@ -103,6 +104,7 @@ public static class CliApp
         root.Add(QuickCommand.Create(context));
         root.Add(ReportCommand.Create(context));
         root.Add(MergeCommand.Create(context));
+        root.Add(StatusCommand.Create(context));
         root.Add(IndexCommand.Create(context));
         root.Add(FiguresCommand.Create(context));
         root.Add(TrialCommand.Create(context));

@@ -57,12 +57,27 @@ public static class SlurmSubmitter
         return record;
     }
 
-    /// <summary>Submits tasks <paramref name="tasks"/> of a run (again) with a new merge job, and records them.</summary>
+    /// <summary>
+    /// Submits tasks <paramref name="tasks"/> of a run (again) with a new merge job, and records them. The merge job
+    /// waits for the new array and for <paramref name="stillRunning"/>, jobs of earlier submissions (ARRAY_TASK) that
+    /// have not ended.
+    /// </summary>
     /// <exception cref="UsageException">sbatch refused (its message, on one line).</exception>
-    public static SlurmSubmission Submit(SlurmRun run, IReadOnlyList<int> tasks)
+    public static SlurmSubmission Submit(SlurmRun run, IReadOnlyList<int> tasks, IReadOnlyList<string>? stillRunning = null)
     {
+        stillRunning ??= [];
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Count == 0)
+        {
+            // Every share is complete: only the merge is left to do.
+            return Record(run, [], "", Sbatch(MergeArguments(run, [.. stillRunning])));
+        }
+        foreach (int task in tasks)
+        {
+            // An exit code of an earlier attempt would tell of that attempt, not of this one.
+            File.Delete(run.ExitFile(task));
+        }
         List<string> array = ["--parsable", "--job-name", $"wb-{run.Name}", "--array", SlurmSubmission.ArraySpec(tasks),
             "--output", Path.Combine(run.RunDirectory, "slurm", "logs", "task-%a.out"), "--chdir", run.WorkingDirectory,
             "--ntasks", "1", "--cpus-per-task", run.CpusPerTask.ToString(CultureInfo.InvariantCulture)];
@@ -80,9 +95,11 @@ public static class SlurmSubmitter
             common.AddRange(["--time", time]);
         }
         string arrayJob = Sbatch([.. array, .. common, Path.Combine(run.RunDirectory, "slurm", "task.sh")]);
-        string mergeJob = Sbatch(["--parsable", "--job-name", $"wb-{run.Name}-merge", "--dependency", $"afterok:{arrayJob}",
-            "--output", Path.Combine(run.RunDirectory, "slurm", "logs", "merge-%j.out"), "--chdir", run.WorkingDirectory,
-            "--ntasks", "1", "--cpus-per-task", "1", .. common, Path.Combine(run.RunDirectory, "slurm", "merge.sh")]);
+        return Record(run, tasks, arrayJob, Sbatch(MergeArguments(run, [arrayJob, .. stillRunning])));
+    }
+
+    private static SlurmSubmission Record(SlurmRun run, IReadOnlyList<int> tasks, string arrayJob, string mergeJob)
+    {
         SlurmSubmission submission = new()
         {
             ArrayJob = arrayJob,
@@ -93,6 +110,28 @@ public static class SlurmSubmitter
         run.Submissions.Add(submission);
         run.Save();
         return submission;
+    }
+
+    /// <summary>sbatch's arguments for the merge job, after every job of <paramref name="after"/> succeeded.</summary>
+    private static List<string> MergeArguments(SlurmRun run, IReadOnlyList<string> after)
+    {
+        List<string> merge = ["--parsable", "--job-name", $"wb-{run.Name}-merge"];
+        if (after.Count > 0)
+        {
+            merge.AddRange(["--dependency", "afterok:" + string.Join(':', after)]);
+        }
+        merge.AddRange(["--output", Path.Combine(run.RunDirectory, "slurm", "logs", "merge-%j.out"), "--chdir", run.WorkingDirectory,
+            "--ntasks", "1", "--cpus-per-task", "1"]);
+        if (run.Partition is { Length: > 0 } partition)
+        {
+            merge.AddRange(["--partition", partition]);
+        }
+        if (run.Time is { Length: > 0 } time)
+        {
+            merge.AddRange(["--time", time]);
+        }
+        merge.Add(Path.Combine(run.RunDirectory, "slurm", "merge.sh"));
+        return merge;
     }
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
