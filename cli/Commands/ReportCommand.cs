@@ -42,6 +42,10 @@ public static class ReportCommand
                 string known = string.Join(", ", results.Header.Where(h => h.EndsWith("_ns", StringComparison.Ordinal) || h.EndsWith("_kib", StringComparison.Ordinal)).Take(12));
                 throw new UsageException($"'{path}' has no column '{column}': use ns_per_op or a metric of the run, e.g. {known}");
             }
+            if (HardwareMix.Of(results.Rows) is { Mixed: true } mix)
+            {
+                context.Console.Profile.Out.Writer.WriteLine(mix.Describe());
+            }
             if (parse.GetValue(replays) is string replayRun)
             {
                 ResultsFile replayed = ResultsFile.Read(RunFolders.ResultsFile(replayRun));
