@@ -13,7 +13,8 @@ public static class RunFigures
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
     /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
     /// mleak); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
-    /// benchmarks swept over two or more size distributions.
+    /// benchmarks swept over two or more size distributions. On a run whose trials ran on more than one CPU model,
+    /// every figure says so (<see cref="HardwareNote"/>).
     /// </summary>
     public static List<Figure> All(RunData run, string baseline = "glibc")
     {
@@ -64,7 +65,7 @@ public static class RunFigures
                 }
             }
         }
-        return [.. figures.OfType<Figure>()];
+        return HardwareNote.Add([.. figures.OfType<Figure>()], run);
     }
 
     /// <summary>
