@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
+using Workbench.Benchmarks.Runner;
 
 namespace Workbench.Cli.Slurm;
 
@@ -50,6 +51,9 @@ public static class SlurmSubmitter
         Directory.CreateDirectory(Path.Combine(run, "slurm", "logs"));
         Directory.CreateDirectory(Path.Combine(run, "slurm", "exit"));
         Directory.CreateDirectory(Path.Combine(run, "shares"));
+        // "Every available allocator" is decided here, once: a node that has fewer would deal the trials into other
+        // shares. An allocator a node lacks is then recorded there as skipped, in its own share.
+        definition.Allocators = SweepPlan.ResolveAllocators(definition.Allocators);
         File.WriteAllText(record.ExperimentFile, JsonSerializer.Serialize(definition, s_json) + "\n");
         WriteScripts(record);
         RunMetadata.Write(run, definition, Shard.All, commandLine);
