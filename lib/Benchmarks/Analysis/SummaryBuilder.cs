@@ -64,8 +64,8 @@ public static class SummaryBuilder
 
     /// <summary>
     /// Compares <paramref name="rows"/> with the baseline's rows of the same configuration: pair by pair when at least
-    /// two repetitions of both are ok and no repetition number repeats (a sweep runs each repetition's allocators back
-    /// to back), else unpaired. Null when either side has no ok value.
+    /// two repetitions of both are ok on the same CPU model and no repetition number repeats (a sweep runs each
+    /// repetition's allocators back to back), else unpaired. Null when either side has no ok value.
     /// </summary>
     /// <param name="rows">The rows compared.</param>
     /// <param name="baselineRows">The baseline's rows.</param>
@@ -81,13 +81,14 @@ public static class SummaryBuilder
         {
             return null;
         }
-        Dictionary<int, double>? mineByRepetition = ByRepetition(rows, metric);
-        Dictionary<int, double>? theirsByRepetition = ByRepetition(baselineRows, metric);
+        Dictionary<int, (double Value, string Cpu)>? mineByRepetition = ByRepetition(rows, metric);
+        Dictionary<int, (double Value, string Cpu)>? theirsByRepetition = ByRepetition(baselineRows, metric);
         if (mineByRepetition is not null && theirsByRepetition is not null)
         {
+            // Trials pair only within one CPU model (a run merged from nodes of several models, HardwareMix).
             List<(double, double)> pairs = [.. mineByRepetition.Keys.Order()
-                .Where(theirsByRepetition.ContainsKey)
-                .Select(r => (mineByRepetition[r] * scale, theirsByRepetition[r]))];
+                .Where(r => theirsByRepetition.TryGetValue(r, out var theirs) && theirs.Cpu == mineByRepetition[r].Cpu)
+                .Select(r => (mineByRepetition[r].Value * scale, theirsByRepetition[r].Value))];
             if (pairs.Count >= 2)
             {
                 return Comparison.OfPairs(pairs);
@@ -96,14 +97,14 @@ public static class SummaryBuilder
         return Comparison.Of(mine, theirs);
     }
 
-    /// <summary>The ok values by repetition number, or null when a repetition number occurs twice.</summary>
-    private static Dictionary<int, double>? ByRepetition(IEnumerable<ResultRow> rows, string metric)
+    /// <summary>The ok values by repetition number with the CPU model each ran on ("" when unknown), or null when a repetition number occurs twice.</summary>
+    private static Dictionary<int, (double Value, string Cpu)>? ByRepetition(IEnumerable<ResultRow> rows, string metric)
     {
-        Dictionary<int, double> values = [];
+        Dictionary<int, (double Value, string Cpu)> values = [];
         foreach (ResultRow row in rows.Where(r => r.Status == TrialStatus.Ok))
         {
             double v = row.Number(metric);
-            if (double.IsFinite(v) && v > 0 && !values.TryAdd(row.Repetition, v))
+            if (double.IsFinite(v) && v > 0 && !values.TryAdd(row.Repetition, (v, row.Text("cpu_model"))))
             {
                 return null;
             }
