@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A one-node Slurm cluster on this machine, for trying `workbench sweep --slurm` and for the Slurm tests.
 #
-#   scripts/slurm-cluster.sh start FOLDER   # fresh state in FOLDER: slurm.conf, munged (if not running), slurmctld, slurmd
-#   scripts/slurm-cluster.sh stop FOLDER    # kills the daemons from their pid files (and munged if this script started it)
+#   scripts/slurm-cluster.sh start FOLDER   # fresh state in FOLDER: slurm.conf, its own munged, slurmctld, slurmd
+#   scripts/slurm-cluster.sh stop FOLDER    # kills the daemons from their pid files, munged's too
 #   export SLURM_CONF=FOLDER/slurm.conf     # then sbatch, squeue, sinfo and workbench talk to it
 #
 # As root, without systemd (Debian 12, slurm-wlm 22.05, munge): see /work/shared/design/slurm.md. Without cgroups
@@ -34,11 +34,11 @@ stop() {
       rm -f "$folder/run/$name.pid"
     fi
   done
-  # munged only when this folder started it (another cluster or the machine's own may use it).
-  if [ -f "$folder/run/munged.pid" ]; then
-    pid=$(cat "$folder/run/munged.pid" 2>/dev/null)
+  # This cluster's own munged (its pid file is written by munged, in the folder).
+  if [ -f "$folder/munge/munged.pid" ]; then
+    pid=$(cat "$folder/munge/munged.pid" 2>/dev/null)
     [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -f "$folder/run/munged.pid"
+    rm -f "$folder/munge/munged.pid"
   fi
 }
 
@@ -51,19 +51,19 @@ start() {
   if [ -f "$folder/run/slurmctld.pid" ] && kill -0 "$(cat "$folder/run/slurmctld.pid")" 2>/dev/null; then
     fail "a cluster already runs from $folder: stop it first (scripts/slurm-cluster.sh stop $folder)"
   fi
-  rm -rf "$folder/state" "$folder/spool" "$folder/log" "$folder/run"
+  rm -rf "$folder/state" "$folder/spool" "$folder/log" "$folder/run" "$folder/munge"
   mkdir -p "$folder/state" "$folder/spool" "$folder/log" "$folder/run"
 
-  # munge: running already (the machine's), else started here as the munge user.
-  if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-    [ -f /etc/munge/munge.key ] || fail "no /etc/munge/munge.key (reinstall the Debian package munge)"
-    mkdir -p /run/munge /var/log/munge /var/lib/munge
-    chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null
-    su -s /bin/sh munge -c munged >"$folder/log/munged.out" 2>&1 || fail "munged did not start: $(tail -n 1 "$folder/log/munged.out")"
-    for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
-    munge -n 2>/dev/null | unmunge >/dev/null 2>&1 || fail "munged started but munge -n | unmunge fails (see /var/log/munge/munged.log)"
-    pidof munged | awk '{print $1}' >"$folder/run/munged.pid"
-  fi
+  # munge: a daemon of this cluster's own, on a socket in the folder (AuthInfo below), so that clusters started from
+  # other folders (another checkout's tests) neither share nor stop it. It runs as the munge user with the machine's key.
+  [ -f /etc/munge/munge.key ] || fail "no /etc/munge/munge.key (reinstall the Debian package munge)"
+  mkdir -p "$folder/munge"
+  chown munge:munge "$folder/munge" && chmod 755 "$folder/munge" || fail "cannot give $folder/munge to the munge user"
+  local socket="$folder/munge/munge.socket"
+  su -s /bin/sh munge -c "munged --socket='$socket' --pid-file='$folder/munge/munged.pid' --log-file='$folder/munge/munged.log' --seed-file='$folder/munge/munged.seed'" \
+    >"$folder/log/munged.out" 2>&1 || fail "munged did not start: $(tail -n 1 "$folder/log/munged.out")"
+  for _ in $(seq 50); do munge -n -S "$socket" 2>/dev/null | unmunge -S "$socket" >/dev/null 2>&1 && break; sleep 0.1; done
+  munge -n -S "$socket" 2>/dev/null | unmunge -S "$socket" >/dev/null 2>&1 || { stop; fail "munged started but munge -n | unmunge fails (see $folder/munge/munged.log)"; }
 
   local node cpus memory port
   node=$(hostname -s)
@@ -76,6 +76,7 @@ ClusterName=workbench
 SlurmctldHost=$node
 AuthType=auth/munge
 CredType=cred/munge
+AuthInfo=socket=$folder/munge/munge.socket
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$port
@@ -94,7 +95,6 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 MpiDefault=none
 SchedulerType=sched/backfill
-SchedulerParameters=defer
 MinJobAge=300
 SlurmctldTimeout=30
 SlurmdTimeout=30
