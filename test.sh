@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workbench: installs what the tests need, runs the xunit suites of every
-# project, then executes every notebook in quick mode (a notebook broken by a library change fails
+# project (Workbench.Slurm.Tests starts a one-node Slurm cluster of its own, scripts/slurm-cluster.sh,
+# and skips with the reason where it cannot), then executes every notebook in quick mode (a notebook broken by a library change fails
 # here). Ends with one line that sums the tests: "total: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
