@@ -80,6 +80,43 @@ public static class SlurmQueue
         return nodes;
     }
 
+    /// <summary>
+    /// The most CPUs one node of <paramref name="partition"/> (the default partition when null) has, from
+    /// <c>sinfo -o %c</c>; null when sinfo does not say.
+    /// </summary>
+    public static int? LargestNode(string? partition)
+    {
+        if (SlurmTools.Find("sinfo") is null)
+        {
+            return null;
+        }
+        List<string> arguments = ["-h", "-N", "-o", "%c|%P"];
+        if (partition is { Length: > 0 })
+        {
+            arguments.AddRange(["-p", partition]);
+        }
+        SlurmTools.Answer answer = SlurmTools.Run("sinfo", arguments);
+        if (!answer.Ok)
+        {
+            return null;
+        }
+        int? largest = null;
+        foreach (string line in answer.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] f = line.Split('|');
+            // Without -p, only the default partition's nodes (sinfo marks it with a *).
+            if (partition is not { Length: > 0 } && (f.Length < 2 || !f[1].EndsWith('*')))
+            {
+                continue;
+            }
+            if (int.TryParse(f[0].TrimEnd('+'), NumberStyles.None, CultureInfo.InvariantCulture, out int cpus))
+            {
+                largest = Math.Max(largest ?? 0, cpus);
+            }
+        }
+        return largest;
+    }
+
     /// <summary>Cancels a job (scancel); whether scancel accepted.</summary>
     public static bool Cancel(string jobId) => SlurmTools.Find("scancel") is not null && SlurmTools.Run("scancel", jobId).Ok;
 }

@@ -48,6 +48,12 @@ public static class SlurmSubmitter
             Partition = request.Partition,
             Time = request.Time,
         };
+        if (SlurmQueue.LargestNode(record.Partition) is int largest && largest < record.CpusPerTask)
+        {
+            // sbatch would take it, and its tasks would wait for ever (squeue: PartitionConfig).
+            throw new UsageException($"the sweep runs up to {record.CpusPerTask} threads but the nodes of partition {record.Partition ?? "(default)"} have at most {largest} CPUs: "
+                + $"give --partition of bigger nodes, or fewer threads, e.g. --threads {string.Join(',', plan.Select(t => t.Threads).Distinct().Where(t => t <= largest).Order())}");
+        }
         Directory.CreateDirectory(Path.Combine(run, "slurm", "logs"));
         Directory.CreateDirectory(Path.Combine(run, "slurm", "exit"));
         Directory.CreateDirectory(Path.Combine(run, "shares"));
@@ -99,7 +105,18 @@ public static class SlurmSubmitter
             common.AddRange(["--time", time]);
         }
         string arrayJob = Sbatch([.. array, .. common, Path.Combine(run.RunDirectory, "slurm", "task.sh")]);
-        return Record(run, tasks, arrayJob, Sbatch(MergeArguments(run, [arrayJob, .. stillRunning])));
+        string mergeJob;
+        try
+        {
+            mergeJob = Sbatch(MergeArguments(run, [arrayJob, .. stillRunning]));
+        }
+        catch (UsageException)
+        {
+            // An array without its merge job would be recorded nowhere: take it back.
+            SlurmQueue.Cancel(arrayJob);
+            throw;
+        }
+        return Record(run, tasks, arrayJob, mergeJob);
     }
 
     private static SlurmSubmission Record(SlurmRun run, IReadOnlyList<int> tasks, string arrayJob, string mergeJob)

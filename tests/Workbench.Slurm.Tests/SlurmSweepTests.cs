@@ -129,6 +129,19 @@ public sealed class SlurmSweepTests(SlurmCluster cluster)
     }
 
     [SkippableFact]
+    public void MoreThreadsThanANodeHasCPUsIsRefusedBeforeSubmitting()
+    {
+        Skip.If(cluster.Unavailable is not null, cluster.Unavailable);
+        string folder = NewFolder("slurm-big");
+        int cpus = Environment.ProcessorCount;
+        (int code, _, string error) = Cli("sweep", Experiment(folder, "big", repetitions: 1, iterations: 50), "--slurm",
+            "--threads", $"1,{cpus * 4}", "--out", Path.Combine(folder, "cluster"));
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"the sweep runs up to {cpus * 4} threads but the nodes of partition (default) have at most {cpus} CPUs", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [SkippableFact]
     public void StatusReportsADrainedNode()
     {
         Skip.If(cluster.Unavailable is not null, cluster.Unavailable);
