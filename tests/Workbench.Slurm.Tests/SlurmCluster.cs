@@ -85,7 +85,3 @@ public sealed class SlurmCluster : IDisposable
         return (process.ExitCode, output.Result, error.Result);
     }
 }
-
-/// <summary>The tests that share the one cluster, one after another.</summary>
-[CollectionDefinition("slurm")]
-public sealed class SlurmCollection : ICollectionFixture<SlurmCluster>;
