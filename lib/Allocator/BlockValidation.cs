@@ -6,8 +6,9 @@ namespace Workbench.Allocator;
 /// What a pointer handed to free, realloc or resize must be, checked on their general paths before the heap is touched,
 /// in every mode: data 16-aligned; a fake header that leads back, within its alignment, to a real header; a real header
 /// that is not freed already (its size is not <see cref="BlockHeader.FreedMark"/>) and that names either a mapping (a
-/// page-aligned header and a length of whole pages holding the data) or a bucket of a heap of this allocator (in the
-/// shared area, the heap's seal intact, a size class that exists, a block that holds the data).
+/// page-aligned header and a length of whole pages holding the data), a bucket of the caller's own heap (accepted as
+/// free's fast path accepts it), or a bucket of another heap of this allocator (in the shared area, the heap's seal
+/// intact, a size class that exists, a block that holds the data).
 /// </summary>
 /// <remarks>
 /// The fast path of free takes only blocks of the caller's own buckets whose size is not the mark, so every double free
@@ -71,6 +72,10 @@ internal static unsafe class BlockValidation
             return null;
         }
         var bucket = (Bucket*)(realWord & ~BlockHeader.FlagMask);
+        // The common case first, accepted as free's fast path accepts it: a bucket of the caller's own heap.
+        ThreadHeap* mine = CurrentHeap.Heap;
+        if (mine != null && ThreadHeap.Owns(mine, bucket))
+            return null;
         if (!IsBucket(bucket, out nuint blockBytes))
         {
             detail = $"its header (0x{(ulong)realWord:x}) names no bucket of a cfa-malloc heap";

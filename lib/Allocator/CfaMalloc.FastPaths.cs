@@ -25,8 +25,7 @@ public static unsafe partial class CfaMalloc
         if (heap != null && size - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-            BlockHeader* block = ThreadHeap.Take(bucket, size, 0);
-            if (block != null)
+            if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
                 bucket->FastMallocs++;
                 bucket->FastMallocBytes += (long)size;
@@ -60,12 +59,14 @@ public static unsafe partial class CfaMalloc
             if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
             {
                 BlockHeader* block = BlockHeader.RealOf(header, word);
-                if (block->Size == BlockHeader.FreedMark)
-                    return false;
-                bucket->FastFrees++;
-                bucket->FastFreeBytes += (long)block->Size;
-                FreePaths.PushLocal(bucket, block);
-                return true;
+                // The push is the branch's fall-through, and a double free the jump away from it.
+                if (block->Size != BlockHeader.FreedMark)
+                {
+                    bucket->FastFrees++;
+                    bucket->FastFreeBytes += (long)block->Size;
+                    FreePaths.PushLocal(bucket, block);
+                    return true;
+                }
             }
         }
         return false;
@@ -87,8 +88,7 @@ public static unsafe partial class CfaMalloc
         if (heap != null && payload > size - 1 && payload - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
-            BlockHeader* block = ThreadHeap.Take(bucket, size, 0);
-            if (block != null)
+            if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
                 tally->Calls++;

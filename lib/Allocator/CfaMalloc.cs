@@ -120,8 +120,7 @@ public static unsafe partial class CfaMalloc
         if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < Tunables.s_fastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
-            BlockHeader* block = ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag);
-            if (block != null)
+            if (ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag, out BlockHeader* block))
             {
                 bucket->FastCallocs++;
                 bucket->FastCallocBytes += (long)bytes;
@@ -176,8 +175,7 @@ public static unsafe partial class CfaMalloc
                     return p;
                 }
                 Bucket* target = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
-                BlockHeader* block = ThreadHeap.Take(target, size, word & BlockHeader.ZeroFlag);
-                if (block != null)
+                if (ThreadHeap.Take(target, size, word & BlockHeader.ZeroFlag, out BlockHeader* block))
                 {
                     BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)
                     if (zeroFill && size > oldSize)

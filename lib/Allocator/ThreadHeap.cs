@@ -194,22 +194,25 @@ internal unsafe partial struct ThreadHeap
     }
 
     /// <summary>
-    /// The fast paths' one way to take a block: pops <paramref name="bucket"/>'s free list (owner only) and writes the
-    /// header of a block holding <paramref name="size"/> requested bytes, with header <paramref name="flags"/>; null when
-    /// the list is empty, or when its first block lost its freed mark (its header was written while it was free: the
-    /// general path, <see cref="AllocPaths"/>, reports that instead of handing out a block the program chose). Each
-    /// routine counts the call in its own counters.
+    /// The fast paths' one way to take a block: pops <paramref name="bucket"/>'s free list (owner only) into
+    /// <paramref name="block"/> and writes the header of a block holding <paramref name="size"/> requested bytes, with
+    /// header <paramref name="flags"/>. False when the list is empty, or when its first block lost its freed mark (its
+    /// header was written while it was free: the general path, <see cref="AllocPaths.PopVerified"/>, reports that
+    /// instead of handing out a block the program chose). A bool result, as the fast paths': after inlining, the
+    /// caller's test folds into this one. Each routine counts the call in its own counters.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static BlockHeader* Take(Bucket* bucket, nuint size, nuint flags)
+    internal static bool Take(Bucket* bucket, nuint size, nuint flags, out BlockHeader* block)
     {
-        BlockHeader* block = bucket->FreeList;
-        if (block == null || block->Size != BlockHeader.FreedMark)
-            return null;
-        bucket->FreeList = (BlockHeader*)block->Word;
-        block->Word = (nuint)bucket | flags;
-        block->Size = size;
-        return block;
+        block = bucket->FreeList;
+        if (block != null && block->Size == BlockHeader.FreedMark)
+        {
+            bucket->FreeList = (BlockHeader*)block->Word;
+            block->Word = (nuint)bucket | flags;
+            block->Size = size;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>The heap of <paramref name="bucket"/>, from its address (heaps are aligned to <see cref="Alignment"/>).</summary>
