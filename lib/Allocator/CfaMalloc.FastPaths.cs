@@ -53,20 +53,23 @@ public static unsafe partial class CfaMalloc
             BlockHeader* header = BlockHeader.Of(p);
             nuint word = header->Word;
             var bucket = (Bucket*)(word & ~(BlockHeader.ZeroFlag | BlockHeader.FakeFlag));
-            // A bucket block of this heap (no mmap or large bit). A freed block's word is a link to another block,
-            // which never lies in a heap's region, so a double free of a plain block fails this test; an aligned
-            // block's fake header outlives its free, so its real header's freed mark is tested below.
+            // A bucket block of this heap (no mmap or large bit). A free plain block's word is a link to another block
+            // (or 0), which never lies in a heap's region, so a double free of a plain block fails this test at no
+            // cost here; an aligned block's fake header outlives its free, so the real header's freed mark is tested
+            // on the aligned path alone. (Testing the mark on every free cost the batch routine 1.2-1.3 x.)
             if ((word & (BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
             {
-                BlockHeader* block = BlockHeader.RealOf(header, word);
-                // The push is the branch's fall-through, and a double free the jump away from it.
-                if (block->Size != BlockHeader.FreedMark)
+                BlockHeader* block = header;
+                if ((word & BlockHeader.FakeFlag) != 0)
                 {
-                    bucket->FastFrees++;
-                    bucket->FastFreeBytes += (long)block->Size;
-                    FreePaths.PushLocal(bucket, block);
-                    return true;
+                    block = BlockHeader.RealOf(header, word);
+                    if (block->Size == BlockHeader.FreedMark)
+                        return false;
                 }
+                bucket->FastFrees++;
+                bucket->FastFreeBytes += (long)block->Size;
+                FreePaths.PushLocal(bucket, block);
+                return true;
             }
         }
         return false;

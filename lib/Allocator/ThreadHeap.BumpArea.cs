@@ -121,7 +121,10 @@ internal unsafe partial struct ThreadHeap
     {
         if ((byte*)real + blockBytes != heap->BumpNext)
             return false;
-        real->Size = BlockHeader.FreedMark; // a free of the old pointer is a double free, though the block is gone
+        // A free of the old pointer is a double free, though the block is gone: the mark says so to the general path,
+        // and a word naming no bucket keeps free's fast path from taking it.
+        real->Word = 0;
+        real->Size = BlockHeader.FreedMark;
         heap->BumpNext = (byte*)real;
         heap->LastCarved = null;
         return true;
