@@ -20,10 +20,11 @@ internal static unsafe class BlockValidation
 {
     /// <summary>
     /// The real header of the block whose data starts at <paramref name="data"/> (not null) in <paramref name="real"/>,
-    /// and null; or the problem, with <paramref name="detail"/> saying what was found.
+    /// and null; or the problem, with <paramref name="detail"/> saying what was found. <paramref name="mine"/> is the
+    /// caller's heap (null: none yet), whose blocks are accepted at once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static HeapProblem? Check(void* data, out BlockHeader* real, out string detail)
+    internal static HeapProblem? Check(void* data, ThreadHeap* mine, out BlockHeader* real, out string detail)
     {
         real = null;
         detail = "";
@@ -73,7 +74,6 @@ internal static unsafe class BlockValidation
         }
         var bucket = (Bucket*)(realWord & ~BlockHeader.FlagMask);
         // The common case first, accepted as free's fast path accepts it: a bucket of the caller's own heap.
-        ThreadHeap* mine = CurrentHeap.Heap;
         if (mine != null && ThreadHeap.Owns(mine, bucket))
             return null;
         if (!IsBucket(bucket, out nuint blockBytes))

@@ -24,7 +24,7 @@ internal static unsafe class FreePaths
             }
             return;
         }
-        if (BlockValidation.Check(data, out BlockHeader* real, out string detail) is HeapProblem problem)
+        if (BlockValidation.Check(data, heap, out BlockHeader* real, out string detail) is HeapProblem problem)
             throw new HeapCorruptionException(problem, (nuint)data, detail);
         FreeBlock(heap, real);
     }

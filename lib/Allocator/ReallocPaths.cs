@@ -265,11 +265,11 @@ internal static unsafe class ReallocPaths
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Begin(void* data, nuint size, Routine routine, out ThreadHeap* heap, out RoutineTally* tally, out void* finished)
     {
-        if (BlockValidation.Check(data, out _, out string detail) is HeapProblem problem)
-            throw new HeapCorruptionException(problem == HeapProblem.DoubleFree ? HeapProblem.FreedBlock : problem, (nuint)data, detail);
         finished = null;
         tally = null;
         heap = HeapPool.Acquire();
+        if (BlockValidation.Check(data, heap, out _, out string detail) is HeapProblem problem)
+            throw new HeapCorruptionException(problem == HeapProblem.DoubleFree ? HeapProblem.FreedBlock : problem, (nuint)data, detail);
         if (heap == null)
         {
             Errno.Fail(Errno.ENOMEM);
