@@ -85,58 +85,18 @@ public static class CsvFormat
     {
         ArgumentNullException.ThrowIfNull(text);
         List<List<string>> records = [];
-        List<string> current = [];
-        StringBuilder field = new();
-        bool quoted = false;
-        int recordStart = 0;
-        int i = 0;
-        while (i < text.Length)
+        int position = 0;
+        while (position < text.Length)
         {
-            char c = text[i];
-            if (quoted)
+            (List<string> fields, int next, bool closed) = ParseRecord(text, position, text.Length);
+            if (!closed)
             {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i += 2;
-                        continue;
-                    }
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-                i++;
-                continue;
+                break;
             }
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    current.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    current.Add(field.ToString());
-                    field.Clear();
-                    records.Add(current);
-                    current = [];
-                    recordStart = i + 1;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-            i++;
+            records.Add(fields);
+            position = next;
         }
-        incompleteTail = text.Length - recordStart;
+        incompleteTail = text.Length - position;
         return records;
     }
 }
