@@ -14,6 +14,9 @@ public sealed class SlurmOptions
     /// <summary>--tasks.</summary>
     public Option<int?> Tasks { get; } = new("--tasks") { Description = $"with --slurm: array tasks, i.e. shares (default {SlurmRequest.DefaultTasks}, at most one per trial)" };
 
+    /// <summary>--nodes: as many tasks as nodes, each on a whole node of its own.</summary>
+    public Option<int?> Nodes { get; } = new("--nodes") { Description = "with --slurm: the nodes to spread the sweep over, one task (share) on each; the same as --tasks N with whole nodes" };
+
     /// <summary>--partition.</summary>
     public Option<string?> Partition { get; } = new("--partition") { Description = "with --slurm: the partition (default: the cluster's)" };
 
@@ -29,6 +32,7 @@ public sealed class SlurmOptions
         ArgumentNullException.ThrowIfNull(command);
         command.Add(Slurm);
         command.Add(Tasks);
+        command.Add(Nodes);
         command.Add(Partition);
         command.Add(Time);
         command.Add(Exclusive);
@@ -40,9 +44,21 @@ public sealed class SlurmOptions
     {
         ArgumentNullException.ThrowIfNull(parse);
         bool slurm = parse.GetValue(Slurm);
-        if (!slurm && (parse.GetValue(Tasks) is not null || parse.GetValue(Partition) is not null || parse.GetValue(Time) is not null))
+        if (!slurm && (parse.GetValue(Tasks) is not null || parse.GetValue(Nodes) is not null || parse.GetValue(Partition) is not null || parse.GetValue(Time) is not null))
         {
-            throw new UsageException("--tasks, --partition and --time go with --slurm: add --slurm, e.g. workbench sweep EXPERIMENT --slurm --tasks 4");
+            throw new UsageException("--tasks, --nodes, --partition and --time go with --slurm: add --slurm, e.g. workbench sweep EXPERIMENT --slurm --tasks 4");
+        }
+        if (parse.GetValue(Tasks) is not null && parse.GetValue(Nodes) is not null)
+        {
+            throw new UsageException("--nodes N runs one task on each of N nodes, so it sets the tasks too: give --nodes or --tasks, not both");
+        }
+        if (parse.GetValue(Nodes) is int nodes && nodes < 1)
+        {
+            throw new UsageException($"--nodes {nodes}: write a number of nodes of 1 or more, e.g. --nodes 4");
+        }
+        if (parse.GetValue(Nodes) is not null && !parse.GetValue(Exclusive))
+        {
+            throw new UsageException("--nodes puts each task on a whole node of its own: drop --exclusive false, or use --tasks N to share nodes");
         }
         if (slurm && sharded)
         {
@@ -58,7 +74,7 @@ public sealed class SlurmOptions
         ArgumentNullException.ThrowIfNull(parse);
         SlurmTools.RequireSlurm();
         List<TrialSpec> plan = SweepPlan.Expand(definition);
-        SlurmRequest request = new(parse.GetValue(Tasks), parse.GetValue(Partition), parse.GetValue(Time), parse.GetValue(Exclusive));
+        SlurmRequest request = new(parse.GetValue(Tasks) ?? parse.GetValue(Nodes), parse.GetValue(Partition), parse.GetValue(Time), parse.GetValue(Exclusive));
         SlurmRun run = SlurmSubmitter.Submit(definition, plan, runDirectory, request, context.Arguments);
         SlurmSubmission submission = run.Latest;
         IAnsiConsole console = context.Console;

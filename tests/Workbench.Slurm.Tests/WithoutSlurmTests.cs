@@ -42,4 +42,19 @@ public sealed class WithoutSlurmTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("go with --slurm", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--nodes 2 --tasks 4", "give --nodes or --tasks, not both")]
+    [InlineData("--nodes 0", "--nodes 0: write a number of nodes of 1 or more")]
+    [InlineData("--nodes 2 --exclusive false", "drop --exclusive false")]
+    public void NodesIsCheckedBeforeAnythingIsSubmitted(string options, string expected)
+    {
+        using StringWriter output = new();
+        using StringWriter error = new();
+        string experiment = Path.Combine(Path.GetTempPath(), $"wb-nodes-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(experiment, "name: tiny\nbenchmarks: [churn]\nallocators: [bump]\nquick: true\n");
+        int code = CliApp.Run(["sweep", experiment, "--slurm", .. options.Split(' ')], output, error);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
 }
