@@ -11,7 +11,8 @@ namespace Workbench.Allocator;
 /// intact, a size class that exists, a block that holds the data).
 /// </summary>
 /// <remarks>
-/// The fast path of free takes only blocks of the caller's own buckets whose size is not the mark, so every double free
+/// The fast path of free takes only blocks whose header names a bucket of the caller's own heap (a free plain block's
+/// word is a link, which never does) and, for an aligned block, whose real header lacks the mark, so every double free
 /// and every pointer whose header names no bucket of the caller's heap comes here. A pointer into memory that is not
 /// mapped at all still faults when its header is read, as it does in glibc. Checked mode checks more, against its table
 /// of every live block (<see cref="CheckedMode"/>).

@@ -57,13 +57,10 @@ internal static unsafe class SharedArea
             return true;
         var start = (nuint)address;
         int count = Volatile.Read(ref s_rangeCount);
-        // Usually one range: the area reserves room to grow for a long while before it needs another.
-        nuint end = count > 0 ? Volatile.Read(ref s_rangeEnd[0]) : 0;
-        if (count > 0 && start >= s_rangeStart[0] && start < end && end - start >= bytes)
-            return true;
-        for (int i = 1; i < count; i++)
+        for (int i = 0; i < count; i++)
         {
-            if (start >= s_rangeStart[i] && start < Volatile.Read(ref s_rangeEnd[i]) && Volatile.Read(ref s_rangeEnd[i]) - start >= bytes)
+            nuint end = Volatile.Read(ref s_rangeEnd[i]);
+            if (start >= s_rangeStart[i] && start < end && end - start >= bytes)
                 return true;
         }
         return false;
