@@ -238,6 +238,16 @@ EXPORT void free(void *p)
     while (!__atomic_compare_exchange_n(&g_deferred, &head, p, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
+/* count * size in *bytes; 0 with errno ENOMEM when it overflows, which calloc and the array forms answer with NULL. */
+static int array_bytes(size_t count, size_t size, size_t *bytes)
+{
+    if (__builtin_mul_overflow(count, size, bytes)) {
+        errno = ENOMEM;
+        return 0;
+    }
+    return 1;
+}
+
 EXPORT void *calloc(size_t count, size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
@@ -245,11 +255,7 @@ EXPORT void *calloc(size_t count, size_t size)
         return LIKELY(p != NULL) ? p : failed();
     }
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return glibc_alloc(0, bytes, 1);
+    return array_bytes(count, size, &bytes) ? glibc_alloc(0, bytes, 1) : NULL;
 }
 
 /*
@@ -307,11 +313,7 @@ EXPORT void *realloc(void *p, size_t size)
 EXPORT void *reallocarray(void *p, size_t count, size_t size)
 {
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return realloc(p, bytes);
+    return array_bytes(count, size, &bytes) ? realloc(p, bytes) : NULL;
 }
 
 /*
@@ -565,31 +567,19 @@ EXPORT void *aligned_realloc(void *p, size_t alignment, size_t size)
 EXPORT void *resizearray(void *p, size_t count, size_t size)
 {
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return resize(p, bytes);
+    return array_bytes(count, size, &bytes) ? resize(p, bytes) : NULL;
 }
 
 EXPORT void *aligned_resizearray(void *p, size_t alignment, size_t count, size_t size)
 {
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return aligned_resize(p, alignment, bytes);
+    return array_bytes(count, size, &bytes) ? aligned_resize(p, alignment, bytes) : NULL;
 }
 
 EXPORT void *aligned_reallocarray(void *p, size_t alignment, size_t count, size_t size)
 {
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return aligned_realloc(p, alignment, bytes);
+    return array_bytes(count, size, &bytes) ? aligned_realloc(p, alignment, bytes) : NULL;
 }
 
 EXPORT size_t malloc_size(void *p)
