@@ -76,13 +76,17 @@ public static class TraceCommand
         command.SetAction(parse => Guard(context, () =>
         {
             string path = parse.GetValue(file) ?? "";
-            string found = TraceFiles.Resolve(path) ?? throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file, e.g. workbench trace info data/traces/sqlite3.trace");
+            string found = Find(path, "info");
             using TraceReader reader = TraceReader.Open(found);
             Summary(context, reader.Info, found);
             context.Console.WriteLine($"(from the summary only: workbench trace verify {path} reads and checks every block)");
         }));
         return command;
     }
+
+    /// <summary>The trace file <paramref name="path"/> names, for <c>trace <paramref name="verb"/></c>; a missing one is a one-line error.</summary>
+    private static string Find(string path, string verb) => TraceFiles.Resolve(path)
+        ?? throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file, e.g. workbench trace {verb} data/traces/sqlite3.trace");
 
     private static Command Verify(CliContext context)
     {
@@ -91,8 +95,7 @@ public static class TraceCommand
         command.Add(file);
         command.SetAction(parse => Guard(context, () =>
         {
-            string path = parse.GetValue(file) ?? "";
-            string found = TraceFiles.Resolve(path) ?? throw new FileNotFoundException($"no trace file '{path}': give the path of a .trace file, e.g. workbench trace verify data/traces/sqlite3.trace");
+            string found = Find(parse.GetValue(file) ?? "", "verify");
             TraceInfo info = TraceVerifier.Verify(found);
             context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trace {found}: ok, {info.Events:N0} events in every block checked against the summary"));
         }));

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Platform;
 
 namespace Workbench.Benchmarks.Results;
 
@@ -63,7 +64,7 @@ public static class RunMetadata
     /// <summary>The machine: CPU model, logical cores, memory, kernel.</summary>
     public static JsonObject Machine() => new()
     {
-        ["cpu_model"] = CpuModel(),
+        ["cpu_model"] = MachineIdentity.CpuModel,
         ["logical_cores"] = Environment.ProcessorCount,
         ["memory_kib"] = MemInfo("MemTotal:"),
         ["kernel"] = ReadTrimmed("/proc/sys/kernel/osrelease"),
@@ -110,24 +111,6 @@ public static class RunMetadata
             allocators[info.Name] = entry;
         }
         return allocators;
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/cpuinfo"))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal))
-                {
-                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        return "unknown";
     }
 
     private static long MemInfo(string field)
