@@ -11,6 +11,9 @@ namespace Workbench.Figures;
 /// <param name="Height">Height in CSS pixels for static export.</param>
 public sealed record Figure(string Name, string Title, GenericChart Chart, IReadOnlyList<string> Allocators, int Width = Style.Width, int Height = Style.Height)
 {
+    /// <summary>The fewest and most repetitions behind a point of the figure, as its note says (<see cref="RepetitionNote"/>); (0, 0) when not counted.</summary>
+    public (int Fewest, int Most) Repetitions { get; init; }
+
     /// <summary>The names of the chart's traces, in order (what a legend lists).</summary>
     public IReadOnlyList<string> TraceNames =>
         [.. GenericChart.getTraces(Chart).Select(t => t.TryGetPropertyValue("name") is { } name && name.Value is string s ? s : "")];

@@ -28,21 +28,18 @@ internal static class HardwareNote
                 bottom = old;
                 sides["b"] = old + 24;
             }
-            layout.SetProperty("annotations", new[]
+            Style.AddAnnotation(layout, new Dictionary<string, object>
             {
-                new Dictionary<string, object>
-                {
-                    ["text"] = System.Net.WebUtility.HtmlEncode(note),
-                    ["xref"] = "paper",
-                    ["yref"] = "paper",
-                    ["x"] = 0,
-                    ["y"] = 0,
-                    ["xanchor"] = "left",
-                    ["yanchor"] = "top",
-                    ["yshift"] = -bottom,
-                    ["showarrow"] = false,
-                    ["font"] = new Dictionary<string, object> { ["size"] = 12, ["color"] = "#B00020" },
-                },
+                ["text"] = System.Net.WebUtility.HtmlEncode(note),
+                ["xref"] = "paper",
+                ["yref"] = "paper",
+                ["x"] = 0,
+                ["y"] = 0,
+                ["xanchor"] = "left",
+                ["yanchor"] = "top",
+                ["yshift"] = -bottom,
+                ["showarrow"] = false,
+                ["font"] = new Dictionary<string, object> { ["size"] = 12, ["color"] = "#B00020" },
             });
         }
         return figures;

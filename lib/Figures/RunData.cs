@@ -55,6 +55,9 @@ public sealed class RunData
     public static RunData FromRows(string name, IEnumerable<ResultRow> rows, string? directory = null) =>
         new(name, directory, [.. rows]);
 
+    /// <summary>The configurations (<see cref="ConfigurationOf"/>) of one benchmark's ok rows, in the order they first appear.</summary>
+    public IReadOnlyList<string> Configurations(string benchmark) => [.. Of(benchmark).Select(ConfigurationOf).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The ok rows of one benchmark.</summary>
     public IReadOnlyList<ResultRow> Of(string benchmark) => [.. Ok.Where(r => r.Benchmark == benchmark)];
 
@@ -71,6 +74,21 @@ public sealed class RunData
     }
 
     private Dictionary<string, List<SeriesLine>>? _series;
+
+    /// <summary>The latency histograms of a row's trial (<see cref="LatencyFile"/>), empty when it has none.</summary>
+    /// <exception cref="InvalidDataException">The run's <c>latency.csv</c> has a line that is not a histogram.</exception>
+    public IReadOnlyList<LatencyBuckets> Latency(ResultRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (Directory is null)
+        {
+            return [];
+        }
+        _latency ??= LatencyFile.Read(Directory);
+        return _latency.TryGetValue(row.TrialName, out List<LatencyBuckets>? histograms) ? histograms : [];
+    }
+
+    private Dictionary<string, List<LatencyBuckets>>? _latency;
 
 
     /// <summary>A row's configuration apart from threads: sizes and knobs (used to keep one line per configuration).</summary>

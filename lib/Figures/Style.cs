@@ -75,9 +75,24 @@ internal static class Style
         return GenericChart.setLayout(layout, chart);
     }
 
+    /// <summary>Adds an annotation to a layout, after those it has.</summary>
+    internal static void AddAnnotation(Layout layout, Dictionary<string, object> annotation)
+    {
+        List<object> annotations = layout.TryGetPropertyValue("annotations") is { } existing && existing.Value is System.Collections.IEnumerable old
+            ? [.. old.Cast<object>()]
+            : [];
+        annotations.Add(annotation);
+        layout.SetProperty("annotations", annotations.ToArray());
+    }
+
     /// <summary>Asymmetric error bars on the y values of a chart's traces.</summary>
     internal static void YError(GenericChart chart, IReadOnlyList<double> plus, IReadOnlyList<double> minus, string colour)
     {
+        // No interval anywhere (one repetition): no error bars at all, not bars of length 0.
+        if (!plus.Concat(minus).Any(v => double.IsFinite(v) && v > 0))
+        {
+            return;
+        }
         foreach (Trace trace in GenericChart.getTraces(chart))
         {
             trace.SetProperty("error_y", new Dictionary<string, object>

@@ -61,6 +61,11 @@ public sealed class TrialResult
     [JsonConverter(typeof(SeriesPointsJsonConverter.WithoutRequestedBytes))]
     public List<SeriesPoint> Samples { get; init; } = [];
 
+    /// <summary>The latency histograms the workload counted (the latency benchmark's malloc and free), empty for other workloads.</summary>
+    [JsonPropertyName("latency")]
+    [JsonConverter(typeof(LatencyBucketsJsonConverter))]
+    public List<LatencyBuckets> Latency { get; init; } = [];
+
     /// <summary>Nanoseconds per operation.</summary>
     [JsonIgnore]
     public double NsPerOp => Operations > 0 ? ElapsedSeconds * 1e9 / Operations : 0;

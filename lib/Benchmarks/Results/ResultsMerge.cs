@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Results;
 /// <summary>
 /// Combines the <c>results.csv</c> of several shards (or runs) into one: the union of their columns, one row
 /// per trial (a trial in several inputs keeps its ok row over others, else the first one seen), and the chosen trials'
-/// memory series (<c>series.csv</c>) of inputs that are run folders.
+/// memory series (<c>series.csv</c>) and latency histograms (<c>latency.csv</c>) of inputs that are run folders.
 /// </summary>
 public static class ResultsMerge
 {
@@ -59,10 +59,11 @@ public static class ResultsMerge
         }
         ResultsFile merged = new(outputFile);
         Dictionary<string, Dictionary<string, List<SeriesLine>>> series = new(StringComparer.Ordinal);
+        Dictionary<string, Dictionary<string, List<LatencyBuckets>>> latency = new(StringComparer.Ordinal);
         foreach (string key in order)
         {
             (ResultRow row, string? folder) = chosen[key];
-            // The chosen trial's memory series comes along from the folder its row came from.
+            // The chosen trial's memory series and latency histograms come along from the folder its row came from.
             if (folder is not null && directory is not null)
             {
                 if (!series.TryGetValue(folder, out Dictionary<string, List<SeriesLine>>? ofFolder))
@@ -72,6 +73,14 @@ public static class ResultsMerge
                 if (ofFolder.TryGetValue(row.TrialName, out List<SeriesLine>? lines))
                 {
                     SeriesFile.AppendLines(directory, row.TrialName, lines);
+                }
+                if (!latency.TryGetValue(folder, out Dictionary<string, List<LatencyBuckets>>? histogramsOfFolder))
+                {
+                    latency[folder] = histogramsOfFolder = LatencyFile.Read(folder);
+                }
+                if (histogramsOfFolder.TryGetValue(row.TrialName, out List<LatencyBuckets>? histograms))
+                {
+                    LatencyFile.AppendLines(directory, row.TrialName, histograms);
                 }
             }
             // The row's own values: a knob or metric column it has no value in (its input had the column for other

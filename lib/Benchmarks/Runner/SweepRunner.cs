@@ -83,6 +83,7 @@ public sealed class SweepRunner
                 results.Append(record);
             }
             SeriesFile.Append(runDirectory, record);
+            LatencyFile.Append(runDirectory, record);
             outcome.Ran[record.Result.Status] = outcome.Count(record.Result.Status) + 1;
             finished++;
             progress?.Invoke(new TrialProgress(finished, mine.Count, record));

@@ -71,6 +71,7 @@ public static class TrialHost
             // The CPUs the workload's threads were allowed: all of them unless the trial was pinned (--cpus).
             result.Metrics["worker_cpu_mask"] = run.WorkerCpuMask;
             result.Series.AddRange(run.Series);
+            result.Latency.AddRange(run.Latency);
             result.Samples.AddRange(samples);
         }
         catch (Exception e)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Workloads;
 
@@ -53,25 +54,22 @@ public sealed class LatencyHistogram
 
     /// <summary>
     /// The value at percentile <paramref name="percent"/> (0..100): the upper end of the bucket that holds
-    /// the rank-th smallest value, capped by the exact maximum.
+    /// the rank-th smallest value, capped by the exact maximum (<see cref="LatencyBuckets.PercentileTicks"/>).
     /// </summary>
-    public long Percentile(double percent)
+    public long Percentile(double percent) => ToBuckets("", 1).PercentileTicks(percent);
+
+    /// <summary>The histogram as it is stored: its non-empty buckets by upper bound, for <paramref name="operation"/> on a clock of <paramref name="nsPerTick"/>.</summary>
+    public LatencyBuckets ToBuckets(string operation, double nsPerTick)
     {
-        if (Count == 0)
-        {
-            return 0;
-        }
-        long rank = Math.Max(1, (long)Math.Ceiling(percent / 100.0 * Count));
-        long seen = 0;
+        List<(long, long)> buckets = [];
         for (int i = 0; i < _counts.Length; i++)
         {
-            seen += _counts[i];
-            if (seen >= rank)
+            if (_counts[i] > 0)
             {
-                return Math.Min(UpperBound(i), Max);
+                buckets.Add((UpperBound(i), _counts[i]));
             }
         }
-        return Max;
+        return new LatencyBuckets(operation, nsPerTick, Max, buckets);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,7 @@ namespace Workbench.Benchmarks.Workloads;
 /// <summary>
 /// latency: the churn pattern with every malloc and every free timed on its own and counted in a log-bucket
 /// (HDR-style) histogram; reports p50, p90, p99, p99.9 and max of each (<c>malloc_p50_ns</c>, ...,
-/// <c>free_max_ns</c>). The clock's own cost (two reads, measured at start) is included in every figure and
+/// <c>free_max_ns</c>), and stores both histograms themselves, per trial, in the run's <c>latency.csv</c>. The clock's own cost (two reads, measured at start) is included in every figure and
 /// reported as <c>clock_ns</c>; the <c>bump</c> floor shows it too. Calls that took longer than 100 us are counted
 /// (<c>malloc_over_100us</c>, <c>free_over_100us</c>), and so are the gaps over 100 us that the machine itself puts
 /// into a loop that only reads the clock, per second (<c>idle_gaps_over_100us_per_s</c>, measured for 200 ms before
@@ -67,6 +67,8 @@ public sealed class LatencyWorkload : Workload
             result.Metrics[$"malloc_{suffix}_ns"] = malloc.Percentile(percent) * nsPerTick;
             result.Metrics[$"free_{suffix}_ns"] = free.Percentile(percent) * nsPerTick;
         }
+        result.Latency.Add(malloc.ToBuckets("malloc", nsPerTick));
+        result.Latency.Add(free.ToBuckets("free", nsPerTick));
         result.Metrics["malloc_max_ns"] = malloc.Max * nsPerTick;
         result.Metrics["free_max_ns"] = free.Max * nsPerTick;
         result.Metrics["clock_ns"] = ClockCost() * nsPerTick;

@@ -24,6 +24,9 @@ public sealed class WorkloadResult
     /// <summary>The CPUs the workload's first worker thread was allowed (<see cref="GangResult.WorkerCpuMask"/>); 0 for a workload without worker threads.</summary>
     public ulong WorkerCpuMask { get; set; }
 
+    /// <summary>Latency histograms counted by the workload (one per operation timed), stored in the run's <c>latency.csv</c>.</summary>
+    public List<LatencyBuckets> Latency { get; } = [];
+
     /// <summary>Memory samples taken by the workload itself, after its operations.</summary>
     public List<SeriesPoint> Series { get; } = [];
 }

@@ -15,11 +15,11 @@ public sealed record FalseSharingSpeedupData(
     IReadOnlyList<AllocatorSeries<SpeedupPoint>> Series)
 {
     /// <summary>
-    /// elapsed(1) / elapsed(P) of the benchmark's first configuration, the ratio of the mean elapsed times with its 95%
+    /// elapsed(1) / elapsed(P) of one configuration of the benchmark (its first unless <paramref name="configuration"/> names another), the ratio of the mean elapsed times with its 95%
     /// interval (Welch). Null when the run lacks the benchmark, has no trials at 1 thread and at more, or no allocator
     /// has an elapsed time at 1 thread.
     /// </summary>
-    public static FalseSharingSpeedupData? From(RunData run, string benchmark = "cache-thrash")
+    public static FalseSharingSpeedupData? From(RunData run, string benchmark = "cache-thrash", string? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         List<ResultRow> rows = [.. run.Of(benchmark)];
@@ -27,7 +27,7 @@ public sealed record FalseSharingSpeedupData(
         {
             return null;
         }
-        string configuration = RunData.ConfigurationOf(rows[0]);
+        configuration ??= RunData.ConfigurationOf(rows[0]);
         rows = [.. rows.Where(r => RunData.ConfigurationOf(r) == configuration)];
         List<int> threadCounts = [.. rows.Select(r => r.Threads).Distinct().Order()];
         if (threadCounts.Count < 2 || threadCounts[0] != 1)
