@@ -13,7 +13,7 @@ public enum ExportFormats
     /// <summary>SVG (vector, for papers), rendered by plotly.js in Chromium.</summary>
     Svg = 2,
 
-    /// <summary>PNG at twice the CSS size (for slides and the README).</summary>
+    /// <summary>PNG: at 300 dpi for a figure fitted to a printed size (<see cref="FigureSize"/>), else at twice its CSS size (for the README).</summary>
     Png = 4,
 
     /// <summary>PDF (vector), Chromium printing the SVG on a page of the figure's size.</summary>

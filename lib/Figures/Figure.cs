@@ -18,6 +18,20 @@ public sealed record Figure(string Name, string Title, GenericChart Chart, IRead
     public IReadOnlyList<string> TraceNames =>
         [.. GenericChart.getTraces(Chart).Select(t => t.TryGetPropertyValue("name") is { } name && name.Value is string s ? s : "")];
 
-    /// <summary>The chart as plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>).</summary>
-    public string ToJson() => GenericChart.toFigureJson(Chart);
+    /// <summary>The printed size the figure is fitted to (<see cref="Sized"/>); null for the screen size it was drawn at.</summary>
+    public FigureSize? Size { get; init; }
+
+    /// <summary>
+    /// The figure fitted to <paramref name="size"/> (<see cref="FigureSize.Column"/>, <see cref="FigureSize.Text"/>,
+    /// <see cref="FigureSize.Slide"/> or one of your own): its width and height in inches, its fonts in points, its title
+    /// kept or left out, in every format it is shown or written in. The chart is shared, not changed.
+    /// </summary>
+    public Figure Sized(FigureSize size)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        return this with { Size = size, Width = size.WidthPx, Height = size.HeightPx };
+    }
+
+    /// <summary>The chart as plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>), fitted to <see cref="Size"/> when it has one.</summary>
+    public string ToJson() => Size is null ? GenericChart.toFigureJson(Chart) : FigureSizing.Apply(GenericChart.toFigureJson(Chart), Size);
 }

@@ -32,26 +32,40 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
     /// <summary>The one-line reason static formats are skipped, or null when they are not.</summary>
     public string? Missing => CanRenderStatic ? null : Chromium.MissingMessage;
 
-    /// <summary>Writes the standalone HTML page of a figure (plotly.js inlined); returns its path.</summary>
-    public static string WriteHtml(Figure figure, string directory)
+    /// <summary>
+    /// Writes the standalone HTML page of a figure, plotly.js inlined, or with <paramref name="sharedScript"/> loaded from
+    /// one copy in the folder (<see cref="PlotlyJs.SharedFileName"/>, written when missing); returns the page's path.
+    /// </summary>
+    public static string WriteHtml(Figure figure, string directory, bool sharedScript = false)
     {
         ArgumentNullException.ThrowIfNull(figure);
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, figure.Name + ".html");
-        File.WriteAllText(path, PlotlyJs.Page(figure), new UTF8Encoding(false));
+        if (sharedScript)
+        {
+            string script = Path.Combine(directory, PlotlyJs.SharedFileName);
+            if (!File.Exists(script) || new FileInfo(script).Length != Encoding.UTF8.GetByteCount(PlotlyJs.Script))
+            {
+                File.WriteAllText(script, PlotlyJs.Script, new UTF8Encoding(false));
+            }
+        }
+        File.WriteAllText(path, PlotlyJs.Page(figure, sharedScript), new UTF8Encoding(false));
         return path;
     }
 
-    /// <summary>Writes a figure in the given formats into a folder; returns the files written.</summary>
+    /// <summary>
+    /// Writes a figure in the given formats into a folder (HTML as <see cref="WriteHtml"/> with <paramref name="sharedScript"/>);
+    /// returns the files written.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A static format was asked for and there is no Chromium.</exception>
-    public async Task<List<string>> ExportAsync(Figure figure, string directory, ExportFormats formats = ExportFormats.All)
+    public async Task<List<string>> ExportAsync(Figure figure, string directory, ExportFormats formats = ExportFormats.All, bool sharedScript = false)
     {
         ArgumentNullException.ThrowIfNull(figure);
         Directory.CreateDirectory(directory);
         List<string> written = [];
         if (formats.HasFlag(ExportFormats.Html))
         {
-            written.Add(WriteHtml(figure, directory));
+            written.Add(WriteHtml(figure, directory, sharedScript));
         }
         if ((formats & ExportFormats.Static) == 0)
         {
@@ -80,10 +94,12 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Writes every figure into a folder: HTML always, the static formats when Chromium is there (else the
-    /// one-line message goes to <paramref name="log"/> once). Returns the files written.
+    /// Writes every figure into a folder: HTML always, the pages sharing one plotly.js unless <paramref name="sharedScript"/>
+    /// is false; the static formats when Chromium is there (else the one-line message goes to <paramref name="log"/> once).
+    /// Returns the files written.
     /// </summary>
-    public async Task<List<string>> ExportAllAsync(IEnumerable<Figure> figures, string directory, ExportFormats formats = ExportFormats.All, TextWriter? log = null)
+    public async Task<List<string>> ExportAllAsync(IEnumerable<Figure> figures, string directory, ExportFormats formats = ExportFormats.All, TextWriter? log = null,
+        bool sharedScript = true)
     {
         ArgumentNullException.ThrowIfNull(figures);
         if (!CanRenderStatic && (formats & ExportFormats.Static) != 0)
@@ -94,7 +110,7 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
         List<string> written = [];
         foreach (Figure figure in figures)
         {
-            written.AddRange(await ExportAsync(figure, directory, formats).ConfigureAwait(false));
+            written.AddRange(await ExportAsync(figure, directory, formats, sharedScript).ConfigureAwait(false));
         }
         return written;
     }
@@ -107,10 +123,14 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
         return Uri.UnescapeDataString(url[(comma + 1)..]);
     }
 
-    /// <summary>The figure as PNG bytes, at <paramref name="scale"/> times its CSS size.</summary>
-    public async Task<byte[]> PngAsync(Figure figure, double scale = 2)
+    /// <summary>
+    /// The figure as PNG bytes, at <paramref name="scale"/> times its CSS size; by default at <see cref="FigureSize.Dpi"/>
+    /// for a figure fitted to a printed size, else at twice its CSS size.
+    /// </summary>
+    public async Task<byte[]> PngAsync(Figure figure, double? scale = null)
     {
-        string url = await ToImageAsync(figure, "png", scale).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(figure);
+        string url = await ToImageAsync(figure, "png", scale ?? (figure.Size is null ? 2 : FigureSize.PngScale)).ConfigureAwait(false);
         int comma = url.IndexOf(',', StringComparison.Ordinal);
         return Convert.FromBase64String(url[(comma + 1)..]);
     }

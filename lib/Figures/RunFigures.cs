@@ -14,11 +14,19 @@ public static class RunFigures
     /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
     /// mleak); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
     /// benchmarks swept over two or more size distributions. On a run whose trials ran on more than one CPU model,
-    /// every figure says so (<see cref="HardwareNote"/>).
+    /// every figure says so (<see cref="HardwareNote"/>). <paramref name="baseline"/> null means glibc when the run has it,
+    /// else its first allocator; each figure is fitted to <paramref name="size"/> when one is given.
     /// </summary>
-    public static List<Figure> All(RunData run, string baseline = "glibc")
+    /// <exception cref="ChartInputException">The run has no allocator named <paramref name="baseline"/>.</exception>
+    public static List<Figure> All(RunData run, string? baseline = null, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (run.Allocators.Count == 0)
+        {
+            return [];
+        }
+        baseline ??= run.Allocators.Contains("glibc") ? "glibc" : run.Allocators[0];
+        ChartArguments.Allocator(run, baseline, "baseline");
         List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
         // Real programs: their peak RSS beside their time, as mimalloc-bench reports them.
         if (run.Benchmarks.Contains("program"))
@@ -57,7 +65,9 @@ public static class RunFigures
                     figures.Add(Charts.LatencyCdf(run, operation));
                 }
             }
-            if (run.Of(benchmark).Select(r => r.Sizes).Distinct().Count() > 1)
+            // A heatmap only where the benchmark ran two or more sizes at two or more thread counts: a 5 x 1 grid (trace
+            // replays, one per trace, at one thread count) is a bar chart in one colour, which the relative chart draws better.
+            if (run.Of(benchmark).Select(r => r.Sizes).Distinct().Count() > 1 && severalThreads)
             {
                 foreach (string allocator in run.Allocators.Where(a => a != baseline))
                 {
@@ -65,21 +75,23 @@ public static class RunFigures
                 }
             }
         }
-        return HardwareNote.Add([.. figures.OfType<Figure>()], run);
+        List<Figure> drawn = HardwareNote.Add([.. figures.OfType<Figure>()], run);
+        return size is null ? drawn : [.. drawn.Select(f => f.Sized(size))];
     }
 
     /// <summary>
     /// Writes every figure of a run folder into <paramref name="outputDirectory"/> (what <c>workbench figures RUN</c>
-    /// does): HTML always; SVG, PNG and PDF when Chromium is there, else one line to <paramref name="log"/> says why.
-    /// Returns the figures and the files written.
+    /// does): HTML always (sharing one plotly.js in the folder unless <paramref name="sharedScript"/> is false); SVG, PNG
+    /// and PDF when Chromium is there, else one line to <paramref name="log"/> says why. Returns the figures and the files written.
     /// </summary>
+    /// <exception cref="ChartInputException">The run has no allocator named <paramref name="baseline"/>.</exception>
     public static async Task<(List<Figure> Figures, List<string> Files)> ExportAsync(string run, string outputDirectory,
-        string baseline = "glibc", ExportFormats formats = ExportFormats.All, TextWriter? log = null)
+        string? baseline = null, ExportFormats formats = ExportFormats.All, TextWriter? log = null, FigureSize? size = null, bool sharedScript = true)
     {
         RunData data = RunData.Load(run);
-        List<Figure> figures = All(data, baseline);
+        List<Figure> figures = All(data, baseline, size);
         await using FigureExporter exporter = new();
-        List<string> files = await exporter.ExportAllAsync(figures, outputDirectory, formats, log).ConfigureAwait(false);
+        List<string> files = await exporter.ExportAllAsync(figures, outputDirectory, formats, log, sharedScript).ConfigureAwait(false);
         return (figures, files);
     }
 }

@@ -133,11 +133,14 @@ internal static class Style
         double low = positive.Min() / 1.15;
         double high = positive.Max() * 1.15;
         axis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
-        // 1-2-5 per decade; a narrow range (ratios between 0.5 and 1.2, say) gets finer steps so that 0.8 and 0.9 can be read.
+        // 1-2-5 per decade; a narrow range (ratios between 0.5 and 1.2, say) gets finer steps so that 0.8 and 0.9 can be read;
+        // a wide one (latencies from 20 ns to 10 ms) 1-3 or powers of ten alone, so that the labels do not crowd.
+        double decades = Math.Log10(high / low);
+        double[][] choices = decades > 6 ? [[1.0], [1.0, 3]] : decades > 3.5 ? [[1.0, 3], [1.0, 2, 5]] : [[1.0, 2, 5], [1.0, 1.5, 2, 3, 5, 7], [1.0, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]];
         double[] ticks = [];
-        foreach (double[] mantissas in new[] { new[] { 1.0, 2, 5 }, [1.0, 1.5, 2, 3, 5, 7], [1.0, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 7, 8, 9] })
+        foreach (double[] mantissas in choices)
         {
-            ticks = [.. Enumerable.Range(-4, 14).SelectMany(e => mantissas.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+            ticks = [.. Enumerable.Range(-6, 17).SelectMany(e => mantissas.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
             if (ticks.Length >= 4)
             {
                 break;

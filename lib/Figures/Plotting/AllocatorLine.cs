@@ -32,4 +32,12 @@ internal static class AllocatorLine
     /// wider than the value itself, e.g. from two repetitions, is cut at the frame rather than flattening every line).
     /// </summary>
     internal static double Top(double value, double high) => double.IsFinite(high) ? Math.Min(high, 2 * value) : value;
+
+    /// <summary>
+    /// The note naming the intervals whose top lies above <paramref name="axisTop"/> (cut at the frame, <see cref="Top"/>);
+    /// null when none is. Each point is named by its allocator and x (<c>cfa at 4</c>).
+    /// </summary>
+    internal static Dictionary<string, object>? CutNote(IEnumerable<(string Allocator, double X, double Low, double High)> points, double axisTop) =>
+        CutIntervals.Note([.. points.Where(p => double.IsFinite(p.High) && p.High > axisTop)
+            .Select(p => ($"{p.Allocator} at {p.X.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}", p.Low, p.High))]);
 }

@@ -27,15 +27,25 @@ internal static class FalseSharingSpeedupChart
         xAxis["tickvals"] = data.Threads.ToArray();
         xAxis["range"] = new[] { data.Threads.Min() - 0.3, data.Threads.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis("speed-up over 1 thread (elapsed(1) / elapsed(P))");
-        yAxis["range"] = new[] { 0, tops.Max() * 1.08 };
+        double axisTop = tops.Max() * 1.08;
+        yAxis["range"] = new[] { 0, axisTop };
+        Dictionary<string, object>? cut = AllocatorLine.CutNote(data.Series.SelectMany(s => s.Points
+            .Select(p => (s.Allocator, (double)p.Threads, p.Speedup.RatioLow, p.Speedup.RatioHigh))), axisTop);
+        bool intervals = data.Series.Any(s => s.Points.Any(p => double.IsFinite(p.Speedup.RatioHigh) && p.Threads > 1));
         string kind = data.Benchmark switch
         {
             "cache-scratch" => "passive ",
             "cache-thrash" => "active ",
             _ => "",
         };
-        string title = $"{data.Benchmark}: {kind}false sharing, speed-up against the ideal P-fold line (95% CI)";
-        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Style.Width, Style.Height);
+        string title = $"{data.Benchmark}: {kind}false sharing, speed-up against the ideal P-fold line{(intervals ? " (95% CI)" : "")}";
+        GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, Style.Width, Style.Height, more: layout =>
+        {
+            if (cut is not null)
+            {
+                Style.AddAnnotation(layout, cut);
+            }
+        });
         return new Figure($"{data.Benchmark}-speedup", title, chart, [.. data.Series.Select(s => s.Allocator)]);
     }
 }

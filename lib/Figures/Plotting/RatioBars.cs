@@ -27,20 +27,51 @@ internal static class RatioBars
 
     /// <summary>
     /// The log axis of the ratios, titled <paramref name="title"/>: it shows 1 and every bar's interval, cut at 4x the
-    /// ratio either way so that one wide interval does not flatten every bar.
+    /// ratio either way so that one wide interval does not flatten every bar; <see cref="CutNote"/> names what it cuts.
     /// </summary>
     internal static Dictionary<string, object> Axis(string title, IEnumerable<RatioBar> bars)
     {
         List<double> extremes = [1];
         foreach (Comparison c in bars.Select(b => b.Ratio))
         {
-            extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, 4 * c.Ratio) : c.Ratio);
-            extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / 4) : c.Ratio);
+            extremes.Add(double.IsFinite(c.RatioHigh) ? Math.Min(c.RatioHigh, Cut * c.Ratio) : c.Ratio);
+            extremes.Add(double.IsFinite(c.RatioLow) && c.RatioLow > 0 ? Math.Max(c.RatioLow, c.Ratio / Cut) : c.Ratio);
         }
         Dictionary<string, object> axis = Style.Axis(title, "log");
         Style.Ticks125(axis, extremes);
         return axis;
     }
+
+    /// <summary>How far from its ratio, either way, an interval is drawn before the axis cuts it.</summary>
+    internal const double Cut = 4;
+
+    /// <summary>
+    /// The note that names every interval the axis of <see cref="Axis"/> cuts (its bar ends at the frame), with its real
+    /// ends; null when none is cut. <paramref name="bars"/> pairs each bar with the allocator it belongs to.
+    /// </summary>
+    internal static Dictionary<string, object>? CutNote(IEnumerable<(string Allocator, RatioBar Bar)> bars)
+    {
+        List<(string Label, double Low, double High)> cut = [.. bars
+            .Where(b => (double.IsFinite(b.Bar.Ratio.RatioHigh) && b.Bar.Ratio.RatioHigh > Cut * b.Bar.Ratio.Ratio)
+                || (double.IsFinite(b.Bar.Ratio.RatioLow) && b.Bar.Ratio.RatioLow < b.Bar.Ratio.Ratio / Cut))
+            .Select(b => ($"{b.Allocator} {b.Bar.Label}", b.Bar.Ratio.RatioLow, b.Bar.Ratio.RatioHigh))];
+        return CutIntervals.Note(cut);
+    }
+
+    /// <summary>
+    /// The legend entry of the dashed line at 1, named <paramref name="name"/> (<c>glibc = 1 (baseline)</c>): a dashed line
+    /// over the categories, drawn on the line of <see cref="LineAtOne"/>.
+    /// </summary>
+    internal static GenericChart LegendAtOne(string name, string colour, IReadOnlyList<string> categories)
+    {
+        GenericChart line = CSharpChart.Scatter<string, double, string>(x: categories.Count > 0 ? [categories[0], categories[^1]] : [], y: [1.0, 1.0],
+            mode: StyleParam.Mode.Lines, Name: name, LineColor: Color.fromHex(colour), LineWidth: 2, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false);
+        Style.Set(line, "hoverinfo", "skip");
+        return line;
+    }
+
+    /// <summary>Whether any bar has an interval (with one repetition none has, and the figure claims none).</summary>
+    internal static bool AnyInterval(IEnumerable<RatioBar> bars) => bars.Any(b => double.IsFinite(b.Ratio.RatioLow) && double.IsFinite(b.Ratio.RatioHigh));
 
     /// <summary>A dashed horizontal line across the plot at ratio 1.</summary>
     internal static Dictionary<string, object> LineAtOne(string colour) => new()
