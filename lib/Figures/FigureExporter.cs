@@ -130,7 +130,7 @@ public sealed class FigureExporter : IAsyncDisposable, IDisposable
     public async Task<byte[]> PngAsync(Figure figure, double? scale = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        string url = await ToImageAsync(figure, "png", scale ?? (figure.Size is null ? 2 : FigureSize.PngScale)).ConfigureAwait(false);
+        string url = await ToImageAsync(figure, "png", scale ?? (figure.Size is { } size ? size.WidthInches * FigureSize.Dpi / figure.Width : 2)).ConfigureAwait(false);
         int comma = url.IndexOf(',', StringComparison.Ordinal);
         return Convert.FromBase64String(url[(comma + 1)..]);
     }

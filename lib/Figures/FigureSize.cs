@@ -45,9 +45,6 @@ public sealed record FigureSize(string Name, double WidthInches, double HeightIn
     /// <summary>The font in CSS pixels.</summary>
     public double FontPx => FontPt * CssPixelsPerInch / 72;
 
-    /// <summary>How many PNG pixels a CSS pixel becomes at <see cref="Dpi"/>.</summary>
-    public static double PngScale => Dpi / CssPixelsPerInch;
-
     /// <summary>The preset named <paramref name="name"/> (any case).</summary>
     /// <exception cref="ArgumentException">No preset has that name; the one-line message lists them.</exception>
     public static FigureSize Named(string name) =>

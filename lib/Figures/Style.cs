@@ -121,7 +121,9 @@ internal static class Style
 
     /// <summary>
     /// A log axis spanning <paramref name="values"/> (with a little room), ticks at 1, 2 and 5 times powers of ten
-    /// written out in full (0.5 rather than a bare 5 below 1), or at finer steps where that gives fewer than four.
+    /// written out in full (0.5 rather than a bare 5 below 1), or at finer steps where that gives fewer than four, or at
+    /// 1 and 3 or powers of ten alone over many decades. The range reaches a labelled tick at or below the smallest value
+    /// and one at or above the largest, so that no value lies beyond the last label.
     /// </summary>
     internal static void Ticks125(Dictionary<string, object> axis, IReadOnlyCollection<double> values)
     {
@@ -130,22 +132,28 @@ internal static class Style
         {
             return;
         }
-        double low = positive.Min() / 1.15;
-        double high = positive.Max() * 1.15;
-        axis["range"] = new[] { Math.Log10(low), Math.Log10(high) };
+        double smallest = positive.Min();
+        double largest = positive.Max();
+        double decades = Math.Log10(largest / smallest);
         // 1-2-5 per decade; a narrow range (ratios between 0.5 and 1.2, say) gets finer steps so that 0.8 and 0.9 can be read;
         // a wide one (latencies from 20 ns to 10 ms) 1-3 or powers of ten alone, so that the labels do not crowd.
-        double decades = Math.Log10(high / low);
         double[][] choices = decades > 6 ? [[1.0], [1.0, 3]] : decades > 3.5 ? [[1.0, 3], [1.0, 2, 5]] : [[1.0, 2, 5], [1.0, 1.5, 2, 3, 5, 7], [1.0, 1.1, 1.2, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]];
         double[] ticks = [];
+        double low = smallest / 1.15;
+        double high = largest * 1.15;
         foreach (double[] mantissas in choices)
         {
-            ticks = [.. Enumerable.Range(-6, 17).SelectMany(e => mantissas.Select(m => m * Math.Pow(10, e))).Where(t => t >= low && t <= high)];
+            double[] series = [.. Enumerable.Range(-7, 19).SelectMany(e => mantissas.Select(m => m * Math.Pow(10, e)))];
+            low = Math.Min(smallest / 1.15, series.Where(t => t <= smallest * (1 + 1e-9)).DefaultIfEmpty(smallest).Max());
+            high = Math.Max(largest * 1.15, series.Where(t => t >= largest * (1 - 1e-9)).DefaultIfEmpty(largest).Min());
+            ticks = [.. series.Where(t => t >= low * (1 - 1e-9) && t <= high * (1 + 1e-9))];
             if (ticks.Length >= 4)
             {
                 break;
             }
         }
+        // A little room beyond the outer ticks, so that a point on one is not drawn on the frame.
+        axis["range"] = new[] { Math.Log10(low) - 0.02, Math.Log10(high) + 0.02 };
         axis["tickvals"] = ticks;
         axis["ticktext"] = ticks.Select(t => t.ToString("#,0.####", CultureInfo.InvariantCulture)).ToArray();
         axis.Remove("dtick");

@@ -54,6 +54,40 @@ public sealed class FiguresCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnUnknownBaselineFailsWithOneLineListingTheRunsAllocators()
+    {
+        StringWriter output = new();
+        StringWriter error = new();
+        int code = CliApp.Run(["figures", _fixture.Directory, "--out", _output, "--formats", "html", "--baseline", "foo"], output, error);
+        Assert.Equal(2, code);
+        string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("workbench: --baseline foo: the run has no such allocator; write one of cfa, glibc, jemalloc", line);
+        Assert.Empty(Directory.GetFiles(_output));
+    }
+
+    [Fact]
+    public void TheSizeOptionWritesPapersFiguresAtTheirInchesAndOneSharedPlotlyJs()
+    {
+        Assert.True(Chromium.Find() is not null, Chromium.MissingMessage);
+        StringWriter output = new();
+        StringWriter error = new();
+        int code = CliApp.Run(["figures", _fixture.Directory, "--out", _output, "--formats", "html,png", "--size", "column", "--font-pt", "7"], output, error);
+        Assert.True(code == 0, error.ToString());
+        byte[] png = File.ReadAllBytes(Path.Combine(_output, "relative-to-glibc.png"));
+        // 3.4 inches at 300 dpi.
+        Assert.Equal(1020, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        string html = File.ReadAllText(Path.Combine(_output, "relative-to-glibc.html"));
+        Assert.Contains("\"tickfont\":{\"size\":9.3}", html, StringComparison.Ordinal);
+        Assert.True(html.Length < 200_000, $"{html.Length} characters");
+        Assert.True(File.Exists(Path.Combine(_output, PlotlyJs.SharedFileName)));
+        Assert.Contains(PlotlyJs.SharedFileName, output.ToString(), StringComparison.Ordinal);
+
+        StringWriter bad = new();
+        Assert.Equal(2, CliApp.Run(["figures", _fixture.Directory, "--out", _output, "--size", "poster"], new StringWriter(), bad));
+        Assert.Contains("--size poster: write one of screen, column, text, slide", bad.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMissingRunIsAUsageError()
     {
         StringWriter error = new();

@@ -28,7 +28,8 @@ public sealed record LatencyBuckets(string Operation, double NsPerTick, long Max
         {
             return 0;
         }
-        long rank = Math.Max(1, (long)Math.Ceiling(percent / 100.0 * count));
+        // Rounded before the ceiling: 99.9 / 100 x 1000 is 999.0000000000001 in binary, which would make p99.9 the maximum.
+        long rank = Math.Max(1, (long)Math.Ceiling(Math.Round(percent / 100.0 * count, 6)));
         long seen = 0;
         foreach ((long upper, long n) in Buckets)
         {

@@ -46,14 +46,21 @@ internal static class RatioBars
     internal const double Cut = 4;
 
     /// <summary>
-    /// The note that names every interval the axis of <see cref="Axis"/> cuts (its bar ends at the frame), with its real
-    /// ends; null when none is cut. <paramref name="bars"/> pairs each bar with the allocator it belongs to.
+    /// The note that names every interval reaching beyond the log axis <paramref name="axis"/> (made by <see cref="Axis"/>:
+    /// its bar ends at the frame), with its real ends; null when none does. <paramref name="bars"/> pairs each bar with
+    /// the allocator it belongs to.
     /// </summary>
-    internal static Dictionary<string, object>? CutNote(IEnumerable<(string Allocator, RatioBar Bar)> bars)
+    internal static Dictionary<string, object>? CutNote(IEnumerable<(string Allocator, RatioBar Bar)> bars, Dictionary<string, object> axis)
     {
+        if (axis.GetValueOrDefault("range") is not double[] range)
+        {
+            return null;
+        }
+        double bottom = Math.Pow(10, range[0]);
+        double top = Math.Pow(10, range[1]);
         List<(string Label, double Low, double High)> cut = [.. bars
-            .Where(b => (double.IsFinite(b.Bar.Ratio.RatioHigh) && b.Bar.Ratio.RatioHigh > Cut * b.Bar.Ratio.Ratio)
-                || (double.IsFinite(b.Bar.Ratio.RatioLow) && b.Bar.Ratio.RatioLow < b.Bar.Ratio.Ratio / Cut))
+            .Where(b => (double.IsFinite(b.Bar.Ratio.RatioHigh) && b.Bar.Ratio.RatioHigh > top)
+                || (double.IsFinite(b.Bar.Ratio.RatioLow) && b.Bar.Ratio.RatioLow < bottom))
             .Select(b => ($"{b.Allocator} {b.Bar.Label}", b.Bar.Ratio.RatioLow, b.Bar.Ratio.RatioHigh))];
         return CutIntervals.Note(cut);
     }

@@ -35,7 +35,7 @@ internal static class RelativeToBaselineChart
         string interval = RatioBars.AnyInterval(bars) ? ", 95% CI" : "";
         string title = $"{char.ToUpperInvariant(measure[0])}{measure[1..]} relative to {baseline} (lower is better; {how}{interval})";
         int width = Math.Clamp(110 + data.Categories.Count * (30 + 10 * data.Series.Count), Style.Width, 1400);
-        Dictionary<string, object>? cut = RatioBars.CutNote(data.Series.SelectMany(s => s.Points.Select(p => (s.Allocator, p))));
+        Dictionary<string, object>? cut = RatioBars.CutNote(data.Series.SelectMany(s => s.Points.Select(p => (s.Allocator, p))), yAxis);
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, xAxis, yAxis, width, Style.Height, more: layout =>
         {
             layout.SetProperty("barmode", "group");

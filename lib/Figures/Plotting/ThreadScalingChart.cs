@@ -26,7 +26,8 @@ internal static class ThreadScalingChart
         xAxis["range"] = new[] { data.Threads.Min() - 0.3, data.Threads.Max() + 0.3 };
         Dictionary<string, object> yAxis = Style.Axis(throughput ? "throughput (million operations/s)" : "time per operation (ns)");
         yAxis["range"] = new[] { 0, tops.Max() * 1.08 };
-        string title = $"{data.Benchmark}: {(throughput ? "throughput" : "time per operation")} against threads (mean, 95% CI)";
+        bool intervals = data.Series.Any(s => s.Points.Any(p => double.IsFinite(p.Summary.CiLow)));
+        string title = $"{data.Benchmark}: {(throughput ? "throughput" : "time per operation")} against threads (mean{(intervals ? ", 95% CI" : "")})";
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), Style.Subtitled(title, data.Configuration), xAxis, yAxis, Style.Width, Style.Height);
         return new Figure($"{data.Benchmark}-threads{(throughput ? "" : "-time")}", title, chart, [.. data.Series.Select(s => s.Allocator)]);
     }

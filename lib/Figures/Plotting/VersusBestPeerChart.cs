@@ -20,7 +20,7 @@ internal static class VersusBestPeerChart
         string interval = RatioBars.AnyInterval(data.Bars) ? "; paired, 95% CI" : "";
         string title = $"{subject}: time per operation relative to the best native peer of each row (lower is better{interval})";
         int width = Math.Clamp(110 + data.Bars.Count * 45, Style.Width, 1400);
-        Dictionary<string, object>? cut = RatioBars.CutNote(data.Bars.Select(b => (subject, b)));
+        Dictionary<string, object>? cut = RatioBars.CutNote(data.Bars.Select(b => (subject, b)), yAxis);
         GenericChart chart = Style.Layout(trace, title, xAxis, yAxis, width, Style.Height, more: layout =>
         {
             layout.SetProperty("showlegend", true);

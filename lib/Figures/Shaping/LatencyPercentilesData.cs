@@ -49,7 +49,7 @@ public sealed record LatencyPercentilesData(string Operation, int Threads, strin
         }
         foreach ((string label, double percent) in LatencyRows.HistogramPercentiles)
         {
-            List<LatencyBuckets> resolving = [.. histograms.Where(h => h.Count >= 100 / (100 - percent))];
+            List<LatencyBuckets> resolving = [.. histograms.Where(h => h.Count * (100 - percent) / 100 >= 1 - 1e-9)];
             if (resolving.Count > 0)
             {
                 percentiles.Add(MedianRange.Of(label, [.. resolving.Select(h => h.PercentileNs(percent))]));
