@@ -14,8 +14,12 @@ public static class SweepExecution
     /// Runs the sweep into <paramref name="runDirectory"/>, each trial in a process of this program unless in process;
     /// <paramref name="retryFailed"/> runs failed trials of an earlier run again. Returns the exit code: 0 only when
     /// every trial of the shard is ok or skipped, else 1 with one line on standard error that says how many failed.
+    /// With <paramref name="headline"/>, the summary leads with cfa against its best peer and the baseline
+    /// (<see cref="ReportRenderer.RenderHeadline"/>) instead of the table of every allocator; with
+    /// <paramref name="figuresFolder"/>, the run's figures are written there and the path of the one to open is printed.
     /// </summary>
-    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline, bool retryFailed = false)
+    public static int Execute(CliContext context, SweepDefinition definition, string runDirectory, Shard shard, string baseline, bool retryFailed = false,
+        bool headline = false, string? figuresFolder = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(definition);
@@ -86,7 +90,18 @@ public static class SweepExecution
             $"{outcome.InShard} trials in this shard: {outcome.AlreadyDone} already done, {outcome.Tally}" +
             (outcome.Cancelled ? " (interrupted: run the same command again to resume)" : ""));
         ResultsFile results = new(outcome.ResultsPath);
-        ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
+        if (headline && ReportRenderer.RenderHeadline(console, results.Rows, "cfa", baseline))
+        {
+            console.WriteLine($"every allocator's numbers: workbench report {runDirectory} (or ./run.sh --full)");
+        }
+        else
+        {
+            ReportRenderer.Render(console, results.Rows, baseline, detailed: false);
+        }
+        if (figuresFolder is not null)
+        {
+            SummaryFigures.Write(context, runDirectory, figuresFolder, baseline);
+        }
         if (outcome.FailureLine is { } failures)
         {
             context.Error.WriteLine($"workbench: {failures}");

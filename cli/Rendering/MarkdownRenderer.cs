@@ -134,7 +134,7 @@ public static class MarkdownRenderer
             return mean;
         }
         string ratio = v.Ratio.ToString("0.00", CultureInfo.InvariantCulture);
-        string interval = double.IsNaN(v.RatioLow) ? "" : string.Create(CultureInfo.InvariantCulture, $" [{v.RatioLow:0.00}, {v.RatioHigh:0.00}]");
+        string interval = double.IsNaN(v.RatioLow) ? "" : $" [{ReportRenderer.Significant(v.RatioLow)}, {ReportRenderer.Significant(v.RatioHigh)}]";
         string star = v.Significant() ? "*" : "";
         return $"{mean} ({ratio}{interval}){star}";
     }

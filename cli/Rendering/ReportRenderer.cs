@@ -44,6 +44,50 @@ public static class ReportRenderer
     }
 
     /// <summary>
+    /// The main job's summary, for a newcomer: per benchmark configuration, <paramref name="subject"/>'s time per operation
+    /// (median) and its ratio to the best native peer there and to <paramref name="baseline"/>, each with its 95% interval
+    /// (paired by repetition where they pair up; "n/a" with the reason where there is none). Five columns, one row per
+    /// configuration. Returns false, printing nothing, when no configuration has the subject and a native peer.
+    /// </summary>
+    public static bool RenderHeadline(IAnsiConsole console, IReadOnlyList<ResultRow> rows, string subject, string baseline)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        List<BestPeerLine> lines = BestPeerComparison.Build(rows, subject);
+        if (lines.Count == 0)
+        {
+            return false;
+        }
+        Dictionary<(string, string), SummaryLine> versusBaseline = SummaryBuilder.Build(rows, baseline)
+            .Where(l => l.Allocator == subject)
+            .ToDictionary(l => (l.Benchmark, l.Configuration));
+        Table table = new Table()
+            .Title($"{Markup.Escape(subject)}: ns per operation, and its ratio to the best native peer and to {Markup.Escape(baseline)} [[95% CI]] (lower is better)")
+            .AddColumns("benchmark", "config", $"{Markup.Escape(subject)} ns/op", "vs best peer", $"vs {Markup.Escape(baseline)}");
+        foreach (BestPeerLine line in lines)
+        {
+            string versus = versusBaseline.TryGetValue((line.Benchmark, line.Configuration), out SummaryLine? b) && b.VersusBaseline is { } v
+                ? RatioWithInterval(v)
+                : subject == baseline ? "1" : $"n/a (no {baseline})";
+            table.AddRow(
+                Markup.Escape(line.Benchmark),
+                Markup.Escape(line.Configuration),
+                Format(line.SubjectMedian),
+                Markup.Escape(line.Versus is { } peer ? $"{RatioWithInterval(peer)} {line.Peer}" : $"{line.MedianRatio:0.00} {line.Peer}"),
+                Markup.Escape(versus));
+        }
+        console.Write(table);
+        return true;
+    }
+
+    /// <summary>
+    /// "0.82 [0.75, 0.9]": a ratio with its interval in three significant digits (a wide interval from two repetitions
+    /// shows as it is, never rounded to 0), or "0.82 (n/a: 1 repetition)" when there is no interval.
+    /// </summary>
+    internal static string RatioWithInterval(Comparison v) => double.IsFinite(v.RatioLow) && double.IsFinite(v.RatioHigh)
+        ? string.Create(CultureInfo.InvariantCulture, $"{v.Ratio:0.00} [{Significant(v.RatioLow)}, {Significant(v.RatioHigh)}]")
+        : string.Create(CultureInfo.InvariantCulture, $"{v.Ratio:0.00} (n/a: 1 repetition)");
+
+    /// <summary>
     /// Prints <paramref name="subject"/> against the best native peer of each configuration (the lowest median of
     /// <paramref name="metric"/>): both medians, their ratio, and the paired ratio with its 95% interval and p value.
     /// </summary>
@@ -139,7 +183,7 @@ public static class ReportRenderer
     /// <summary>"0.97 [0.91, 1.04]": a comparison's ratio with its interval (the interval left out when there is none).</summary>
     internal static string PairedRatio(Comparison v) => double.IsNaN(v.RatioLow)
         ? v.Ratio.ToString("0.00", CultureInfo.InvariantCulture)
-        : string.Create(CultureInfo.InvariantCulture, $"{v.Ratio:0.00} [{v.RatioLow:0.00}, {v.RatioHigh:0.00}]");
+        : RatioWithInterval(v);
 
     /// <summary>Three significant digits, whatever the metric's unit.</summary>
     internal static string Significant(double value) => value.ToString(Math.Abs(value) >= 1000 ? "0" : "G3", CultureInfo.InvariantCulture);
@@ -213,10 +257,10 @@ public static class ReportRenderer
                 Markup.Escape(line.Allocator),
                 (t?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
                 t is null ? "-" : Value(t.Mean, metric),
-                t is null || double.IsNaN(t.CiLow) ? "-" : $"{Value(t.CiLow, metric)} .. {Value(t.CiHigh, metric)}",
+                t is null ? "-" : double.IsNaN(t.CiLow) ? "n/a (1 repetition)" : $"{Value(t.CiLow, metric)} .. {Value(t.CiHigh, metric)}",
                 t is null ? "-" : Value(t.Median, metric),
                 line.Allocator == baseline ? "1.00x" : v is null ? "-" : $"{v.Ratio:0.000}x",
-                v is null || double.IsNaN(v.RatioLow) ? "-" : $"{v.RatioLow:0.000} .. {v.RatioHigh:0.000}",
+                v is null ? "-" : double.IsNaN(v.RatioLow) ? "n/a (1 repetition)" : $"{Significant(v.RatioLow)} .. {Significant(v.RatioHigh)}",
                 PValueCell(v),
                 double.IsNaN(line.PeakRssKib) ? "-" : (line.PeakRssKib / 1024).ToString("0.0", CultureInfo.InvariantCulture),
                 Markup.Escape(string.Join("; ", notes)));

@@ -41,6 +41,22 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void AnIntervalOfPositiveValuesNeverReachesBelowZero()
+    {
+        // Two scattered repetitions: mean 105, t(0.975, 1) = 12.7062 x SD 134.35 / sqrt 2 = 1207 either way: a t interval
+        // of -1102 .. 1312 ns, an impossible time. The interval of the mean log instead: exp(ln(sqrt(10 x 200)) +- 12.7062
+        // x SD of the logs / sqrt 2).
+        SampleSummary s = Describe.Sample([10.0, 200]);
+        double logMean = (Math.Log(10) + Math.Log(200)) / 2;
+        double half = 12.706205 * (Math.Abs(Math.Log(200) - Math.Log(10)) / Math.Sqrt(2)) / Math.Sqrt(2);
+        Assert.Equal(Math.Exp(logMean - half), s.CiLow, 6);
+        Assert.Equal(Math.Exp(logMean + half), s.CiHigh, 3);
+        Assert.True(s.CiLow > 0);
+        // A narrow sample keeps its t interval of the mean.
+        Assert.Equal(100 - 12.706205 * Math.Sqrt(2) / Math.Sqrt(2), Describe.Sample([99.0, 101]).CiLow, 4);
+    }
+
+    [Fact]
     public void QuantilesUseDefinitionR7()
     {
         // R: quantile(c(1, 2, 3, 4, 10), c(0.25, 0.9)) = 2, 7.6 (type 7).

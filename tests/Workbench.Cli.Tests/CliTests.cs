@@ -68,6 +68,11 @@ public sealed class CliTests
         Assert.Equal("churn", results.Rows.Single().Benchmark);
         Assert.Equal(100_000, results.Rows.Single().Knobs["iterations"]);
         Assert.True(File.Exists(Path.Combine(folder, "metadata.json")));
+        // Its figures beside it, and the one to open named.
+        string summary = output[(output.IndexOf("the summary: ", StringComparison.Ordinal) + "the summary: ".Length)..].Split('\n')[0].Trim();
+        Assert.StartsWith(Path.Combine(folder, "figures") + Path.DirectorySeparatorChar, summary, StringComparison.Ordinal);
+        Assert.True(File.Exists(summary), summary);
+        Assert.True(File.Exists(Path.Combine(folder, "figures", "churn-repetitions.html")));
     }
 
     [Fact]

@@ -96,3 +96,31 @@ public sealed class FiguresCommandTests : IDisposable
         Assert.Contains("no results at", error.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The main job's summary: cfa against its best peer and glibc, one narrow row per benchmark configuration.</summary>
+public sealed class HeadlineSummaryTests : IDisposable
+{
+    private readonly Fixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    [Fact]
+    public void TheHeadlineHasARowPerConfigurationWithBothRatiosAndTheirIntervalsAndFitsATerminal()
+    {
+        StringWriter text = new();
+        Spectre.Console.IAnsiConsole console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(text) });
+        console.Profile.Width = 220;
+        Assert.True(Workbench.Cli.Rendering.ReportRenderer.RenderHeadline(console, _fixture.Run.Ok, "cfa", "glibc"));
+        string[] lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Five columns: far narrower than the 15-allocator table, within a 120-column terminal.
+        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 120, $"{l.TrimEnd().Length}: {l}"));
+        List<Workbench.Benchmarks.Analysis.BestPeerLine> peers = Workbench.Benchmarks.Analysis.BestPeerComparison.Build(_fixture.Run.Ok, "cfa");
+        string[] rows = [.. lines.Where(l => peers.Any(p => l.Contains($" {p.Benchmark} ", StringComparison.Ordinal)) && l.Contains('[', StringComparison.Ordinal))];
+        Assert.Equal(peers.Count, rows.Length);
+        // cfa's churn is half of glibc's in the fixture: 0.50 against glibc, with an interval, on every churn row.
+        Assert.All(rows.Where(r => r.Contains(" churn ", StringComparison.Ordinal)), r => Assert.Matches(@"0\.50 \[0\.\d+, 0\.\d+\]", r));
+        Assert.DoesNotContain(lines, l => l.Contains("jemalloc ns", StringComparison.Ordinal));
+
+        Assert.False(Workbench.Cli.Rendering.ReportRenderer.RenderHeadline(console, _fixture.Run.Ok, "tcmalloc", "glibc"));
+    }
+}

@@ -34,6 +34,15 @@ public static class Describe
             double half = TQuantile(confidence, n - 1) * sd / Math.Sqrt(n);
             low = mean - half;
             high = mean + half;
+            if (low <= 0 && values.All(v => v > 0))
+            {
+                // A time or a size cannot be negative: where the t interval of the mean reaches below zero (two or three
+                // scattered repetitions), the t interval of the mean log, taken back: positive by construction.
+                double[] logs = [.. values.Select(v => Math.Log(v))];
+                double logHalf = TQuantile(confidence, n - 1) * logs.StandardDeviation() / Math.Sqrt(n);
+                low = Math.Exp(logs.Mean() - logHalf);
+                high = Math.Exp(logs.Mean() + logHalf);
+            }
         }
         double q1 = Quantile(values, 0.25);
         double q3 = Quantile(values, 0.75);
