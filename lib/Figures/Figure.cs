@@ -29,7 +29,10 @@ public sealed record Figure(string Name, string Title, GenericChart Chart, IRead
     public Figure Sized(FigureSize size)
     {
         ArgumentNullException.ThrowIfNull(size);
-        return this with { Size = size, Width = size.WidthPx, Height = size.HeightPx };
+        Figure sized = this with { Size = size, Width = size.WidthPx, Height = size.HeightPx };
+        // The height a legend below a narrow plot adds (FigureSizing), so that exports get the whole figure.
+        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(sized.ToJson());
+        return sized with { Height = json.RootElement.GetProperty("layout").GetProperty("height").GetInt32() };
     }
 
     /// <summary>The chart as plotly.js figure JSON (<c>{"data": [...], "layout": {...}}</c>), fitted to <see cref="Size"/> when it has one.</summary>

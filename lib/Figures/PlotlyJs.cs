@@ -61,7 +61,7 @@ public static class PlotlyJs
         return $"<div id=\"{id}\" style=\"width:{figure.Width}px;height:{figure.Height + ToolbarRoom}px\"></div>\n" +
             $"<script type=\"text/javascript\">(function(){{var fig={figure.ToJson()};var l=fig.layout;l.margin=l.margin||{{}};" +
             $"l.margin.t=(l.margin.t||60)+{room};l.height=(l.height||{figure.Height})+{room};" +
-            "if(l.title&&l.title.text){l.title.yref='container';l.title.y=1-(" + room + "+((l.margin.t-" + room + ")/2))/l.height;l.title.yanchor='middle';}" +
+            "if(l.title&&l.title.text){l.title.yref='container';l.title.y=1-" + room + "/l.height;l.title.yanchor='top';}" +
             $"Plotly.newPlot('{id}',fig.data,l,{config});}})();</script>\n";
     }
 

@@ -55,6 +55,11 @@ internal static class Style
             ["text"] = title,
             ["x"] = 0.01,
             ["xanchor"] = "left",
+            // At the top, so that the line above the plot (the repetitions, a cut interval) never meets it.
+            ["yref"] = "container",
+            ["y"] = 1,
+            ["yanchor"] = "top",
+            ["pad"] = new Dictionary<string, object> { ["t"] = 10 },
             ["font"] = new Dictionary<string, object> { ["size"] = 18 },
         });
         layout.SetProperty("xaxis", xAxis);
@@ -73,6 +78,22 @@ internal static class Style
         layout.SetProperty("paper_bgcolor", "#FFFFFF");
         more?.Invoke(layout);
         return GenericChart.setLayout(layout, chart);
+    }
+
+    /// <summary>The height of a line of the notes above the plot (repetitions, cut intervals), pixels.</summary>
+    internal const int NoteLine = 16;
+
+    /// <summary>
+    /// Adds a note as a second line above the plot, over the repetitions' line, and makes room for it in the top margin.
+    /// </summary>
+    internal static void AddSecondNote(Layout layout, Dictionary<string, object> note)
+    {
+        note["yshift"] = 3 + NoteLine;
+        AddAnnotation(layout, note);
+        if (layout.TryGetPropertyValue("margin") is { } margin && margin.Value is Dictionary<string, object> sides && sides.TryGetValue("t", out object? t) && t is int top)
+        {
+            sides["t"] = top + NoteLine;
+        }
     }
 
     /// <summary>Adds an annotation to a layout, after those it has.</summary>
@@ -121,7 +142,7 @@ internal static class Style
 
     /// <summary>
     /// A log axis spanning <paramref name="values"/> (with a little room), ticks at 1, 2 and 5 times powers of ten
-    /// written out in full (0.5 rather than a bare 5 below 1), or at finer steps where that gives fewer than four, or at
+    /// written out (0.5 rather than a bare 5 below 1; 30k and 1M above 10,000), or at finer steps where that gives fewer than four, or at
     /// 1 and 3 or powers of ten alone over many decades. The range reaches a labelled tick at or below the smallest value
     /// and one at or above the largest, so that no value lies beyond the last label.
     /// </summary>
@@ -155,9 +176,17 @@ internal static class Style
         // A little room beyond the outer ticks, so that a point on one is not drawn on the frame.
         axis["range"] = new[] { Math.Log10(low) - 0.02, Math.Log10(high) + 0.02 };
         axis["tickvals"] = ticks;
-        axis["ticktext"] = ticks.Select(t => t.ToString("#,0.####", CultureInfo.InvariantCulture)).ToArray();
+        axis["ticktext"] = ticks.Select(TickLabel).ToArray();
         axis.Remove("dtick");
     }
+
+    /// <summary>A log axis's tick label: written out below 10,000 (0.5, 2, 3,000), with k or M above (30k, 1M, 300M).</summary>
+    private static string TickLabel(double tick) => tick switch
+    {
+        >= 1e6 => (tick / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        >= 1e4 => (tick / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + "k",
+        _ => tick.ToString("#,0.####", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>A title with a smaller second line (e.g. the configuration: sizes and knobs).</summary>
     internal static string Subtitled(string title, string subtitle) =>

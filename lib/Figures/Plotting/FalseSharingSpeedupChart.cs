@@ -43,7 +43,7 @@ internal static class FalseSharingSpeedupChart
         {
             if (cut is not null)
             {
-                Style.AddAnnotation(layout, cut);
+                Style.AddSecondNote(layout, cut);
             }
         });
         return new Figure($"{data.Benchmark}-speedup", title, chart, [.. data.Series.Select(s => s.Allocator)]);

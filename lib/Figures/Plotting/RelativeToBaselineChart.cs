@@ -15,7 +15,7 @@ internal static class RelativeToBaselineChart
         string baseline = data.Baseline;
         List<GenericChart> traces = [.. data.Series.Select(s => RatioBars.Trace(s.Allocator, s.Points, baseline))];
         List<RatioBar> bars = [.. data.Series.SelectMany(s => s.Points)];
-        traces.Add(RatioBars.LegendAtOne($"{baseline} = 1 (baseline)", AllocatorColors.Of(baseline), data.Categories));
+        traces.Add(RatioBars.LegendAtOne($"{baseline} (baseline)", AllocatorColors.Of(baseline), data.Categories));
         Dictionary<string, object> xAxis = Style.Axis("benchmark", "category");
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = data.Categories.ToArray();
@@ -43,7 +43,7 @@ internal static class RelativeToBaselineChart
             layout.SetProperty("shapes", new[] { RatioBars.LineAtOne(AllocatorColors.Of(baseline)) });
             if (cut is not null)
             {
-                Style.AddAnnotation(layout, cut);
+                Style.AddSecondNote(layout, cut);
             }
         });
         string name = (data.Metric == "ns_per_op" ? "" : data.Metric.Replace('_', '-') + "-") + $"relative-to-{baseline}"

@@ -12,7 +12,7 @@ internal static class VersusBestPeerChart
         string subject = data.Subject;
         List<string> categories = [.. data.Bars.Select(b => b.Label)];
         GenericChart trace = CSharpChart.Combine([RatioBars.Trace(subject, data.Bars, "the best peer"),
-            RatioBars.LegendAtOne("best native peer = 1", "#555555", categories)]);
+            RatioBars.LegendAtOne("best native peer", "#555555", categories)]);
         Dictionary<string, object> xAxis = Style.Axis("benchmark and threads (best native peer)", "category");
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = categories.ToArray();
@@ -27,7 +27,7 @@ internal static class VersusBestPeerChart
             layout.SetProperty("shapes", new[] { RatioBars.LineAtOne("#555555") });
             if (cut is not null)
             {
-                Style.AddAnnotation(layout, cut);
+                Style.AddSecondNote(layout, cut);
             }
         });
         return new Figure($"{subject}-vs-best-peer", title, chart, [subject], width);
