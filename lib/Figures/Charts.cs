@@ -124,7 +124,9 @@ public static class Charts
         {
             ChartArguments.Allocator(run, baseline, "baseline");
         }
-        return RepetitionNote.Add(SizeThreadsHeatmapData.From(run, benchmark, allocator, baseline) is { } data ? SizeThreadsHeatmapChart.Draw(data) : null,
+        return RepetitionNote.Add(SizeThreadsHeatmapData.From(run, benchmark, allocator, baseline) is { Sizes.Count: > 1, Threads.Count: > 1 } data
+                ? SizeThreadsHeatmapChart.Draw(data)
+                : null,
             run.Of(benchmark).Where(r => r.Allocator == allocator || r.Allocator == baseline));
     }
 

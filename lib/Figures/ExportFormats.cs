@@ -7,7 +7,7 @@ public enum ExportFormats
     /// <summary>Nothing.</summary>
     None = 0,
 
-    /// <summary>Standalone HTML with plotly.js inlined (interactive, opens offline).</summary>
+    /// <summary>HTML (interactive, opens offline), plotly.js inlined or shared by the pages of a folder (<see cref="FigureExporter.WriteHtml"/>).</summary>
     Html = 1,
 
     /// <summary>SVG (vector, for papers), rendered by plotly.js in Chromium.</summary>

@@ -62,34 +62,27 @@ public sealed class RunData
     public IReadOnlyList<ResultRow> Of(string benchmark) => [.. Ok.Where(r => r.Benchmark == benchmark)];
 
     /// <summary>The memory series of a row's trial, empty when it has none (<see cref="SeriesFile"/>).</summary>
-    public IReadOnlyList<SeriesLine> Series(ResultRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        if (Directory is null)
-        {
-            return [];
-        }
-        _series ??= SeriesFile.Read(Directory);
-        return _series.TryGetValue(row.TrialName, out List<SeriesLine>? samples) ? samples : [];
-    }
+    public IReadOnlyList<SeriesLine> Series(ResultRow row) => OfTrial(row, ref _series, SeriesFile.Read);
 
     private Dictionary<string, List<SeriesLine>>? _series;
 
     /// <summary>The latency histograms of a row's trial (<see cref="LatencyFile"/>), empty when it has none.</summary>
     /// <exception cref="InvalidDataException">The run's <c>latency.csv</c> has a line that is not a histogram.</exception>
-    public IReadOnlyList<LatencyBuckets> Latency(ResultRow row)
+    public IReadOnlyList<LatencyBuckets> Latency(ResultRow row) => OfTrial(row, ref _latency, LatencyFile.Read);
+
+    private Dictionary<string, List<LatencyBuckets>>? _latency;
+
+    /// <summary>A row's trial's entries of one per-trial file of the run folder, the file read once (nothing for rows in memory).</summary>
+    private List<T> OfTrial<T>(ResultRow row, ref Dictionary<string, List<T>>? byTrial, Func<string, Dictionary<string, List<T>>> read)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (Directory is null)
         {
             return [];
         }
-        _latency ??= LatencyFile.Read(Directory);
-        return _latency.TryGetValue(row.TrialName, out List<LatencyBuckets>? histograms) ? histograms : [];
+        byTrial ??= read(Directory);
+        return byTrial.TryGetValue(row.TrialName, out List<T>? entries) ? entries : [];
     }
-
-    private Dictionary<string, List<LatencyBuckets>>? _latency;
-
 
     /// <summary>A row's configuration apart from threads: sizes and knobs (used to keep one line per configuration).</summary>
     public static string ConfigurationOf(ResultRow row)

@@ -92,6 +92,25 @@ public sealed class IntervalTests : IDisposable
         Assert.Equal(["cfa", "glibc (baseline)"], names);
     }
 
+    [Fact]
+    public void TraceReplaysAtOneThreadCountGetNoDegenerateHeatmap()
+    {
+        ResultTable table = new();
+        foreach (string trace in new[] { "sqlite3", "python3", "perl", "lua", "gs" })
+        {
+            for (int rep = 1; rep <= 2; rep++)
+            {
+                table.Add("trace-replay", "glibc", 1, rep, new() { ["ns_per_op"] = 100 + rep }, sizes: $"trace:data/traces/{trace}.trace");
+                table.Add("trace-replay", "cfa", 1, rep, new() { ["ns_per_op"] = 80 + rep }, sizes: $"trace:data/traces/{trace}.trace");
+            }
+        }
+        // Five traces at one thread count: a 5 x 1 grid in one colour says nothing the relative chart does not.
+        Assert.Null(Charts.SizeThreadsHeatmap(table.Run(), "trace-replay", "cfa", "glibc"));
+        List<Figure> figures = RunFigures.All(table.Run());
+        Assert.DoesNotContain(figures, f => f.Name.Contains("sizes-threads", StringComparison.Ordinal));
+        Assert.Contains(figures, f => f.Name == "relative-to-glibc");
+    }
+
     internal static List<string> Annotations(Figure figure)
     {
         using JsonDocument json = JsonDocument.Parse(figure.ToJson());
