@@ -27,7 +27,7 @@ public static class Charts
     /// of the benchmark unless <paramref name="configuration"/> names another (see <see cref="RunData.ConfigurationOf"/>).
     /// </summary>
     public static Figure? ThreadScaling(RunData run, string benchmark, Measure measure = Measure.Throughput, string? configuration = null) =>
-        RepetitionNote.Add(ThreadScalingData.From(run, benchmark, measure, configuration) is { } data ? ThreadScalingChart.Draw(data) : null,
+        Checked(run, benchmark, configuration) ?? RepetitionNote.Add(ThreadScalingData.From(run, benchmark, measure, configuration) is { } data ? ThreadScalingChart.Draw(data) : null,
             Configured(run, benchmark, configuration));
 
     /// <summary>
@@ -80,7 +80,7 @@ public static class Charts
     /// workload has requested and not freed (dashed), one colour per allocator, MiB against seconds.
     /// </summary>
     public static Figure? MemoryOverTime(RunData run, string benchmark = "memory", int? threads = null) =>
-        RepetitionNote.Add(MemoryOverTimeData.From(run, benchmark, threads) is { } data ? MemoryOverTimeChart.Draw(data) : null,
+        Checked(run, benchmark, null, threads) ?? RepetitionNote.Add(MemoryOverTimeData.From(run, benchmark, threads) is { } data ? MemoryOverTimeChart.Draw(data) : null,
             Configured(run, benchmark, null));
 
     /// <summary>
@@ -151,8 +151,21 @@ public static class Charts
     /// the median over the repetitions, bars from the smallest to the largest repetition.
     /// </summary>
     public static Figure? SpeedRoutines(RunData run, int? threads = null) =>
-        RepetitionNote.Add(SpeedRoutinesData.From(run, threads) is { } data ? SpeedRoutinesChart.Draw(data) : null,
+        Checked(run, "speed", null, threads) ?? RepetitionNote.Add(SpeedRoutinesData.From(run, threads) is { } data ? SpeedRoutinesChart.Draw(data) : null,
             Configured(run, "speed", null).Where(r => threads is null || r.Threads == threads));
+
+    /// <summary>
+    /// Throws a <see cref="ChartInputException"/> unless the run has the benchmark, and the configuration and thread count
+    /// when given; returns null (so that a chart's body follows <c>??</c>).
+    /// </summary>
+    private static Figure? Checked(RunData run, string benchmark, string? configuration, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ChartArguments.Benchmark(run, benchmark);
+        ChartArguments.Configuration(run, benchmark, configuration);
+        ChartArguments.Threads(run, threads, benchmark);
+        return null;
+    }
 
     /// <summary>The rows of one configuration of a benchmark (its first when null): what a one-configuration chart draws.</summary>
     private static IEnumerable<Workbench.Benchmarks.Results.ResultRow> Configured(RunData run, string benchmark, string? configuration)

@@ -216,7 +216,14 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
-    public void ARunWithoutABenchmarkGivesNoFigureForIt() => Assert.Null(Charts.ThreadScaling(_fixture.Run, "larson"));
+    public void ARunWithoutABenchmarkIsAnErrorForEveryChartOfIt()
+    {
+        Assert.Throws<ChartInputException>(() => Charts.ThreadScaling(_fixture.Run, "larson"));
+        Assert.Throws<ChartInputException>(() => Charts.ThreadScaling(_fixture.Run, "churn", configuration: "fixed:3"));
+        Assert.Throws<ChartInputException>(() => Charts.MemoryOverTime(_fixture.Run, "mleak"));
+        Assert.Throws<ChartInputException>(() => Charts.MemoryOverTime(_fixture.Run, "memory", threads: 64));
+        Assert.Throws<ChartInputException>(() => Charts.SpeedRoutines(_fixture.Run, threads: 64));
+    }
 
     [Fact]
     public void HtmlEmbedsPlotlyJsAndLoadsNothingFromTheNetwork()
