@@ -39,6 +39,7 @@ internal static partial class FigureSizing
             if (size.Titles)
             {
                 Scale(Child(title, "font"), "size", ratio);
+                Scale(Child(title, "pad"), "t", ratio);
                 if (title["text"]?.GetValue<string>() is { } text)
                 {
                     title["text"] = PixelFont().Replace(text, m => string.Create(CultureInfo.InvariantCulture,

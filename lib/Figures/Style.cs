@@ -59,7 +59,8 @@ internal static class Style
             ["yref"] = "container",
             ["y"] = 1,
             ["yanchor"] = "top",
-            ["pad"] = new Dictionary<string, object> { ["t"] = 10 },
+            // plotly.js anchors a two-line title's top too high by about a line's half: it gets more room.
+            ["pad"] = new Dictionary<string, object> { ["t"] = title.Contains("<br>", StringComparison.Ordinal) ? 22 : 10 },
             ["font"] = new Dictionary<string, object> { ["size"] = 18 },
         });
         layout.SetProperty("xaxis", xAxis);
