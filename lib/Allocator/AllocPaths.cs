@@ -89,6 +89,7 @@ internal static unsafe class AllocPaths
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
             return null;
         block->Word = (nuint)bucket;
+        ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
         return block;
     }
 

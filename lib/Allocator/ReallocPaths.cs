@@ -192,6 +192,7 @@ internal static unsafe class ReallocPaths
             return null;
         block->Word = (nuint)bucket | BlockHeader.LargeFlag;
         block->Size = size;
+        ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
         return block + 1;
     }
 
