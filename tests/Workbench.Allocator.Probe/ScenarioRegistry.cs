@@ -28,6 +28,7 @@ internal static class ScenarioRegistry
         { "extension", Extension.Run },
         { "heap-reuse", HeapReuse.Run },
         { "trim-pooled", TrimPooled.Run },
+        { "trim-exited", TrimExited.Run },
         { "checked-stress", CheckedStress.Run },
         { "top-pad", Extension.RunWithTopPad },
         { "noown-churn", NoOwnershipChurn.Run },

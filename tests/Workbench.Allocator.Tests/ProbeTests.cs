@@ -613,4 +613,18 @@ public partial class ProbeTests
         Assert.True(rest >= 20L * 14 * 4096, $"trimmed only {rest} bytes after the half pad\n" + r.Describe());
         r.AssertEqual("REUSE_OK", "True");
     }
+
+    [Fact]
+    public void MallocTrim_TrimsTheHeapOfAThreadThatEnded_WithoutWaitingForACollection()
+    {
+        var r = Probe.Run("trim-exited");
+        r.AssertRan();
+        // No collection ran the thread's finalizer: the exit is found by the trim itself.
+        r.AssertEqual("EXITED_BEFORE", "0");
+        r.AssertEqual("EXITED_AFTER", "1");
+        r.AssertEqual("TRIM", "1");
+        Assert.True(r.GetLong("TRIM_BYTES") >= 40L * 14 * 4096, $"trimmed only {r.Get("TRIM_BYTES")} bytes of 48 free 64 KiB blocks\n" + r.Describe());
+        r.AssertEqual("REUSE_OK", "True");
+        r.AssertEqual("HEAPS_REUSED", "1");
+    }
 }
