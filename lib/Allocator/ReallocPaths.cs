@@ -247,6 +247,7 @@ internal static unsafe class ReallocPaths
         var moved = (BlockHeader*)OsMemory.Remap(real, oldBytes, newBytes);
         if (moved == null)
             return null;
+        MappingCache.Relent(oldBytes, newBytes);
         moved->Word = newBytes | BlockHeader.MmapFlag | (moved->Word & BlockHeader.ZeroFlag);
         moved->Size = size;
         // Accounted as a new mapping replacing the old one, so mapped minus unmapped stays what is mapped.

@@ -49,6 +49,13 @@ public abstract class SizeDistribution
                 (long a, long b) = ParseRange(spec, parts[0]);
                 return new UniformSizes(a, b);
             }
+            case "loguniform":
+            {
+                Expect(spec, parts.Length == 1, "loguniform:A-B, e.g. loguniform:1-3145728");
+                (long a, long b) = ParseRange(spec, parts[0]);
+                Expect(spec, a >= 1, "loguniform:A-B with A at least 1, e.g. loguniform:1-3145728");
+                return new LogUniformSizes(a, b);
+            }
             case "pow2":
             {
                 Expect(spec, parts.Length == 1, "pow2:A-B with powers of two, e.g. pow2:16-4096");

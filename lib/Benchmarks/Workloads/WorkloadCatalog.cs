@@ -18,6 +18,7 @@ public static class WorkloadCatalog
         new GlibcThreadWorkload(),
         new MleakWorkload(),
         new MallocLargeWorkload(),
+        new GivebackWorkload(),
         new LatencyWorkload(),
         new TraceReplayWorkload(),
         new ProgramWorkload(),
