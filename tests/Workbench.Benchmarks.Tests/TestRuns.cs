@@ -31,7 +31,7 @@ internal static class TestRuns
         ["blocks"] = [25],
         ["allocations"] = [500],
         ["working_set"] = [64],
-        ["generations"] = [3],
+        ["round_threads"] = [3],
         ["live"] = [3],
     };
 

@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Sizes;
 /// <summary>
 /// A distribution of request sizes, written as a spec shared by every benchmark:
 /// <c>fixed:N</c>, <c>uniform:A-B</c>, <c>pow2:A-B</c>, <c>geometric[:A-B[:MEAN]]</c>,
-/// <c>pareto[:A-B[:ALPHA]]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
+/// <c>pareto[:A-B[:ALPHA]]</c>, <c>invsquare[:A-B]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
 /// and <c>program:NAME</c>, which is not a distribution but the real program that the program benchmark runs.
 /// </summary>
 public abstract class SizeDistribution
@@ -75,6 +75,12 @@ public abstract class SizeDistribution
                 (long a, long b) = parts.Length >= 1 ? ParseRange(spec, parts[0]) : (8, 1024);
                 double alpha = parts.Length == 2 ? ParseNumber(spec, parts[1]) : 1.0;
                 return new ParetoSizes(a, b, alpha);
+            }
+            case "invsquare":
+            {
+                Expect(spec, parts.Length <= 1, "invsquare:A-B, e.g. invsquare:4-32768");
+                (long a, long b) = parts.Length == 1 ? ParseRange(spec, parts[0]) : (4, 32768);
+                return new InverseSquareSizes(a, b);
             }
             case "file":
                 Expect(spec, rest.Length > 0, "file:PATH, a file of lines 'size weight'");
