@@ -9,17 +9,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class GlibcSimpleTests
 {
     [Fact]
-    public void DefaultsAreTheOriginals()
-    {
-        Assert.Equal("pow2:16-64", WorkloadCatalog.Find("glibc-simple")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("glibc-simple");
-        Assert.Equal(0, d["blocks"]);
-        Assert.Equal(2_000_000, d["allocations"]);
-        Assert.Equal(0, d["touch"]);
-        Assert.Equal([25, 100, 400, 1600], GlibcSimpleWorkload.PublishedLengths);
-    }
-
-    [Fact]
     public void EverySizeRunsAWarmupAndThreeScenariosOverTheFourArrays()
     {
         const long allocations = 200;

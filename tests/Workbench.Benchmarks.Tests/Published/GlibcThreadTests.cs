@@ -10,16 +10,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class GlibcThreadTests
 {
     [Fact]
-    public void DefaultsAreTheOriginals()
-    {
-        Assert.Equal("invsquare:4-32768", WorkloadCatalog.Find("glibc-thread")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("glibc-thread");
-        Assert.Equal(1024, d["working_set"]);
-        Assert.Equal(2000, d["duration_ms"]);
-        Assert.Equal(0, d["touch"]);
-    }
-
-    [Fact]
     public void EveryThreadWalksTheSameRingsAndWritesEveryByte()
     {
         const int slots = 8;

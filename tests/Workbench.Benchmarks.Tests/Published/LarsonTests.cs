@@ -10,17 +10,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class LarsonTests
 {
     [Fact]
-    public void DefaultsAreMimallocBenchsRun()
-    {
-        Assert.Equal("uniform:8-999", WorkloadCatalog.Find("larson")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("larson");
-        Assert.Equal(5000, d["duration_ms"]);
-        Assert.Equal(5000, d["chunks"]);
-        Assert.Equal(100, d["rounds"]);
-        Assert.Equal(0, d["touch"]);
-    }
-
-    [Fact]
     public void TheWarmupShufflesThenReplacesFourTimesAsManyBlocks()
     {
         CallLog log = new();

@@ -9,16 +9,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class MallocLargeTests
 {
     [Fact]
-    public void DefaultsAreTheOriginals()
-    {
-        Assert.Equal("uniform:5242880-26214400", WorkloadCatalog.Find("malloc-large")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("malloc-large");
-        Assert.Equal(2000, d["iterations"]);
-        Assert.Equal(20, d["live"]);
-        Assert.Equal(0, d["touch"]);
-    }
-
-    [Fact]
     public void EachNewBlockIsZeroedThenReplacesARandomSlotsBlock()
     {
         const int live = 5;

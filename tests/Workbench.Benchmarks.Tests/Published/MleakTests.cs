@@ -10,17 +10,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class MleakTests
 {
     [Fact]
-    public void DefaultsAreTheOriginals()
-    {
-        Assert.Equal("fixed:128", WorkloadCatalog.Find("mleak")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("mleak");
-        Assert.Equal(10, d["round_threads"]);
-        Assert.Equal(1000, d["slots"]);
-        Assert.Equal(5000, d["rounds"]);
-        Assert.Equal(500, WorkloadCatalog.Find("mleak")!.Knobs.Single(k => k.Name == "rounds").Quick);
-    }
-
-    [Fact]
     public void EachThreadCallocsOneBlockAndFreesWhatItsSlotHeld()
     {
         const int rounds = 20, threads = 10, slots = 8;

@@ -7,18 +7,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class ThreadTestTests
 {
     [Fact]
-    public void DefaultsAreHoardsRun()
-    {
-        Workload w = WorkloadCatalog.Find("threadtest")!;
-        Assert.Equal("fixed:64", w.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("threadtest");
-        Assert.Equal(1000, d["iterations"]);
-        Assert.Equal(10_000, d["objects"]);
-        Assert.Equal(0, d["work"]);
-        Assert.Equal(0, d["touch"]);
-    }
-
-    [Fact]
     public void EachThreadAllocatesItsShareThenFreesItInTheSameOrder()
     {
         (WorkloadResult result, IReadOnlyList<Call> calls) = Run.Logged("threadtest", 2, "fixed:64", new() { ["iterations"] = 3, ["objects"] = 10 });

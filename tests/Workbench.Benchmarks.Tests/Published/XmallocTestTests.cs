@@ -11,18 +11,6 @@ namespace Workbench.Benchmarks.Tests.Published;
 public sealed class XmallocTestTests
 {
     [Fact]
-    public void DefaultsAreTheOriginals()
-    {
-        Assert.Equal("fixed:64", WorkloadCatalog.Find("xmalloc-test")!.DefaultSizes);
-        Dictionary<string, long> d = Run.Defaults("xmalloc-test");
-        Assert.Equal(5000, d["duration_ms"]);
-        Assert.Equal(4096, d["batch"]);
-        Assert.Equal(100, d["in_flight"]);
-        Assert.Equal(0, d["touch"]);
-        Assert.Equal((nuint)(8 + 8 * 4096), XmallocTestWorkload.RecordSize(4096));
-    }
-
-    [Fact]
     public void ProducersFillRecordsAndConsumersFreeTheBlocksThenTheRecord()
     {
         const int batch = 16;
