@@ -9,7 +9,8 @@ namespace Workbench.Benchmarks.Workloads;
 /// mleak (mimalloc-bench's <c>bench/mleak</c>): round after round, start 10 threads and wait for them. Each thread
 /// callocs one 128-byte block (16 pointer-sized words), swaps it atomically into a random one of 1000 shared slots and
 /// frees what it took out: a block that a thread of an earlier round, long gone, left there (nothing, the first time a
-/// slot is picked). Memory must not grow with the threads that came and went: the RSS after each round is sampled,
+/// slot is picked). Memory must not grow with the threads that came and went: the RSS after each round (after a full
+/// garbage collection, so the harness's own garbage does not count) is sampled,
 /// and <c>rss_growth_kib</c> is the growth from the end of the first tenth of the rounds to the end. The thread count
 /// per round is the knob <c>round_threads</c>; the trial's own thread count must be 1.
 /// </summary>
@@ -104,6 +105,9 @@ public sealed class MleakWorkload : Workload
             {
                 freeEntries.Push(entry);
             }
+            // The harness's own garbage of a round (threads, their delegates, the barrier) would otherwise sit in the
+            // RSS until the GC's allocation budget runs out, tens of MiB here: collect it before reading the RSS.
+            GC.Collect();
             long rss = probe.CurrentKib();
             result.Series.Add(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, rss, -1));
             if (round == Math.Max(0, rounds / 10 - 1))
