@@ -13,7 +13,7 @@ public sealed class GlibcThreadTests
     public void EveryThreadWalksTheSameRingsAndWritesEveryByte()
     {
         const int slots = 8;
-        (WorkloadResult result, IReadOnlyList<Call> calls) = Run.Logged("glibc-thread", 2, "invsquare:4-32768", new() { ["duration_ms"] = 60, ["working_set"] = slots });
+        (WorkloadResult result, IReadOnlyList<Call> calls) = Run.Logged("glibc-thread", 2, "invsquare:4-32768", new() { ["duration_ms"] = 150, ["working_set"] = slots });
         SizeTable ring = new(SizeDistribution.Parse("invsquare:4-32768"), 5, GlibcThreadWorkload.SizeRing);
         int[] offsets = GlibcThreadWorkload.SlotRing(slots, 5);
         List<IGrouping<int, Call>> threads = [.. calls.Where(c => c.Thread != CallLog.CurrentThread).GroupBy(c => c.Thread)];

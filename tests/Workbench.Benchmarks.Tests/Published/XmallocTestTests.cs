@@ -14,7 +14,7 @@ public sealed class XmallocTestTests
     public void ProducersFillRecordsAndConsumersFreeTheBlocksThenTheRecord()
     {
         const int batch = 16;
-        (WorkloadResult result, IReadOnlyList<Call> calls) = Run.Logged("xmalloc-test", 1, "fixed:200", new() { ["duration_ms"] = 100, ["batch"] = batch, ["in_flight"] = 3 });
+        (WorkloadResult result, IReadOnlyList<Call> calls) = Run.Logged("xmalloc-test", 1, "fixed:200", new() { ["duration_ms"] = 300, ["batch"] = batch, ["in_flight"] = 3 });
         Call[] mallocs = [.. calls.Where(c => c.Kind == CallKind.Malloc)];
         int producer = mallocs[0].Thread;
         Assert.All(mallocs, m => Assert.Equal(producer, m.Thread));
