@@ -6,7 +6,7 @@ public static class Program
     /// <summary>Runs the command line; the exit code is 0 on success, 2 on bad input, 1 on other failures.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length == 2 && args[0] == "trial")
+        if (args.Length == 2 && args[0] == Workbench.Benchmarks.Runner.TrialProcess.Command)
         {
             // The runner's own call: skip the command tree (start-up time is part of every trial).
             try

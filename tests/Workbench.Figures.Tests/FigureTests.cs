@@ -54,7 +54,7 @@ public sealed class FigureTests : IDisposable
     [Fact]
     public void ColoursAreFixedPerAllocatorAndDistinct()
     {
-        string[] names = ["cfa", "cfa-noown", "cfa-nopf", "glibc", "jemalloc", "tcmalloc", "mimalloc", "tbb", "nativememory", "gc", "arraypool", "bump", "lifo"];
+        string[] names = ["cfa", "cfa-noown", "cfa-nopf", "cfa-aot", "glibc", "jemalloc", "tcmalloc", "mimalloc", "tbb", "nativememory", "gc", "arraypool", "bump", "lifo"];
         Assert.Equal(names.Length, names.Select(AllocatorColors.Of).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Equal(AllocatorColors.Of("some-new-allocator"), AllocatorColors.Of("some-new-allocator"));
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Platform;
@@ -18,7 +19,11 @@ public static class TrialHost
     public static TrialResult Execute(TrialSpec spec, bool wholeProcess)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        TrialResult result = new();
+        TrialResult result = new()
+        {
+            Process = Environment.ProcessPath ?? "",
+            Compiled = RuntimeFeature.IsDynamicCodeCompiled ? TrialResult.JitCompiled : TrialResult.AheadOfTime,
+        };
         try
         {
             Workload workload = WorkloadCatalog.Find(spec.Benchmark)
