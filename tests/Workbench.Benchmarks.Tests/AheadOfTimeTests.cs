@@ -111,6 +111,17 @@ public sealed class AheadOfTimeTests
     }
 
     [Fact]
+    public void TheTrialHostRefusesARealProgramWithAReasonInsteadOfReflectingOverYaml()
+    {
+        _ = TrialHostBuild.Program;
+        // The runner never sends it one (the obstacle above); started by hand, the host fails the trial with a line.
+        TrialResult result = TestRuns.Launcher().Run(TestRuns.Trial("program", "cfa-aot", 1, "program:sqlite3", []), TimeSpan.FromMinutes(1));
+        Assert.Equal(TrialStatus.Failed, result.Status);
+        Assert.Contains("cannot be read by code compiled ahead of time: run real programs from the workbench itself", result.Message, StringComparison.Ordinal);
+        Assert.Equal(TrialResult.AheadOfTime, result.Compiled);
+    }
+
+    [Fact]
     public void CfaAotIsUnavailableWithItsBuildScriptWhenItsHostIsNotBuilt()
     {
         AllocatorInfo missing = AllocatorCatalog.Find("cfa-aot")! with { Host = TrialHostSpec.AheadOfTime with { Program = "artifacts/nosuch/workbench-trialhost" } };
