@@ -10,8 +10,9 @@ namespace Workbench.Benchmarks.Runner;
 /// <summary>
 /// Runs a trial in its own child process: the command line program started again with its hidden
 /// <c>trial</c> command (or the trial host the allocator's entry names, which takes the same command: cfa-aot's),
-/// the allocator's environment (e.g. jemalloc's static-TLS tunable, cfa-noown's ownership switch) set, a time limit, and the result read back from one JSON line. A process that dies
-/// or prints no result is a failed trial; one that runs past the limit is killed and timed out.
+/// the allocator's environment (e.g. jemalloc's static-TLS tunable, cfa-noown's ownership switch) set, a time limit,
+/// and the result read back from one JSON line. A process that dies or prints no result is a failed trial; one that
+/// runs past the limit is killed and timed out.
 /// </summary>
 /// <remarks>
 /// A trial process never outlives its runner: it is given the runner's process id (<see cref="ParentDeath.ParentVariable"/>)
