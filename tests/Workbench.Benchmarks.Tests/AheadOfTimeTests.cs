@@ -64,7 +64,7 @@ public sealed class AheadOfTimeTests
         TrialResult jit = launcher.Run(TestRuns.Trial("churn", "cfa", 2, "uniform:16-256", tiny), TimeSpan.FromMinutes(2));
         Assert.True(jit.Status == TrialStatus.Ok, jit.Message);
         Assert.Equal(TrialResult.JitCompiled, jit.Compiled);
-        Assert.Equal(launcher.Executable, jit.Process);
+        Assert.Equal("dotnet", Path.GetFileNameWithoutExtension(jit.Process));
         Assert.Equal(aot.Operations, jit.Operations);
     }
 
