@@ -36,6 +36,16 @@ public sealed class GivebackTests
     }
 
     [Fact]
+    public void TheBumpFloorIsRefused_ItNeverFrees()
+    {
+        Workload workload = WorkloadCatalog.Find("giveback")!;
+        string? why = workload.Obstacle(AllocatorCatalog.Find("bump")!, 2, workload.DefaultSizes);
+        Assert.NotNull(why);
+        Assert.Contains("never frees", why, StringComparison.Ordinal);
+        Assert.Null(workload.Obstacle(AllocatorCatalog.Find("lifo")!, 2, workload.DefaultSizes));
+    }
+
+    [Fact]
     public void EveryAllocatorNamesItsReleaseCall()
     {
         Assert.Equal("MallocTrim(0)", default(CfaAllocator).ReleaseCall);

@@ -47,7 +47,7 @@ public static class AllocatorCatalog
         new("arraypool", ".NET ArrayPool<byte>.Shared: Rent/Return", AllocatorKind.DotNet, "#BCBD22",
             AllocatorAdapter.Of(() => new ArrayPoolAllocator())),
         new("bump", "floor: a bump pointer that never reuses memory (the harness's own cost)", AllocatorKind.Floor, "#000000",
-            AllocatorAdapter.Of(() => new BumpAllocator(), BumpAllocator.ReleaseAll)),
+            AllocatorAdapter.Of(() => new BumpAllocator(), BumpAllocator.ReleaseAll)) { NeverFrees = true },
         new("lifo", "floor: per-thread LIFO lists by size, free told the size; no header, statistics or ownership (a managed allocator's least)", AllocatorKind.Floor, "#525252",
             AllocatorAdapter.Of(() => new LifoAllocator(), LifoAllocator.ReleaseAll)),
         new("crash", "test double: kills its process on the first malloc", AllocatorKind.Test, "#AAAAAA",

@@ -32,6 +32,12 @@ public sealed record AllocatorInfo(string Name, string Description, AllocatorKin
     public bool Hidden { get; init; }
 
     /// <summary>
+    /// Whether its free does nothing, so that its memory only grows while a trial runs (the bump floor): a workload
+    /// whose figure is the memory given back skips it.
+    /// </summary>
+    public bool NeverFrees { get; init; }
+
+    /// <summary>
     /// Null when the allocator can run inside the current process; else why not (an environment variable it
     /// needs at process start, e.g. jemalloc's static-TLS tunable or cfa-noown's ownership switch, is not set).
     /// </summary>

@@ -62,6 +62,11 @@ public sealed class GivebackWorkload : Workload
     ];
 
     /// <inheritdoc />
+    public override string? Obstacle(AllocatorInfo allocator, int threads, string sizes) => allocator.NeverFrees
+        ? $"{allocator.Name} never frees, so it has nothing to give back, and the burst would grow it by every byte it asks for"
+        : null;
+
+    /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
     {
         int threads = context.Threads;
