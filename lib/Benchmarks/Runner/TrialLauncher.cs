@@ -74,8 +74,11 @@ public sealed class TrialLauncher
         ["DOTNET_TieredCompilation"] = "0",
     };
 
-    /// <summary>Runs the trial in a child process, named in <paramref name="runDirectory"/> while it runs when one is given.</summary>
-    public TrialResult Run(TrialSpec spec, TimeSpan timeout, string? runDirectory = null)
+    /// <summary>
+    /// Runs the trial in a child process, named in <paramref name="runDirectory"/> while it runs when one is given.
+    /// Cancelling <paramref name="cancellation"/> kills the process (a notebook's interrupt, which does not reach the child as Ctrl+C does).
+    /// </summary>
+    public TrialResult Run(TrialSpec spec, TimeSpan timeout, string? runDirectory = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         AllocatorInfo? info = AllocatorCatalog.Find(spec.Allocator);
@@ -160,6 +163,16 @@ public sealed class TrialLauncher
         }
         try
         {
+            using CancellationTokenRegistration kill = cancellation.Register(() =>
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            });
             return Wait(process, timeout, childrenBefore, () => reported, errorTail);
         }
         finally
