@@ -59,10 +59,12 @@ public static class Notebook
     public static string? TrialProgram => TrialLauncher.ForWorkbenchProgram()?.Executable;
 
     /// <summary>
-    /// Set by setup.dib in a notebook kernel: starts a display that each later line replaces (the kernel's updatable
-    /// display) and returns the function that replaces it. Null elsewhere: <see cref="Sweep"/> then writes lines to its log.
+    /// Set by setup.dib in a notebook kernel: shows its line in a display that each later line replaces (the kernel's
+    /// updatable display) and returns the function that replaces it. Null elsewhere: <see cref="Sweep"/> then writes
+    /// each line to its log. (An executed copy may keep only the first line, as nbconvert does, or every line, as
+    /// dotnet-repl does: so the first says only what is true throughout, and the tally is written after it.)
     /// </summary>
-    public static Func<Action<string>>? ProgressDisplay { get; set; }
+    public static Func<string, Action<string>>? ProgressDisplay { get; set; }
 
     /// <summary>
     /// Set by setup.dib in a notebook kernel: the token the kernel cancels when the running cell is interrupted (stop
@@ -105,11 +107,12 @@ public static class Notebook
         {
             throw new UsageException(InNotebookWords(e.Message), e);
         }
-        // The display starts with what quick mode cut; each trial's line replaces it, and the tally the last of them.
-        Action<string> show = ProgressDisplay?.Invoke() ?? log.WriteLine;
-        if (scaled is not null)
+        // The display starts with the plan and what quick mode cut; each trial's line replaces it.
+        string planned = FormattableString.Invariant($"{definition.Name}: {session.Plan.Count} trials planned") + (scaled is null ? "" : "; " + scaled);
+        Action<string> show = ProgressDisplay?.Invoke(planned) ?? log.WriteLine;
+        if (ProgressDisplay is null)
         {
-            show(scaled);
+            show(planned);
         }
         string directory = Path.Combine(RunsFolder, definition.Name);
         if (!resume && Directory.Exists(directory))
@@ -140,10 +143,9 @@ public static class Notebook
         {
             string stopped = FormattableString.Invariant(
                 $"{definition.Name}: interrupted after {outcome.AlreadyDone + outcome.Ran.Values.Sum()} of {outcome.InShard} trials; Notebook.Sweep(definition, resume: true) goes on from there");
-            show(stopped);
             throw new SweepInterruptedException(stopped);
         }
-        show(scaled is null ? tally : tally + "\n" + scaled);
+        log.WriteLine(tally);
         foreach (string note in outcome.Notes)
         {
             log.WriteLine(note);
