@@ -233,18 +233,32 @@ public static class Notebook
     public static string InNotebookWords(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        string text = Regex.Replace(message, @"--set ([\w.]+)=(\S+)", m => $"Knobs[KnobName.Parse(\"{m.Groups[1].Value}\")] = [{m.Groups[2].Value}]");
-        text = Regex.Replace(text, @"--(allocators|benchmarks|sizes|threads|cpus) (\S+)", m =>
-        {
-            string property = char.ToUpperInvariant(m.Groups[1].Value[0]) + m.Groups[1].Value[1..];
-            bool numbers = m.Groups[1].Value is "threads" or "cpus";
-            IEnumerable<string> items = m.Groups[2].Value.TrimEnd('.', ',', ';').Split(',').Select(i => numbers ? i : $"\"{i}\"");
-            return $"{property} = [{string.Join(", ", items)}]";
-        });
+        const string value = @"(\S+?)(?=[,;)]?(?:\s|$))";
+        string text = Regex.Replace(message, @"--set ([\w.-]+)=" + value, m => $"Knobs[KnobName.Parse(\"{m.Groups[1].Value}\")] = [{m.Groups[2].Value}]");
+        text = Regex.Replace(text, @"--([a-z-]+) " + value, m => s_options.TryGetValue(m.Groups[1].Value, out var option)
+            ? $"{option.Property} = {(option.List ? $"[{string.Join(", ", m.Groups[2].Value.Split(',').Select(i => option.Quoted ? $"\"{i}\"" : i))}]" : m.Groups[2].Value)}"
+            : m.Value);
+        // An option named alone, e.g. "(--warmup, or warmup in an experiment file)".
+        text = Regex.Replace(text, @"--([a-z-]+)\b", m => s_options.TryGetValue(m.Groups[1].Value, out var option) ? option.Property : m.Value);
         text = Regex.Replace(text, @",? ?e\.g\. --out \S+", "");
-        text = text.Replace("(see workbench list)", "(WorkloadCatalog.All lists them)", StringComparison.Ordinal);
-        return text;
+        return text.Replace("(see workbench list)", "(WorkloadCatalog.All lists them)", StringComparison.Ordinal);
     }
+
+    /// <summary>The CLI's sweep options and the <see cref="SweepDefinition"/> property each sets.</summary>
+    private static readonly Dictionary<string, (string Property, bool List, bool Quoted)> s_options = new(StringComparer.Ordinal)
+    {
+        ["allocators"] = (nameof(SweepDefinition.Allocators), true, true),
+        ["benchmarks"] = (nameof(SweepDefinition.Benchmarks), true, true),
+        ["sizes"] = (nameof(SweepDefinition.Sizes), true, true),
+        ["threads"] = (nameof(SweepDefinition.Threads), true, false),
+        ["cpus"] = (nameof(SweepDefinition.Cpus), true, false),
+        ["repetitions"] = (nameof(SweepDefinition.Repetitions), false, false),
+        ["warmup"] = (nameof(SweepDefinition.Warmup), false, false),
+        ["timeout"] = (nameof(SweepDefinition.TimeoutSeconds), false, false),
+        ["sample-ms"] = (nameof(SweepDefinition.SampleMs), false, false),
+        ["seed"] = (nameof(SweepDefinition.Seed), false, false),
+        ["set"] = (nameof(SweepDefinition.Knobs), false, false),
+    };
 
     /// <summary>
     /// The chart display mode (<c>WORKBENCH_CHARTS</c>): <c>svg</c> (default; <c>interactive</c> when there is no
