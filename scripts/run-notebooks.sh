@@ -2,11 +2,12 @@
 # Executes every notebook in notebooks/ headlessly with dotnet-repl (pinned in .config/dotnet-tools.json) and saves
 # the executed copies, outputs and charts included, in data/notebooks/executed/; then executes one notebook
 # (01-getting-started) again through Jupyter's own nbconvert with the .NET kernel (the route users of Jupyter take),
-# into data/notebooks/executed/jupyter/. Quick mode (WORKBENCH_QUICK=1) by default; --full runs the full-size
+# into data/notebooks/executed/jupyter/; and the notebooks of tests/notebooks, whose cells marked "// expected error:"
+# must each fail with that one line (how a mistake shows in a notebook). Quick mode (WORKBENCH_QUICK=1) by default; --full runs the full-size
 # experiments. Each executed copy is checked: no cell failed, every chart cell drew its chart, every chart has both
 # axis titles, and no output is <null>. Fails (exit 1) if any check of any notebook fails.
-#   scripts/run-notebooks.sh                      every notebook, quick, and 01 through nbconvert
-#   scripts/run-notebooks.sh 01-getting-started   some notebooks (names with or without .ipynb; no nbconvert run)
+#   scripts/run-notebooks.sh                      every notebook, quick, tests/notebooks, and 01 through nbconvert
+#   scripts/run-notebooks.sh 01-getting-started   some notebooks (names with or without .ipynb; no nbconvert or tests/notebooks run)
 #   scripts/run-notebooks.sh --full               full size (long: minutes to hours)
 #   scripts/run-notebooks.sh --no-setup           skip scripts/setup-figures.sh (the libraries are already published)
 #   scripts/run-notebooks.sh --jobs 2             two notebooks at a time (default 1: trials are timed, and the machine has 2 cores)
@@ -20,6 +21,7 @@ setup=1
 jobs=1
 names=()
 jupyter=""
+checks=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) quick=0 ;;
@@ -34,6 +36,7 @@ done
 if [ ${#names[@]} -eq 0 ]; then
   for nb in notebooks/*.ipynb; do names+=("$(basename "$nb" .ipynb)"); done
   [ -n "$jupyter" ] || jupyter=01-getting-started
+  checks=1
 fi
 [ "$jupyter" != none ] || jupyter=""
 
@@ -64,10 +67,19 @@ def text(o, mime):
 for i, cell in enumerate(nb.get("cells", [])):
     source = "".join(cell.get("source", []))
     drawn = False
+    # A cell that shows how a mistake looks says so: "// expected error: START". Its error must be that one line.
+    expected = re.match(r"// expected error: (.+)", source.strip())
+    errors = [(o.get("evalue") or o.get("ename") or "error").strip() for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if expected:
+        if len(errors) != 1:
+            print(f"cell {i + 1}: expected one error, found {len(errors)}")
+        elif not errors[0].startswith(expected.group(1).strip()) or "\n" in errors[0] or ".cs:line" in errors[0] or " --" in errors[0]:
+            print(f"cell {i + 1}: expected the one line '{expected.group(1).strip()}...', found: {errors[0][:300]!r}")
+        errors = []
+    for e in errors:
+        lines = e.splitlines()
+        print(f"cell {i + 1}: {lines[0][:300] if lines else 'error'}")
     for o in cell.get("outputs", []):
-        if o.get("output_type") == "error":
-            lines = (o.get("evalue") or o.get("ename") or "error").strip().splitlines()
-            print(f"cell {i + 1}: {lines[0][:300] if lines else 'error'}")
         html, plain = text(o, "text/html"), text(o, "text/plain")
         if "&lt;null&gt;" in html or plain.strip() == "<null>":
             print(f"cell {i + 1}: the output is <null> (a chart or value that is not there)")
@@ -93,15 +105,19 @@ PY
 run_one() {
   local id=$1 name=${1#jupyter:} t0 t1 rc=0 errors copy how log
   t0=$(date +%s)
-  if [ ! -f "notebooks/$name.ipynb" ]; then
-    printf 'FAILED %s (no notebook notebooks/%s.ipynb)\n' "$name" "$name" >"$logs/${id/:/-}.result"
+  local file="$name.ipynb"
+  case "$id" in check:*) name=${id#check:}; file="../tests/notebooks/$name.ipynb" ;; esac
+  if [ ! -f "notebooks/$file" ]; then
+    printf 'FAILED %s (no notebook %s)\n' "$name" "notebooks/$file" >"$logs/${id/:/-}.result"
     return
   fi
-  if [ "$id" = "$name" ]; then
+  if [ "$id" != "jupyter:$name" ]; then
     copy="$out/$name.ipynb" how="dotnet-repl" log="$logs/$name.log"
     rm -f "$copy"
     # dotnet-repl resolves relative paths against its current folder: run it from notebooks/.
-    (cd notebooks && dotnet repl --run "$name.ipynb" --exit-after-run --output-path "$copy") >"$log" 2>&1 || rc=$?
+    (cd notebooks && dotnet repl --run "$file" --exit-after-run --output-path "$copy") >"$log" 2>&1 || rc=$?
+    # A notebook of expected errors ends with exit code 2 (a cell failed): the check says whether they were the right ones.
+    [ "$id" = "check:$name" ] && [ "$rc" = 2 ] && rc=0
   else
     copy="$out/jupyter/$name.ipynb" how="jupyter nbconvert" log="$logs/jupyter-$name.log"
     rm -f "$copy"
@@ -136,8 +152,15 @@ for name in "${names[@]}"; do
   running=$((running + 1))
 done
 wait || true
-# The Jupyter route after the others (its kernel would share the 2 cores with their trials).
 ids=("${names[@]}")
+# With every notebook: the notebook of expected mistakes (tests/notebooks), each of which must show as one line.
+if [ "$checks" = 1 ]; then
+  for nb in tests/notebooks/*.ipynb; do
+    run_one "check:$(basename "$nb" .ipynb)"
+    ids+=("check:$(basename "$nb" .ipynb)")
+  done
+fi
+# The Jupyter route after the others (its kernel would share the 2 cores with their trials).
 if [ -n "$jupyter" ]; then
   run_one "jupyter:$jupyter"
   ids+=("jupyter:$jupyter")
