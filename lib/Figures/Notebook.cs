@@ -72,7 +72,13 @@ public static class Notebook
     /// </summary>
     public static Func<CancellationToken>? CellCancellation { get; set; }
 
-    /// <summary>The most allocators, thread counts, size distributions and values per knob quick mode keeps, each the first ones listed.</summary>
+    /// <summary>
+    /// The most allocators quick mode keeps, the first ones listed: three, so that a ranking (cfa, glibc and a peer)
+    /// still has something to order.
+    /// </summary>
+    public const int QuickAllocators = 3;
+
+    /// <summary>The most thread counts, size distributions and values per knob quick mode keeps, the first ones listed.</summary>
     public const int QuickListLength = 2;
 
     /// <summary>The most repetitions quick mode keeps.</summary>
@@ -167,7 +173,8 @@ public static class Notebook
     /// <summary>
     /// Quick mode's version of a sweep (<c>WORKBENCH_QUICK=1</c>, the CLI's <c>--quick</c>), so that a notebook keeps
     /// one parameter cell with the full-size experiment: the workloads' quick settings (<see cref="SweepDefinition.Quick"/>),
-    /// the first <see cref="QuickListLength"/> allocators, thread counts, size distributions and values of each knob,
+    /// the first <see cref="QuickAllocators"/> allocators, the first <see cref="QuickListLength"/> thread counts, size
+    /// distributions and values of each knob,
     /// at most <see cref="QuickRepetitions"/> repetitions, and each knob value set scaled as that knob's quick value is
     /// to its default (iterations 20,000,000 where the default is 10,000,000 and the quick value 100,000 becomes 200,000).
     /// Returns one line saying what was cut, or null when nothing was.
@@ -177,9 +184,9 @@ public static class Notebook
         ArgumentNullException.ThrowIfNull(definition);
         definition.Quick = true;
         List<string> cuts = [];
-        Cut(definition.Allocators, "allocators", cuts);
-        Cut(definition.Threads, "thread counts", cuts);
-        Cut(definition.Sizes, "size distributions", cuts);
+        Cut(definition.Allocators, QuickAllocators, "allocators", cuts);
+        Cut(definition.Threads, QuickListLength, "thread counts", cuts);
+        Cut(definition.Sizes, QuickListLength, "size distributions", cuts);
         if (definition.Repetitions > QuickRepetitions)
         {
             cuts.Add(FormattableString.Invariant($"{QuickRepetitions} of {definition.Repetitions} repetitions"));
@@ -204,12 +211,12 @@ public static class Notebook
         return cuts.Count == 0 ? null : "quick mode (WORKBENCH_QUICK=1), the parameters scaled down: " + string.Join("; ", cuts);
     }
 
-    private static void Cut<T>(List<T> list, string what, List<string> cuts)
+    private static void Cut<T>(List<T> list, int keep, string what, List<string> cuts)
     {
-        if (list.Count > QuickListLength)
+        if (list.Count > keep)
         {
-            cuts.Add(FormattableString.Invariant($"{QuickListLength} of {list.Count} {what} ({string.Join(", ", list.Take(QuickListLength))})"));
-            list.RemoveRange(QuickListLength, list.Count - QuickListLength);
+            cuts.Add(FormattableString.Invariant($"{keep} of {list.Count} {what} ({string.Join(", ", list.Take(keep))})"));
+            list.RemoveRange(keep, list.Count - keep);
         }
     }
 

@@ -32,18 +32,18 @@ public sealed class NotebookHelperTests
         string? line = Notebook.ScaleForQuick(definition);
 
         Assert.True(definition.Quick);
-        Assert.Equal(["cfa", "glibc"], definition.Allocators);
+        Assert.Equal(["cfa", "glibc", "jemalloc"], definition.Allocators);
         Assert.Equal([1, 2], definition.Threads);
         Assert.Equal(["uniform:16-1024", "fixed:64"], definition.Sizes);
         Assert.Equal(Notebook.QuickRepetitions, definition.Repetitions);
         Assert.Equal([200_000L, 100_000L], definition.Knobs[KnobName.Parse("churn.iterations")]);
         Assert.Equal([5_000L], definition.Knobs[KnobName.Parse("churn.slots")]);
         Assert.NotNull(line);
-        Assert.Contains("2 of 4 allocators", line, StringComparison.Ordinal);
+        Assert.Contains("3 of 4 allocators (cfa, glibc, jemalloc)", line, StringComparison.Ordinal);
         Assert.Contains("2 of 10 repetitions", line, StringComparison.Ordinal);
         Assert.Contains("churn.iterations 4000000,2000000 scaled to 200000,100000", line, StringComparison.Ordinal);
         // The scaled sweep is still a valid one.
-        Assert.Equal(2 * 2 * 2 * 2 * 2, SweepPlan.Expand(definition).Count);
+        Assert.Equal(3 * 2 * 2 * 2 * 2, SweepPlan.Expand(definition).Count);
 
         SweepDefinition small = new() { Benchmarks = ["churn"], Allocators = ["cfa"], Threads = [1], Repetitions = 2 };
         Assert.Null(Notebook.ScaleForQuick(small));
