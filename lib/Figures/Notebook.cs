@@ -184,16 +184,18 @@ public static class Notebook
         ArgumentNullException.ThrowIfNull(definition);
         definition.Quick = true;
         List<string> cuts = [];
-        Cut(definition.Allocators, QuickAllocators, "allocators", cuts);
-        Cut(definition.Threads, QuickListLength, "thread counts", cuts);
-        Cut(definition.Sizes, QuickListLength, "size distributions", cuts);
+        // New lists, not cut in place: the definition holds the notebook's own parameter lists.
+        definition.Allocators = Cut(definition.Allocators, QuickAllocators, "allocators", cuts);
+        definition.Threads = Cut(definition.Threads, QuickListLength, "thread counts", cuts);
+        definition.Sizes = Cut(definition.Sizes, QuickListLength, "size distributions", cuts);
         if (definition.Repetitions > QuickRepetitions)
         {
             cuts.Add(FormattableString.Invariant($"{QuickRepetitions} of {definition.Repetitions} repetitions"));
             definition.Repetitions = QuickRepetitions;
         }
         List<Workload> workloads = [.. definition.Benchmarks.Select(WorkloadCatalog.Find).OfType<Workload>()];
-        foreach ((KnobName setting, List<long> values) in definition.Knobs.ToList())
+        Dictionary<KnobName, List<long>> knobs = [];
+        foreach ((KnobName setting, List<long> values) in definition.Knobs)
         {
             Knob? knob = workloads.Where(w => setting.AppliesTo(w.Name)).SelectMany(w => w.Knobs).FirstOrDefault(k => k.Name == setting.Name);
             List<long> kept = [.. values.Take(QuickListLength)];
@@ -206,18 +208,19 @@ public static class Notebook
             {
                 cuts.Add(FormattableString.Invariant($"{kept.Count} of {values.Count} values of {setting}"));
             }
-            definition.Knobs[setting] = kept;
+            knobs[setting] = kept;
         }
+        definition.Knobs = knobs;
         return cuts.Count == 0 ? null : "quick mode (WORKBENCH_QUICK=1), the parameters scaled down: " + string.Join("; ", cuts);
     }
 
-    private static void Cut<T>(List<T> list, int keep, string what, List<string> cuts)
+    private static List<T> Cut<T>(List<T> list, int keep, string what, List<string> cuts)
     {
         if (list.Count > keep)
         {
             cuts.Add(FormattableString.Invariant($"{keep} of {list.Count} {what} ({string.Join(", ", list.Take(keep))})"));
-            list.RemoveRange(keep, list.Count - keep);
         }
+        return [.. list.Take(keep)];
     }
 
     /// <summary>A knob value scaled as the knob's quick value is to its default, kept in the knob's range.</summary>

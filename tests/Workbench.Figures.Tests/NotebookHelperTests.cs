@@ -15,18 +15,21 @@ public sealed class NotebookHelperTests
     [Fact]
     public void QuickModeScalesTheFullSizeParametersDown_AndSaysWhatItCut()
     {
+        // The notebook's own parameter lists, which quick mode must leave as they are.
+        List<string> allocators = ["cfa", "glibc", "jemalloc", "tcmalloc"];
+        Dictionary<KnobName, List<long>> knobs = new()
+        {
+            // churn.iterations: default 2,000,000, quick 100,000: a twentieth. slots: the same in both.
+            [KnobName.Parse("churn.iterations")] = [4_000_000, 2_000_000, 1_000_000],
+            [KnobName.Parse("churn.slots")] = [5_000],
+        };
         SweepDefinition definition = new()
         {
             Benchmarks = ["churn"],
-            Allocators = ["cfa", "glibc", "jemalloc", "tcmalloc"],
+            Allocators = allocators,
             Threads = [1, 2, 4],
             Sizes = ["uniform:16-1024", "fixed:64", "pareto"],
-            Knobs = new()
-            {
-                // churn.iterations: default 2,000,000, quick 100,000: a twentieth. slots: the same in both.
-                [KnobName.Parse("churn.iterations")] = [4_000_000, 2_000_000, 1_000_000],
-                [KnobName.Parse("churn.slots")] = [5_000],
-            },
+            Knobs = knobs,
             Repetitions = 10,
         };
         string? line = Notebook.ScaleForQuick(definition);
@@ -42,6 +45,8 @@ public sealed class NotebookHelperTests
         Assert.Contains("3 of 4 allocators (cfa, glibc, jemalloc)", line, StringComparison.Ordinal);
         Assert.Contains("2 of 10 repetitions", line, StringComparison.Ordinal);
         Assert.Contains("churn.iterations 4000000,2000000 scaled to 200000,100000", line, StringComparison.Ordinal);
+        Assert.Equal(4, allocators.Count);
+        Assert.Equal([4_000_000L, 2_000_000L, 1_000_000L], knobs[KnobName.Parse("churn.iterations")]);
         // The scaled sweep is still a valid one.
         Assert.Equal(3 * 2 * 2 * 2 * 2, SweepPlan.Expand(definition).Count);
 
