@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Workbench.Benchmarks.Model;
 
 /// <summary>
-/// Memory samples in JSON, each an array <c>[seconds, rss_kib, requested_bytes]</c>, or <c>[seconds, rss_kib]</c> for
-/// samples that do not count requested bytes (read back with -1). An array too short for its form is skipped.
+/// Memory samples in JSON, each an array <c>[seconds, rss_kib, requested_bytes]</c>, with <c>heap_kib, mmap_kib</c> after
+/// it where they were measured, or <c>[seconds, rss_kib]</c> for samples that do not count requested bytes (read back
+/// with -1). An array too short for its form is skipped.
 /// </summary>
 public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint>>
 {
@@ -33,9 +34,11 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             {
                 numbers.Add(reader.GetDouble());
             }
-            if (_requestedBytes ? numbers.Count == 3 : numbers.Count >= 2)
+            if (_requestedBytes ? numbers.Count is 3 or 5 : numbers.Count >= 2)
             {
-                points.Add(new SeriesPoint(numbers[0], (long)numbers[1], _requestedBytes ? (long)numbers[2] : -1));
+                bool split = _requestedBytes && numbers.Count == 5;
+                points.Add(new SeriesPoint(numbers[0], (long)numbers[1], _requestedBytes ? (long)numbers[2] : -1,
+                    split ? (long)numbers[3] : null, split ? (long)numbers[4] : null));
             }
         }
         return points;
@@ -55,6 +58,11 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             if (_requestedBytes)
             {
                 writer.WriteNumberValue((double)point.RequestedBytes);
+                if (point.HeapKib is long heap && point.MmapKib is long mmap)
+                {
+                    writer.WriteNumberValue((double)heap);
+                    writer.WriteNumberValue((double)mmap);
+                }
             }
             writer.WriteEndArray();
         }
