@@ -7,7 +7,8 @@ public static class RunFigures
     public static IReadOnlyList<string> FalseSharing { get; } = ["cache-thrash", "cache-scratch"];
 
     /// <summary>
-    /// The figures of a run: relative time and relative peak RSS to the baseline over every benchmark; cfa against the best native peer of
+    /// The figures of a run: relative time and relative peak RSS to the baseline over every benchmark, and relative peak
+    /// heap + mmap where measured; cfa against the best native peer of
     /// every configuration (when the run has cfa); per benchmark, throughput
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
     /// speed-up for cache-thrash and cache-scratch; memory over time, one panel per allocator, for each
@@ -19,7 +20,13 @@ public static class RunFigures
     {
         ArgumentNullException.ThrowIfNull(run);
         // Peak RSS beside time for every benchmark (trace replays and real programs included), as mimalloc-bench reports them.
+        // And the allocator's own peak memory (brk heap and mmap over the runtime's baseline) where the run measured it
+        // (memory, trace-replay): the overhead the whole process's RSS hides.
         List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline), Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib")];
+        if (run.Ok.Any(r => double.IsFinite(r.Number("peak_allocator_kib"))))
+        {
+            figures.Add(Charts.RelativeToBaseline(run, baseline, metric: "peak_allocator_kib"));
+        }
         if (run.Allocators.Contains("cfa"))
         {
             figures.Add(Charts.VersusBestPeer(run, "cfa"));

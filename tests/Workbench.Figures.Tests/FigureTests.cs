@@ -24,6 +24,7 @@ public sealed class FigureTests : IDisposable
         Assert.Contains("memory-over-time", names);
         Assert.Contains("speed-chains", names);
         Assert.Contains("peak-rss-kib-relative-to-glibc", names);
+        Assert.Contains("peak-allocator-kib-relative-to-glibc", names);
         Assert.Contains("latency-malloc-percentiles", names);
         Assert.Contains("latency-malloc-cdf", names);
         Assert.Contains("latency-free-cdf", names);

@@ -57,7 +57,11 @@ internal sealed class Fixture : IDisposable
                     }
                 }
                 rows.Add(Row("speed", allocator, 1, "fixed:64", rep, 30, 300_000, speed));
-                ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new() { ["rounds"] = "5" });
+                ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new()
+                {
+                    ["rounds"] = "5",
+                    ["peak_allocator_kib"] = (200 * BaseNs[allocator] + rep).ToString(CultureInfo.InvariantCulture),
+                });
                 rows.Add(memory);
                 WriteSeries(memory, allocator);
             }
@@ -115,7 +119,7 @@ internal sealed class Fixture : IDisposable
         foreach ((string key, string value) in extra)
         {
             values[key] = value;
-            if (!key.EndsWith("_ns", StringComparison.Ordinal) && !key.Contains("_ns_at_", StringComparison.Ordinal))
+            if (!key.EndsWith("_ns", StringComparison.Ordinal) && !key.EndsWith("_kib", StringComparison.Ordinal) && !key.Contains("_ns_at_", StringComparison.Ordinal))
             {
                 knobs.Add(key);
             }
