@@ -11,8 +11,12 @@ internal sealed class Panels
     private readonly IReadOnlyList<string> _titles;
     private readonly IReadOnlyList<string> _colours;
 
-    internal Panels(IReadOnlyList<string> titles, IReadOnlyList<string> colours, int maxColumns = 3)
+    private readonly int _rowGap;
+
+    /// <summary>Panels titled <paramref name="titles"/> in <paramref name="colours"/>, <paramref name="rowGap"/> CSS pixels between rows (room for x labels).</summary>
+    internal Panels(IReadOnlyList<string> titles, IReadOnlyList<string> colours, int maxColumns = 3, int rowGap = 110)
     {
+        _rowGap = rowGap;
         _titles = titles;
         _colours = colours;
         Columns = Math.Max(1, Math.Min(maxColumns, titles.Count));
@@ -24,7 +28,7 @@ internal sealed class Panels
     internal int Rows { get; }
 
     /// <summary>The figure's height in CSS pixels: room for every row of panels.</summary>
-    internal int Height => Math.Max(Style.Height, 110 + 230 * Rows);
+    internal int Height => Math.Max(Style.Height, 120 + (200 + _rowGap) * Rows);
 
     /// <summary>The x axis id of panel <paramref name="index"/> as a trace names it (<c>x</c>, <c>x2</c>, ...).</summary>
     internal static string X(int index) => index == 0 ? "x" : $"x{index + 1}";
@@ -39,7 +43,8 @@ internal sealed class Panels
     internal void Apply(Plotly.NET.Layout layout, Func<Dictionary<string, object>> xAxis, Func<Dictionary<string, object>> yAxis, double[]? yRange)
     {
         const double gapX = 0.06;
-        const double gapY = 0.09;
+        // Room between rows for a panel's x axis title and tick labels and the next panel's title.
+        double gapY = Rows == 1 ? 0 : Math.Min(0.3, (double)_rowGap / Height);
         double width = (1 - gapX * (Columns - 1)) / Columns;
         double height = (1 - gapY * (Rows - 1)) / Rows;
         List<Dictionary<string, object>> annotations = [];

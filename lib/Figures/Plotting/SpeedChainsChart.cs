@@ -12,7 +12,7 @@ internal static class SpeedChainsChart
 {
     internal static Figure Draw(SpeedChainsData data)
     {
-        Panels panels = new([.. data.Panels.Select(p => p.Title)], [.. data.Panels.Select(_ => "#222222")], maxColumns: 1);
+        Panels panels = new([.. data.Panels.Select(p => p.Title)], [.. data.Panels.Select(_ => "#222222")], maxColumns: 1, rowGap: 190);
         List<GenericChart> traces = [];
         List<double> spans = [];
         HashSet<string> inLegend = [];
@@ -47,7 +47,7 @@ internal static class SpeedChainsChart
         }
         int t = data.Threads;
         string title = $"speed: routines, chains and the tight pair per size, {t} thread{(t == 1 ? "" : "s")} (median; bars: min to max)";
-        int height = Math.Max(Style.Height, 110 + 300 * panels.Rows);
+        int height = panels.Height;
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), title, XAxis(), YAxis(), Style.Width, height,
             more: layout =>
             {
