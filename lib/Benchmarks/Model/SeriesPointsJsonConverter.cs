@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace Workbench.Benchmarks.Model;
 
 /// <summary>
-/// Memory samples in JSON, each an array <c>[seconds, rss_kib, requested_bytes]</c>, with <c>heap_kib, mmap_kib</c> after
-/// it where they were measured, or <c>[seconds, rss_kib]</c> for samples that do not count requested bytes (read back
-/// with -1). An array too short for its form is skipped.
+/// Memory samples in JSON, each an array <c>[seconds, rss_kib, requested_bytes]</c>, or <c>[seconds, rss_kib]</c> for
+/// samples that do not count requested bytes (read back with -1), with <c>heap_kib, mmap_kib</c> after either where they
+/// were measured. An array too short for its form is skipped.
 /// </summary>
 public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint>>
 {
@@ -36,9 +36,10 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             }
             if (_requestedBytes ? numbers.Count is 3 or 5 : numbers.Count >= 2)
             {
-                bool split = _requestedBytes && numbers.Count == 5;
+                // Heap and mmap are the last two numbers where they were measured.
+                bool split = numbers.Count == (_requestedBytes ? 5 : 4);
                 points.Add(new SeriesPoint(numbers[0], (long)numbers[1], _requestedBytes ? (long)numbers[2] : -1,
-                    split ? (long)numbers[3] : null, split ? (long)numbers[4] : null));
+                    split ? (long)numbers[^2] : null, split ? (long)numbers[^1] : null));
             }
         }
         return points;
@@ -58,11 +59,11 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             if (_requestedBytes)
             {
                 writer.WriteNumberValue((double)point.RequestedBytes);
-                if (point.HeapKib is long heap && point.MmapKib is long mmap)
-                {
-                    writer.WriteNumberValue((double)heap);
-                    writer.WriteNumberValue((double)mmap);
-                }
+            }
+            if (point.HeapKib is long heap && point.MmapKib is long mmap)
+            {
+                writer.WriteNumberValue((double)heap);
+                writer.WriteNumberValue((double)mmap);
             }
             writer.WriteEndArray();
         }
