@@ -21,7 +21,7 @@ public static class RunFigures
         ArgumentNullException.ThrowIfNull(run);
         // Peak RSS beside time for every benchmark (trace replays and real programs included), as mimalloc-bench reports them.
         // And the allocator's own peak memory (brk heap and mmap over the runtime's baseline) where the run measured it
-        // (memory, trace-replay): the overhead the whole process's RSS hides.
+        // (every trial's sampler since 2026-12-04): the overhead the whole process's RSS hides.
         List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline), Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib")];
         if (run.Ok.Any(r => double.IsFinite(r.Number("peak_allocator_kib"))))
         {
