@@ -95,11 +95,12 @@ public sealed class MemoryMetricTests
         timeline.Sample();
         IReadOnlyList<SeriesPoint> points = timeline.Points;
         Assert.Equal((0L, 0L), (points[0].HeapKib!.Value, points[0].MmapKib!.Value));
-        // 40 MiB mapped shows as about 40 MiB of mmap over the baseline, while the RSS holds the runtime's own as well.
-        Assert.InRange(points[1].MmapKib!.Value, 40 * 1024 - 1024, 40 * 1024 + 4096);
-        Assert.InRange(points[1].HeapKib!.Value, -1024, 1024);
+        // 40 MiB mapped shows as about 40 MiB of mmap over the baseline, not 40 plus the runtime's own, which the RSS
+        // holds (a band of 8 MiB either way for the rest of the process, whose GC gives back memory on its own schedule).
+        Assert.InRange(points[1].MmapKib!.Value, 40 * 1024 - 8192, 40 * 1024 + 8192);
+        Assert.InRange(points[1].HeapKib!.Value, -4096, 4096);
         Assert.True(points[1].RssKib > points[1].MmapKib + 20 * 1024, $"RSS {points[1].RssKib} KiB: the runtime's own memory should be in it");
-        Assert.InRange(points[2].MmapKib!.Value, -4096, 4096);
+        Assert.InRange(points[2].MmapKib!.Value, -8192, 8192);
         MemoryOverhead m = MemoryOverhead.Of(points);
         Assert.Equal(points.Max(p => p.HeapKib!.Value + p.MmapKib!.Value), m.PeakAllocatorKib);
         Assert.Equal(m.PeakAllocatorKib - 40 * 1024, m.PeakAllocatorOverheadKib);

@@ -116,8 +116,10 @@ public sealed class RssProbeTests
             }
             MemoryUse touched = probe.Read();
             long mmapGrowth = touched.MmapKib - start.MmapKib;
-            Assert.InRange(mmapGrowth, 32 * MiB - MiB, 32 * MiB + 4 * MiB);
-            Assert.InRange(touched.HeapKib - start.HeapKib, -MiB, MiB);
+            // The rest of the process may grow or shrink meanwhile (the GC gives back memory on its own schedule): a band
+            // of 8 MiB either way, which still tells 32 MiB from 32 MiB plus the runtime's own.
+            Assert.InRange(mmapGrowth, 32 * MiB - 8 * MiB, 32 * MiB + 8 * MiB);
+            Assert.InRange(touched.HeapKib - start.HeapKib, -4 * MiB, 4 * MiB);
             Assert.InRange(probe.ResidentKib((nint)memory, (nint)(memory + bytes)), 32 * MiB - 8, 32 * MiB + 8);
         }
         finally
@@ -145,7 +147,7 @@ public sealed class RssProbeTests
             Sbrk(-bytes);
         }
         Assert.True(after.HeapKib - start.HeapKib >= bytes / 1024 - 64, $"heap grew {after.HeapKib - start.HeapKib} KiB after {bytes / 1024} KiB were taken by sbrk and written");
-        Assert.InRange(after.MmapKib - start.MmapKib, -2 * MiB, 2 * MiB);
+        Assert.InRange(after.MmapKib - start.MmapKib, -8 * MiB, 8 * MiB);
     }
 
     [Fact]
