@@ -42,10 +42,7 @@ public sealed class NotebookFileTests
         TheoryData<string> data = [];
         foreach (string name in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal))
         {
-            if (name != "08-thesis-figures.ipynb")
-            {
-                data.Add(name);
-            }
+            data.Add(name);
         }
         return data;
     }
