@@ -19,6 +19,11 @@ public static class Program
                 return ExitCodes.Usage;
             }
         }
+        if (args.Length > 0 && args[0] == Workbench.Benchmarks.Workloads.SecurityProbeChild.Command)
+        {
+            // The security benchmark's child: one misuse of the heap in a process of its own (hidden, not in the tree).
+            return Workbench.Benchmarks.Workloads.SecurityProbeChild.Main(args[1..], Console.Out, Console.Error);
+        }
         return CliApp.Run(args, Console.Out, Console.Error);
     }
 }

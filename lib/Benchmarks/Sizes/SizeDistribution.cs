@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Sizes;
 /// <summary>
 /// A distribution of request sizes, written as a spec shared by every benchmark:
 /// <c>fixed:N</c>, <c>uniform:A-B</c>, <c>pow2:A-B</c>, <c>geometric[:A-B[:MEAN]]</c>,
-/// <c>pareto[:A-B[:ALPHA]]</c>, <c>invsquare[:A-B]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
+/// <c>pareto[:A-B[:ALPHA]]</c>, <c>invsquare[:A-B]</c>, <c>lineardrop:A-B</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
 /// and <c>program:NAME</c>, which is not a distribution but the real program that the program benchmark runs.
 /// </summary>
 public abstract class SizeDistribution
@@ -61,6 +61,12 @@ public abstract class SizeDistribution
                 Expect(spec, parts.Length == 1, "pow2:A-B with powers of two, e.g. pow2:16-4096");
                 (long a, long b) = ParseRange(spec, parts[0]);
                 return new PowerOfTwoSizes(a, b);
+            }
+            case "lineardrop":
+            {
+                Expect(spec, parts.Length == 1, "lineardrop:A-B (rptest's linear dropoff), e.g. lineardrop:8-16000");
+                (long a, long b) = ParseRange(spec, parts[0]);
+                return new LinearDropSizes(a, b);
             }
             case "geometric":
             {
