@@ -33,6 +33,10 @@ internal static class TestRuns
         ["working_set"] = [64],
         ["round_threads"] = [3],
         ["live"] = [3],
+        ["scale"] = [1],
+        ["loops"] = [5],
+        ["call_count"] = [4],
+        ["requests"] = [50],
     };
 
     /// <summary>The tiny knobs that a workload has.</summary>

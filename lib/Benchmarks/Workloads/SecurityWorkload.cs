@@ -28,7 +28,7 @@ public sealed class SecurityWorkload : Workload
     public override string Name => "security";
 
     /// <inheritdoc />
-    public override string Description => "mimalloc-bench security probes, each in its own process: double free, use after free, overflow into a neighbour, interior-pointer free; detected / crash / silent per allocator (cfa also in checked mode)";
+    public override string Description => "mimalloc-bench security probes, each in its own process: double free, use after free, overflow into a neighbour, interior-pointer free; whether the allocator detects each, dies of it or lets it pass (cfa also in checked mode)";
 
     /// <inheritdoc />
     public override string Operation => "one probe (a child process)";

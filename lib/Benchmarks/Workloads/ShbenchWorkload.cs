@@ -6,9 +6,9 @@ namespace Workbench.Benchmarks.Workloads;
 /// shbench (MicroQuill's SmartHeap benchmarks, as mimalloc-bench runs them: <c>sh6bench 2N</c>, <c>sh8bench 2N</c>):
 /// each thread sweeps sizes from the spec's smallest to its largest (each base size 1.5 x + 1 the last, each halved
 /// down to 1; 250 blocks of each size under 100 bytes, 50 under 1000, 10 under 10,000, else 1) into a ring of
-/// <c>calls</c> / threads slots, writing the first and last byte of each block. When the ring is full, a fifth of it is
+/// <c>call_count</c> / threads slots, writing the first and last byte of each block. When the ring is full, a fifth of it is
 /// kept for the next round; the blocks below it are freed in allocation order and those above it in reverse order
-/// (LIFO). The sweep is repeated <c>calls</c> / threads times. With <c>migrate</c> = 1 (sh8bench's object migration)
+/// (LIFO). The sweep is repeated <c>call_count</c> / threads times. With <c>migrate</c> = 1 (sh8bench's object migration)
 /// the blocks below the kept fifth go to the next thread, which frees them, so those frees are cross-thread.
 /// </summary>
 public sealed class ShbenchWorkload : Workload
@@ -31,7 +31,7 @@ public sealed class ShbenchWorkload : Workload
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
-        new("calls", "ring slots and sweeps, divided among the threads (mimalloc-bench's sh6bench: 10,000)", 10_000, 20, Min: 1, Max: 10_000_000),
+        new("call_count", "ring slots and sweeps, divided among the threads (sh6bench's call count; mimalloc-bench: 10,000)", 10_000, 20, Min: 1, Max: 10_000_000),
         new("migrate", "1: sh8bench, the blocks freed in allocation order are freed by the next thread; 0: sh6bench, every thread frees its own", 1, 1, Min: 0, Max: 1),
     ];
 
@@ -40,7 +40,7 @@ public sealed class ShbenchWorkload : Workload
     {
         ArgumentNullException.ThrowIfNull(context);
         int threads = context.Threads;
-        int slots = (int)Math.Max(1, context.Knob("calls") / threads);
+        int slots = (int)Math.Max(1, context.Knob("call_count") / threads);
         bool migrate = context.Knob("migrate") != 0 && threads > 1;
         nuint smallest = (nuint)Math.Max(1, context.Sizes.Min);
         nuint largest = (nuint)Math.Max(1, context.Sizes.Max);
@@ -127,7 +127,9 @@ public sealed class ShbenchWorkload : Workload
                                 allocator.Free(ring[i]);
                                 ring[i] = default;
                             }
-                            mp = 0;
+                            // When the kept part is at the start of the ring, the next round starts after it (sh6bench's
+                            // WITHOUT_LEAK variant; its default build writes over those slots and leaks their blocks).
+                            mp = saveStart == 0 ? saveEnd : 0;
                         }
                     }
                 }
