@@ -36,6 +36,9 @@ internal sealed unsafe class Ledger
     /// <summary>Every n-th malloc aliases a larger live block (0: never).</summary>
     public int AliasEvery { get; init; }
 
+    /// <summary>The number of the one malloc that fails (returns null), counting from 1; 0: none fails.</summary>
+    public long FailAt { get; init; }
+
     public long Mallocs { get; private set; }
 
     public long Frees { get; private set; }
@@ -65,6 +68,10 @@ internal sealed unsafe class Ledger
         lock (_lock)
         {
             Mallocs++;
+            if (Mallocs == FailAt)
+            {
+                return default;
+            }
             Sizes.Add(size);
             if (AliasEvery > 0 && Mallocs % AliasEvery == 0)
             {

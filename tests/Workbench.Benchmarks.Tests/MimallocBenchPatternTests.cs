@@ -204,4 +204,20 @@ public sealed class MimallocBenchPatternTests
         Assert.True(ledger.Mallocs > 512, $"{ledger.Mallocs} mallocs");
         Assert.True(ledger.Sizes.Min() >= 5 && ledger.Sizes.Max() <= 1024);
     }
+
+    [Theory]
+    [InlineData("rptest")]
+    [InlineData("shbench")]
+    public async Task AThreadThatFailsDoesNotLeaveTheOthersWaitingAtTheEndOfAPass(string benchmark)
+    {
+        Workload workload = WorkloadCatalog.Find(benchmark)!;
+        Ledger ledger = new() { FailAt = 300 };
+        Dictionary<string, long> knobs = workload.ResolveKnobs(quick: true, new Dictionary<string, long> { ["loops"] = 30, ["allocs"] = 200, ["call_count"] = 40 }
+            .Where(k => workload.Knobs.Any(w => w.Name == k.Key)).ToDictionary(k => k.Key, k => k.Value));
+        Task run = Task.Run(() => workload.Run(new LedgerAllocator(ledger), new WorkloadContext(2, SizeDistribution.Parse(benchmark == "rptest" ? workload.DefaultSizes : "uniform:1-100"), 3, knobs)));
+        bool ended = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(120))) == run;
+        Assert.True(ended, $"{benchmark} still runs two minutes after one of its threads failed");
+        Exception e = Assert.IsType<AggregateException>(run.Exception);
+        Assert.Contains("OutOfMemoryException: the allocator returned null", Runner.TrialHost.Describe(e), StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,16 @@ internal sealed class FinishLine(int threads) : IDisposable
         drain();
     }
 
+    /// <summary>
+    /// For a thread that failed before it crossed: counts it finished and leaves the barrier, so that the others do not
+    /// wait for it for ever (its exception then fails the run).
+    /// </summary>
+    public void Abandon()
+    {
+        Interlocked.Increment(ref _finished);
+        _barrier.RemoveParticipant();
+    }
+
     /// <inheritdoc />
     public void Dispose() => _barrier.Dispose();
 }

@@ -63,9 +63,21 @@ public sealed class RptestWorkload : Workload
         GangResult gang = ThreadGang.Run(threads, t =>
         {
             Worker worker = new(t, threads, settings, allocStep, freeStep, tables[t], inboxes, context.Seed);
-            for (int pass = 0; pass < Passes; pass++)
+            int pass = 0;
+            try
             {
-                worker.Pass(allocator, pass, finishLines[pass]);
+                for (; pass < Passes; pass++)
+                {
+                    worker.Pass(allocator, pass, finishLines[pass]);
+                }
+            }
+            catch
+            {
+                for (; pass < Passes; pass++)
+                {
+                    finishLines[pass].Abandon();
+                }
+                throw;
             }
             Interlocked.Add(ref operations, worker.Operations);
             Interlocked.Add(ref crossFrees, worker.CrossFrees);

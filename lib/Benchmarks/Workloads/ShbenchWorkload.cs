@@ -51,7 +51,16 @@ public sealed class ShbenchWorkload : Workload
         GangResult gang = ThreadGang.Run(threads, t =>
         {
             BlockInbox? next = migrate ? inboxes[(t + 1) % threads] : null;
-            Counts counts = Bench(allocator, slots, smallest, largest, next, inboxes[t]);
+            Counts counts;
+            try
+            {
+                counts = Bench(allocator, slots, smallest, largest, next, inboxes[t]);
+            }
+            catch when (migrate)
+            {
+                finish.Abandon();
+                throw;
+            }
             if (migrate)
             {
                 finish.Cross(() => counts.CrossFrees += inboxes[t].FreeAll(allocator));
