@@ -6,8 +6,8 @@ namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>
 /// The child side of the <c>security</c> benchmark: commits one <see cref="SecurityProbe"/> on one allocator in this
-/// process and reports on standard output, one word a line: <see cref="ArmedLine"/> just before the misuse (a death
-/// before it is the allocator failing on correct use), then <see cref="DetectedWord"/>, <see cref="SilentWord"/>,
+/// process and reports on standard output, one word a line: <see cref="ArmedLine"/> just before the misuse (before the
+/// free that starts a double free or a use after free; a death before it is the allocator failing on correct use), then <see cref="DetectedWord"/>, <see cref="SilentWord"/>,
 /// <see cref="NotApplicableWord"/> or <see cref="CrashedWord"/>, each followed by one line of detail. A death after
 /// <see cref="ArmedLine"/> is read from the exit status by <see cref="SecurityWorkload"/>.
 /// </summary>
@@ -106,8 +106,10 @@ public static class SecurityProbeChild
     };
 
     /// <summary>
-    /// Commits the misuse: sets up with correct calls, calls <paramref name="arm"/>, misuses the heap, then allocates and
-    /// frees blocks of the same size <paramref name="followUp"/> times so that the allocator meets the damage. Returns a
+    /// Commits the misuse: sets up with correct calls, calls <paramref name="arm"/>, misuses the heap (for the double free
+    /// and the use after free, <paramref name="arm"/> comes before the free that starts the misuse, so that nothing runs
+    /// between that free and the misuse), then allocates and frees blocks of the same size <paramref name="followUp"/>
+    /// times so that the allocator meets the damage. Returns a
     /// one-line account when nothing was raised, or null when the probe cannot be written for this allocator.
     /// </summary>
     private static unsafe string? Commit<TAllocator>(TAllocator allocator, SecurityProbe probe, nuint size, int overflow, long followUp, Action arm)
@@ -116,12 +118,15 @@ public static class SecurityProbeChild
         Block first = Checked.NotNull(allocator.Malloc(size), size);
         BlockBytes.Of(first).Fill(0x5A);
         bool managed = first.Array is not null;
+        // Every path the misuse takes is compiled before it starts: the JIT mallocs on this thread, and a block it got
+        // between the two frees of a double free would turn the probe into a free of a block handed out again.
+        FollowUp(allocator, size, 1);
         switch (probe)
         {
             case SecurityProbe.DoubleFree:
             {
-                allocator.Free(first);
                 arm();
+                allocator.Free(first);
                 allocator.Free(first);
                 Block a = Checked.NotNull(allocator.Malloc(size), size);
                 Block b = Checked.NotNull(allocator.Malloc(size), size);
@@ -131,8 +136,8 @@ public static class SecurityProbeChild
             }
             case SecurityProbe.UseAfterFree:
             {
-                allocator.Free(first);
                 arm();
+                allocator.Free(first);
                 BlockBytes.Of(first).Fill((byte)'A');
                 FollowUp(allocator, size, followUp);
                 return "no error";
