@@ -35,6 +35,7 @@ public sealed class AllocTestWorkload : Workload
     [
         new("iterations", "iterations per thread (alloc-test: 100,000,000)", 100_000_000, 100_000, Min: 1, Max: 10_000_000_000),
         new("slots", "slots in all, divided among the threads (alloc-test: 2^18)", 1 << 18, 1 << 14, Min: 1, Max: 1 << 26),
+        Touching.Knob("every byte written with the low byte of the size, every byte read before the free"),
     ];
 
     /// <inheritdoc />
@@ -43,11 +44,12 @@ public sealed class AllocTestWorkload : Workload
         ArgumentNullException.ThrowIfNull(context);
         long iterations = context.Knob("iterations");
         int slots = (int)Math.Max(1, context.Knob("slots") / context.Threads);
+        bool whole = Touching.Of(context) == TouchPolicy.Published;
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
         long checksum = 0;
         GangResult gang = ThreadGang.Run(context.Threads, t =>
         {
-            long sum = Tester(allocator, tables[t], slots, iterations, context.Seed * 31 + t);
+            long sum = Tester(allocator, tables[t], slots, iterations, whole, context.Seed * 31 + t);
             Interlocked.Add(ref checksum, sum);
         });
         WorkloadResult result = new() { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * context.Threads };
@@ -86,7 +88,7 @@ public sealed class AllocTestWorkload : Workload
     }
 
     /// <summary>One thread: the setup, the main loop and the exit.</summary>
-    private static long Tester<TAllocator>(TAllocator allocator, SizeTable sizes, int slots, long iterations, int seed)
+    private static long Tester<TAllocator>(TAllocator allocator, SizeTable sizes, int slots, long iterations, bool whole, int seed)
         where TAllocator : struct, IAllocator
     {
         Block[] slot = new Block[slots];
@@ -97,7 +99,7 @@ public sealed class AllocTestWorkload : Workload
         {
             if ((random.Next() & 1) != 0)
             {
-                slot[i] = Fill(allocator, sizes[sizeIndex++]);
+                slot[i] = Fill(allocator, sizes[sizeIndex++], whole);
             }
         }
         int[] starts = GroupStarts(slots);
@@ -129,31 +131,38 @@ public sealed class AllocTestWorkload : Workload
             ref Block block = ref slot[index];
             if (!block.IsNull)
             {
-                sum += ReadWhole(block);
+                sum += whole ? ReadWhole(block) : block.ReadEnds();
                 allocator.Free(block);
                 block = default;
             }
             else
             {
-                block = Fill(allocator, sizes[sizeIndex++]);
+                block = Fill(allocator, sizes[sizeIndex++], whole);
             }
         }
         foreach (Block block in slot)
         {
             if (!block.IsNull)
             {
-                sum += ReadWhole(block);
+                sum += whole ? ReadWhole(block) : block.ReadEnds();
                 allocator.Free(block);
             }
         }
         return sum;
     }
 
-    private static Block Fill<TAllocator>(TAllocator allocator, nuint size)
+    private static Block Fill<TAllocator>(TAllocator allocator, nuint size, bool whole)
         where TAllocator : struct, IAllocator
     {
         Block block = Checked.NotNull(allocator.Malloc(size), size);
-        BlockBytes.Of(block).Fill((byte)size);
+        if (whole)
+        {
+            BlockBytes.Of(block).Fill((byte)size);
+        }
+        else
+        {
+            block.Touch((byte)size);
+        }
         return block;
     }
 

@@ -42,6 +42,7 @@ public sealed class RptestWorkload : Workload
         new("allocs", "live slots per thread (mimalloc-bench: 1000)", 1000, 1000, Min: 1, Max: 1_000_000),
         new("ops", "operations per loop: 31-99% of it allocations, 0.8 x that share frees (mimalloc-bench: 100)", 100, 100, Min: 1, Max: 100_000),
         new("cross_rate", "every this many loops a batch goes to another thread to free; 0: never (mimalloc-bench: 2)", 2, 2, Min: 0, Max: 1_000_000),
+        Touching.Knob("its size in the first 4 bytes, a byte in every further page, the last byte"),
     ];
 
     /// <inheritdoc />
@@ -53,7 +54,8 @@ public sealed class RptestWorkload : Workload
             (int)context.Knob("loops"),
             (int)context.Knob("allocs"),
             (int)context.Knob("ops"),
-            threads == 1 ? 0 : (int)context.Knob("cross_rate"));
+            threads == 1 ? 0 : (int)context.Knob("cross_rate"),
+            Touching.Of(context));
         (int allocStep, int freeStep) = ScatterSteps(settings.Allocs);
         BlockInbox[] inboxes = [.. Enumerable.Range(0, threads).Select(_ => new BlockInbox())];
         SizeTable[] tables = [.. Enumerable.Range(0, threads).Select(context.SizeTableFor)];
@@ -136,7 +138,7 @@ public sealed class RptestWorkload : Workload
     }
 
     /// <summary>The knob values of a run.</summary>
-    private readonly record struct Settings(int Loops, int Allocs, int Ops, int CrossRate);
+    private readonly record struct Settings(int Loops, int Allocs, int Ops, int CrossRate, TouchPolicy Touch);
 
     /// <summary>One thread of rptest: its slots, its positions in them and its counts.</summary>
     private sealed class Worker(int index, int threads, Settings settings, int allocStep, int freeStep, SizeTable sizes, BlockInbox[] inboxes, int seed)
@@ -216,7 +218,14 @@ public sealed class RptestWorkload : Workload
         {
             nuint size = sizes[_sizeIndex++];
             Block block = Checked.NotNull(allocator.Malloc(size), size);
-            Touch(block);
+            if (settings.Touch == TouchPolicy.Published)
+            {
+                Touch(block);
+            }
+            else
+            {
+                block.Touch(1);
+            }
             Operations++;
             return block;
         }
