@@ -16,6 +16,11 @@ public static class Program
     /// <summary>0 when the trial ran, 1 when it failed, 2 on a command line that is not a trial.</summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == Workbench.Benchmarks.Workloads.SecurityProbeChild.Command)
+        {
+            // The security benchmark's probes of a cfa-aot trial run in this program too, so they are AOT-compiled.
+            return Workbench.Benchmarks.Workloads.SecurityProbeChild.Main(args[1..], Console.Out, Console.Error);
+        }
         if (args.Length != 2 || args[0] != TrialProcess.Command)
         {
             Console.Error.WriteLine($"{Name}: runs one trial for the workbench's runner ({Name} {TrialProcess.Command} SPEC-JSON): "

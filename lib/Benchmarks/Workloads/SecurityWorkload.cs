@@ -245,14 +245,24 @@ public sealed class SecurityWorkload : Workload
         ? $"killed by signal {code - 128} (exit code {code})"
         : $"exit code {code}";
 
-    /// <summary>The workbench program beside this library (its apphost, or <c>workbench.dll</c> under the dotnet host).</summary>
+    /// <summary>
+    /// The program of this trial process when it is one (the workbench's apphost, or cfa-aot's trial host, which both
+    /// take the probe command); else (a trial run by <c>dotnet workbench.dll</c>, a test host) the workbench program
+    /// beside this library: its apphost, or <c>workbench.dll</c> under the dotnet host.
+    /// </summary>
     private static ProcessStartInfo WorkbenchProgram()
     {
+        string? current = Environment.ProcessPath;
+        string currentName = Path.GetFileNameWithoutExtension(current ?? "");
         string folder = AppContext.BaseDirectory;
         string apphost = Path.Combine(folder, "workbench");
         string dll = Path.Combine(folder, "workbench.dll");
         ProcessStartInfo start;
-        if (File.Exists(apphost))
+        if (current is not null && currentName is "workbench" or "workbench-trialhost")
+        {
+            start = new ProcessStartInfo(current);
+        }
+        else if (File.Exists(apphost))
         {
             start = new ProcessStartInfo(apphost);
         }
