@@ -56,25 +56,8 @@ public sealed class GivebackTests
 
     private static TrialResult Run(string allocator)
     {
-        Workload workload = WorkloadCatalog.Find("giveback")!;
-        Dictionary<string, long> knobs = workload.ResolveKnobs(quick: true, new Dictionary<string, long>
-        {
-            ["ops"] = Ops,
-            ["slots"] = Slots,
-            ["idle_ms"] = 100,
-            ["sample_ms"] = 20,
-        });
-        TrialSpec spec = new()
-        {
-            Benchmark = "giveback",
-            Allocator = allocator,
-            Threads = 2,
-            Sizes = $"fixed:{BlockBytes}",
-            Repetition = 1,
-            Knobs = new SortedDictionary<string, long>(knobs, StringComparer.Ordinal),
-            SampleMs = 0,
-        };
-        TrialResult result = TestRuns.Launcher().Run(spec, TimeSpan.FromMinutes(2));
+        Dictionary<string, long> knobs = new() { ["ops"] = Ops, ["slots"] = Slots, ["idle_ms"] = 100, ["sample_ms"] = 20 };
+        TrialResult result = TestRuns.Launcher().Run(TestRuns.Trial("giveback", allocator, 2, $"fixed:{BlockBytes}", knobs), TimeSpan.FromMinutes(2));
         Assert.True(result.Status == TrialStatus.Ok, result.Message);
         return result;
     }
