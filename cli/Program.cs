@@ -6,7 +6,7 @@ public static class Program
     /// <summary>Runs the command line; the exit code is 0 on success, 2 on bad input, 1 on other failures.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length == 2 && args[0] == "trial")
+        if (args.Length == 2 && args[0] == Workbench.Benchmarks.Runner.TrialProcess.Command)
         {
             // The runner's own call: skip the command tree (start-up time is part of every trial).
             try
@@ -18,6 +18,11 @@ public static class Program
                 Console.Error.WriteLine($"workbench: {e.Message}");
                 return ExitCodes.Usage;
             }
+        }
+        if (args.Length > 0 && args[0] == Workbench.Benchmarks.Workloads.SecurityProbeChild.Command)
+        {
+            // The security benchmark's child: one misuse of the heap in a process of its own (hidden, not in the tree).
+            return Workbench.Benchmarks.Workloads.SecurityProbeChild.Main(args[1..], Console.Out, Console.Error);
         }
         return CliApp.Run(args, Console.Out, Console.Error);
     }

@@ -56,6 +56,8 @@ done
 # cfa-malloc as a preloadable library (artifacts/preload/libcfamalloc.so), and the real programs that run on it.
 bash scripts/build-preload.sh || echo "setup: skipped: the preloaded cfa-malloc (scripts/build-preload.sh); programs run on the other allocators"
 bash scripts/setup-programs.sh
+# The cfa-aot allocator entry's trial process, the trial code compiled ahead of time (NativeAOT).
+bash scripts/build-trialhost.sh || echo "setup: skipped: the cfa-aot trial host (scripts/build-trialhost.sh); cfa-aot is listed as unavailable"
 
 # Traces (heaptrack, zstd), figures and notebooks (Chromium, dotnet-repl, the published libraries).
 bash scripts/setup-traces.sh

@@ -70,10 +70,9 @@ public static class SweepExecution
             {
                 outcome = session.Run(runDirectory, shard, context.Arguments, p =>
                 {
-                    if (p.Last is { } last)
+                    if (p.Last is not null)
                     {
-                        string note = last.Result.Status == TrialStatus.Ok ? $"{last.Result.NsPerOp:0.0} ns/op" : last.Result.Message;
-                        console.WriteLine($"[{p.Done}/{p.Total}] {last.Spec.Benchmark} {last.Spec.Allocator} {last.Spec.Threads}t {last.Spec.Sizes} #{last.Spec.Repetition}: {last.Result.Status.ToText()} {note}");
+                        console.WriteLine(p.Line);
                     }
                 }, cancel.Token);
             }

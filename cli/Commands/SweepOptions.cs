@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Sizes;
 
 namespace Workbench.Cli.Commands;
 
@@ -14,7 +15,7 @@ public sealed class SweepOptions
     public Option<string[]> Threads { get; } = new("--threads", "-t") { Description = "thread counts, comma-separated, e.g. 1,2 (default 1; under --quick each benchmark's quick list)" };
 
     /// <summary>--sizes.</summary>
-    public Option<string[]> Sizes { get; } = new("--sizes", "-s") { Description = "size specs, comma-separated: fixed:N, uniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], file:PATH (default: each benchmark's)" };
+    public Option<string[]> Sizes { get; } = new("--sizes", "-s") { Description = $"size specs, comma-separated: {SizeSpecException.Forms} (default: each benchmark's)" };
 
     /// <summary>--set.</summary>
     public Option<string[]> Set { get; } = new("--set") { Description = "a knob's values, NAME=V1[,V2...]; repeat for several knobs (see workbench list)" };

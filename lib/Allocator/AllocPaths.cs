@@ -89,6 +89,7 @@ internal static unsafe class AllocPaths
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
             return null;
         block->Word = (nuint)bucket;
+        ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
         return block;
     }
 
@@ -129,6 +130,7 @@ internal static unsafe class AllocPaths
         block = (BlockHeader*)OsMemory.Map(bytes);
         if (block == null)
             return null;
+        MappingCache.Lent(bytes);
         fresh = true;
         if (!zeroFill && payload <= SizeClasses.MaxPayload && Tunables.s_prefault != 0)
             ThreadHeap.Populate(heap, (byte*)block, bytes);

@@ -17,6 +17,24 @@ public readonly record struct RoutineCounters(long Calls, long ZeroCalls, long B
 /// <param name="BytesFreed">Block bytes its owners freed (their own blocks or others').</param>
 public readonly record struct HeapSummary(int Number, bool Owned, long BytesAllocated, long BytesFreed);
 
+/// <summary>One size class (bucket) in a statistics snapshot, summed over the heaps it covers.</summary>
+/// <param name="BlockSize">The bucket's block size in bytes (header included).</param>
+/// <param name="Allocations">Blocks the bucket handed out, by every routine (realloc counts a move to this bucket).</param>
+/// <param name="Frees">Blocks freed into the bucket by free's fast path (its owner's own blocks).</param>
+/// <param name="Carved">
+/// Blocks refills carved for the bucket from the bump area: new storage. A block carved last, given back to the bump
+/// area (realloc's in-place growth and shrink) and carved again counts each time.
+/// </param>
+public readonly record struct BucketCounters(long BlockSize, long Allocations, long Frees, long Carved)
+{
+    /// <summary>
+    /// Allocations served by a block that had been freed before: the allocations beyond the blocks carved. Exact once
+    /// every carved block has been handed out once; until then (a refill carves up to a page of blocks ahead) a lower
+    /// bound.
+    /// </summary>
+    public long Reused => Math.Max(0, Allocations - Carved);
+}
+
 /// <summary>
 /// A snapshot of cfa-malloc's statistics, summed over every heap (live and pooled), or of one heap. Counters
 /// are cumulative since the process started, or since <see cref="CfaMalloc.MallocStatsClear"/>; compare two
@@ -124,6 +142,12 @@ public sealed class AllocatorStatistics
     public IReadOnlyList<HeapSummary> PerHeap { get; init; } = [];
 
     /// <summary>
+    /// Per size class, smallest first: the counters of its buckets in the heaps covered (llheap's per-bucket statistics,
+    /// printed by <see cref="WriteText"/> when <see cref="CfaMalloc.MallocStatsAll"/> is on). Every size class is listed.
+    /// </summary>
+    public IReadOnlyList<BucketCounters> Buckets { get; init; } = [];
+
+    /// <summary>
     /// Takes a snapshot of every heap, or of <paramref name="only"/> (its routine, remote, mapping and prefault
     /// counters and its bytes in use; the process-wide counters, of the shared area, the mapping cache, trims and
     /// threads, are then 0).
@@ -134,6 +158,9 @@ public sealed class AllocatorStatistics
         var perHeap = new List<HeapSummary>();
         long internalFreed = 0, pushes = 0, pulls = 0, maps = 0, mapBytes = 0, unmaps = 0, unmapBytes = 0, heaps = 0;
         long prefaults = 0, prefaultBytes = 0;
+        var buckets = new BucketCounters[SizeClasses.s_count];
+        for (int i = 0; i < buckets.Length; i++)
+            buckets[i] = new BucketCounters((long)SizeClasses.BlockSize(i), 0, 0, 0);
         var global = HeapPool.GlobalCounters;
         using (HeapPool.HeapLock.Hold())
         {
@@ -170,6 +197,14 @@ public sealed class AllocatorStatistics
                     sums[(int)Routine.Calloc].Allocated += b->FastCallocs * blockSize;
                     heapAllocated += (b->FastMallocs + b->FastCallocs) * blockSize;
                     heapFreed += b->FastFrees * blockSize;
+                    BucketTally* other = ThreadHeap.BucketTallyOf(h, i);
+                    BucketCounters sum = buckets[i];
+                    buckets[i] = sum with
+                    {
+                        Allocations = sum.Allocations + b->FastMallocs + b->FastCallocs + other->OtherTakes,
+                        Frees = sum.Frees + b->FastFrees,
+                        Carved = sum.Carved + other->Carved,
+                    };
                 }
                 perHeap.Add(new HeapSummary(h->Id, HeapPool.IsOwned(h), heapAllocated, heapFreed));
                 internalFreed += h->InternalFreed;
@@ -227,6 +262,7 @@ public sealed class AllocatorStatistics
             HeapsReused = global.HeapsReused,
             Heaps = heaps,
             PerHeap = perHeap.OrderBy(x => x.Number).ToArray(),
+            Buckets = buckets,
             BytesInUse = allocated - sums[(int)Routine.Free].Allocated - internalFreed,
         };
     }
@@ -276,6 +312,14 @@ public sealed class AllocatorStatistics
             PerHeap = PerHeap.Select(h => before.TryGetValue(h.Number, out HeapSummary b)
                 ? h with { BytesAllocated = h.BytesAllocated - b.BytesAllocated, BytesFreed = h.BytesFreed - b.BytesFreed }
                 : h).ToArray(),
+            Buckets = Buckets.Select((b, i) => i < baseline.Buckets.Count
+                ? b with
+                {
+                    Allocations = b.Allocations - baseline.Buckets[i].Allocations,
+                    Frees = b.Frees - baseline.Buckets[i].Frees,
+                    Carved = b.Carved - baseline.Buckets[i].Carved,
+                }
+                : b).ToArray(),
         };
     }
 
@@ -292,8 +336,11 @@ public sealed class AllocatorStatistics
         yield return ("free", Free);
     }
 
-    /// <summary>Prints the statistics as text, in the layout of the thesis's malloc_stats.</summary>
-    public void WriteText(TextWriter writer)
+    /// <summary>
+    /// Prints the statistics as text, in the layout of the thesis's malloc_stats; with <paramref name="buckets"/>, then
+    /// one line per size class that handed out a block (llheap's malloc_stats_all).
+    /// </summary>
+    public void WriteText(TextWriter writer, bool buckets = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var inv = CultureInfo.InvariantCulture;
@@ -307,6 +354,12 @@ public sealed class AllocatorStatistics
         writer.WriteLine(string.Format(inv, "  prefault   calls {0:N0}; {1:N0} B", PrefaultCalls, PrefaultBytes));
         writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
         writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
+        if (!buckets)
+            return;
+        writer.WriteLine("  buckets    block size B    allocations      reused (at least)     carved          fast frees");
+        foreach (BucketCounters b in Buckets)
+            if (b.Allocations != 0 || b.Carved != 0)
+                writer.WriteLine(string.Format(inv, "  {0,21:N0} {1,14:N0} {2,19:N0} {3,14:N0} {4,19:N0}", b.BlockSize, b.Allocations, b.Reused, b.Carved, b.Frees));
     }
 
     /// <summary>

@@ -82,9 +82,31 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MallocStatsClear() => StatisticsBaseline.Clear();
 
-    /// <summary>Prints the statistics as text (malloc_stats).</summary>
+    /// <summary>Prints the statistics as text (malloc_stats), with one line per size class when <see cref="MallocStatsAll"/> is on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MallocStats(TextWriter writer) => GetStatistics().WriteText(writer);
+    public static void MallocStats(TextWriter writer) => GetStatistics().WriteText(writer, s_statsAll);
+
+    /// <summary>
+    /// Prints the calling thread's heap statistics as text (llheap's heap_stats), with one line per size class when
+    /// <see cref="MallocStatsAll"/> is on; see <see cref="GetHeapStatistics"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HeapStats(TextWriter writer) => GetHeapStatistics().WriteText(writer, s_statsAll);
+
+    private static volatile bool s_statsAll;
+
+    /// <summary>
+    /// Whether <see cref="MallocStats"/> also prints the per-bucket counters (llheap's malloc_stats_all): sets it to
+    /// <paramref name="state"/> and returns what it was. Off at start. <see cref="AllocatorStatistics.Buckets"/> holds
+    /// the counters either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool MallocStatsAll(bool state)
+    {
+        bool before = s_statsAll;
+        s_statsAll = state;
+        return before;
+    }
 
     /// <summary>Prints the statistics as XML in the shape of glibc's malloc_info.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -97,6 +97,7 @@ public static unsafe partial class CfaMalloc
                 tally->Calls++;
                 tally->Requested += (long)size;
                 tally->Allocated += (long)bucket->BlockSize;
+                ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
                 if (!aligned)
                 {
                     p = block + 1;

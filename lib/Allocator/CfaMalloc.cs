@@ -183,6 +183,7 @@ public static unsafe partial class CfaMalloc
                     tally->Calls++;
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
+                    ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(target))->OtherTakes++;
                     heap->InternalFreed += (long)bucket->BlockSize;
                     if (ReallocPaths.MustFreeMoved(heap, header, bucket->BlockSize, grew: size > usable))
                         FreePaths.PushLocal(bucket, header);

@@ -176,6 +176,18 @@ internal static unsafe class HeapPool
         s_threadsExited++;
     }
 
+    /// <summary>
+    /// Puts the heaps of owner threads that have ended on the free stack now, without waiting for their finalizers (which
+    /// need a collection). Called under the heap lock, by MallocTrim, which can then trim them. A native host reports
+    /// exits itself: nothing to find.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ReclaimExitedLocked()
+    {
+        if (!s_hostReportsExits)
+            ReclaimDeadOwners();
+    }
+
     /// <summary>Finds heaps whose owner thread has ended (called under the heap lock).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReclaimDeadOwners()

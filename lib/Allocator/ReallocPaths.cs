@@ -192,6 +192,7 @@ internal static unsafe class ReallocPaths
             return null;
         block->Word = (nuint)bucket | BlockHeader.LargeFlag;
         block->Size = size;
+        ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
         return block + 1;
     }
 
@@ -246,6 +247,7 @@ internal static unsafe class ReallocPaths
         var moved = (BlockHeader*)OsMemory.Remap(real, oldBytes, newBytes);
         if (moved == null)
             return null;
+        MappingCache.Relent(oldBytes, newBytes);
         moved->Word = newBytes | BlockHeader.MmapFlag | (moved->Word & BlockHeader.ZeroFlag);
         moved->Size = size;
         // Accounted as a new mapping replacing the old one, so mapped minus unmapped stays what is mapped.

@@ -47,6 +47,7 @@ internal unsafe partial struct ThreadHeap
             ((BlockHeader*)link)->Size = BlockHeader.FreedMark;
         }
         bucket->FreeList = count > 1 ? (BlockHeader*)(first + blockSize) : null;
+        BucketTallyOf(heap, IndexOf(bucket))->Carved += (long)count;
         heap->LastCarved = (BlockHeader*)(first + (count - 1) * blockSize);
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap) ?? HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
         return (BlockHeader*)first;

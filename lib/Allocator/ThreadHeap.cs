@@ -20,6 +20,25 @@ internal struct RoutineTally
     internal long Allocated;
 }
 
+/// <summary>
+/// One size class's counters in one heap that the malloc and calloc fast paths do not keep (they count in the
+/// <see cref="Bucket"/>, whose line has no room left): blocks the other paths took from the bucket, and blocks refills
+/// carved for it. Together they give the per-bucket statistics (<see cref="BucketCounters"/>).
+/// </summary>
+/// <remarks>
+/// Invariant: written only by the heap's owner thread, with plain increments, on paths that already write a line
+/// other than the bucket's (a routine tally, or the bump area), so the malloc-free pair never touches this line.
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+internal struct BucketTally
+{
+    /// <summary>Blocks taken from the bucket by memalign's fast path, realloc's fast path and the general paths.</summary>
+    internal long OtherTakes;
+
+    /// <summary>Blocks refills carved from the bump area for the bucket (each one is new storage).</summary>
+    internal long Carved;
+}
+
 /// <summary>The counters of every routine, indexed by <see cref="Routine"/>.</summary>
 [InlineArray(Count)]
 internal struct RoutineTallies
@@ -76,7 +95,7 @@ internal unsafe struct Bucket
 /// <remarks>
 /// Layout of the region (<see cref="Span"/> bytes, 64-aligned):
 /// <c>[ThreadHeap fields | Bucket x count at BucketsOffset | remote head x count at s_remoteOffset |
-/// RemoteChain x count at s_chainOffset]</c>.
+/// RemoteChain x count at s_chainOffset | BucketTally x count at s_bucketTallyOffset]</c>.
 /// Invariants:
 /// <list type="bullet">
 /// <item>Exactly one thread owns a heap at a time; it alone writes the bump area, the buckets'
@@ -111,8 +130,11 @@ internal unsafe partial struct ThreadHeap
     /// <summary>Where the outgoing remote-free chains start, from the heap's address.</summary>
     internal static readonly int s_chainOffset = AlignUp(s_remoteOffset + SizeClasses.s_count * sizeof(nint), 64);
 
+    /// <summary>Where the per-bucket counters of the paths other than malloc's and calloc's fast paths start.</summary>
+    internal static readonly int s_bucketTallyOffset = AlignUp(s_chainOffset + SizeClasses.s_count * sizeof(RemoteChain), 64);
+
     /// <summary>Bytes of one heap's region.</summary>
-    internal static readonly nuint Span = (nuint)AlignUp(s_chainOffset + SizeClasses.s_count * sizeof(RemoteChain), 64);
+    internal static readonly nuint Span = (nuint)AlignUp(s_bucketTallyOffset + SizeClasses.s_count * sizeof(BucketTally), 64);
 
     /// <summary>
     /// The alignment of every heap's region: the power of two at or above <see cref="Span"/>, so that a bucket's
@@ -182,6 +204,10 @@ internal unsafe partial struct ThreadHeap
     /// <summary>The outgoing chain of blocks of size class <paramref name="index"/> freed for other heaps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static RemoteChain* ChainOf(ThreadHeap* heap, int index) => (RemoteChain*)((byte*)heap + s_chainOffset) + index;
+
+    /// <summary>The counters of size class <paramref name="index"/> that its bucket's line has no room for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BucketTally* BucketTallyOf(ThreadHeap* heap, int index) => (BucketTally*)((byte*)heap + s_bucketTallyOffset) + index;
 
     /// <summary>Takes the first block off the bucket's free list (owner only); null when it is empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

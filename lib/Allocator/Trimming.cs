@@ -33,6 +33,9 @@ internal static unsafe class Trimming
         long released = 0;
         using (HeapPool.HeapLock.Hold())
         {
+            // Threads that have ended give their heaps to the pool first, so their free blocks are trimmed too: in a .NET
+            // program an exit is otherwise noticed only when a collection runs the thread's finalizer.
+            HeapPool.ReclaimExitedLocked();
             // Pooled heaps have no owner while the heap lock is held (Acquire takes it), so
             // their free lists are safe to walk; the caller's own heap is its own.
             if (mine != null)

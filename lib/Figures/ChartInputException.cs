@@ -39,6 +39,9 @@ public sealed class ChartInputException : ArgumentException
         }
     }
 
+    /// <summary>The message alone: what a notebook cell shows (no stack trace, no source paths).</summary>
+    public override string ToString() => Message;
+
     private static string Describe(string what, string value, string run, IReadOnlyList<string> valid) =>
         valid.Count == 0
             ? $"{what} '{value}' is not in run '{run}': it has no {what} to choose from"

@@ -75,13 +75,18 @@ public static class Charts
     }
 
     /// <summary>
-    /// Memory over time of one benchmark's trials (the first ok repetition of each allocator at
-    /// <paramref name="threads"/>, default the most threads): resident set size (solid) and the bytes the
-    /// workload has requested and not freed (dashed), one colour per allocator, MiB against seconds.
+    /// Memory over time of one benchmark's trials, one panel per allocator (of <paramref name="allocators"/> when given):
+    /// every ok repetition at <paramref name="threads"/> (default the most threads) in <paramref name="configuration"/>
+    /// (default the first; <see cref="MemoryOverTimeData.Configurations"/> lists them), the allocator's brk heap and mmap
+    /// memory over the runtime's baseline beside the bytes requested and not yet freed (the RSS over the baseline where
+    /// heap and mmap were not measured), MiB against seconds or, with <paramref name="normalizedTime"/>, the fraction of
+    /// each trial's run.
     /// </summary>
-    public static Figure? MemoryOverTime(RunData run, string benchmark = "memory", int? threads = null) =>
-        Checked(run, benchmark, null, threads) ?? RepetitionNote.Add(MemoryOverTimeData.From(run, benchmark, threads) is { } data ? MemoryOverTimeChart.Draw(data) : null,
-            Configured(run, benchmark, null));
+    public static Figure? MemoryOverTime(RunData run, string benchmark = "memory", int? threads = null, string? configuration = null,
+        bool normalizedTime = false, IReadOnlyCollection<string>? allocators = null) =>
+        Checked(run, benchmark, configuration, threads) ?? RepetitionNote.Add(
+            MemoryOverTimeData.From(run, benchmark, threads, configuration, normalizedTime, allocators) is { } data ? MemoryOverTimeChart.Draw(data) : null,
+            Configured(run, benchmark, configuration));
 
     /// <summary>
     /// Latency percentiles (p50, p90, p99, p99.9, p99.99, max) of one operation (<c>malloc</c> or <c>free</c>) of the
@@ -152,6 +157,15 @@ public static class Charts
     /// </summary>
     public static Figure? SpeedRoutines(RunData run, int? threads = null) =>
         Checked(run, "speed", null, threads) ?? RepetitionNote.Add(SpeedRoutinesData.From(run, threads) is { } data ? SpeedRoutinesChart.Draw(data) : null,
+            Configured(run, "speed", null).Where(r => threads is null || r.Threads == threads));
+
+    /// <summary>
+    /// The thesis's speed figure: one panel per size (each size of the run's <c>min_size..max_size</c> range, or each
+    /// size spec), grouped bars per routine alone, chain and the tight malloc-write-free pair, one bar per allocator:
+    /// the median over the repetitions, bars from the smallest to the largest.
+    /// </summary>
+    public static Figure? SpeedChains(RunData run, int? threads = null) =>
+        Checked(run, "speed", null, threads) ?? RepetitionNote.Add(SpeedChainsData.From(run, threads) is { } data ? SpeedChainsChart.Draw(data) : null,
             Configured(run, "speed", null).Where(r => threads is null || r.Threads == threads));
 
     /// <summary>

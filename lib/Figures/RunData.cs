@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Results;
 
@@ -60,6 +62,38 @@ public sealed class RunData
 
     /// <summary>The ok rows of one benchmark.</summary>
     public IReadOnlyList<ResultRow> Of(string benchmark) => [.. Ok.Where(r => r.Benchmark == benchmark)];
+
+    /// <summary>
+    /// The run's <c>metadata.json</c> (machine, commit, .NET and allocator versions, the sweep's parameters; see
+    /// <see cref="RunMetadata"/>), or null when the run has none (rows built in memory, a results file alone) or it
+    /// cannot be read. <see cref="RunProvenance"/> reads it for the line under a run's first chart.
+    /// </summary>
+    public JsonObject? Metadata
+    {
+        get
+        {
+            if (!_metadataRead)
+            {
+                _metadataRead = true;
+                string? path = Directory is null ? null : Path.Combine(Directory, RunMetadata.FileName);
+                if (path is not null && File.Exists(path))
+                {
+                    try
+                    {
+                        _metadata = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+                    }
+                    catch (JsonException)
+                    {
+                        _metadata = null;
+                    }
+                }
+            }
+            return _metadata;
+        }
+    }
+
+    private JsonObject? _metadata;
+    private bool _metadataRead;
 
     /// <summary>The memory series of a row's trial, empty when it has none (<see cref="SeriesFile"/>).</summary>
     public IReadOnlyList<SeriesLine> Series(ResultRow row) => OfTrial(row, ref _series, SeriesFile.Read);

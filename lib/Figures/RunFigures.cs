@@ -7,12 +7,12 @@ public static class RunFigures
     public static IReadOnlyList<string> FalseSharing { get; } = ["cache-thrash", "cache-scratch"];
 
     /// <summary>
-    /// The figures of a run: relative time to the baseline over every benchmark (and relative peak RSS when the run has
-    /// real programs); cfa against the best native peer of
+    /// The figures of a run: relative time and relative peak RSS to the baseline over every benchmark, and relative peak
+    /// heap + mmap where measured; cfa against the best native peer of
     /// every configuration (when the run has cfa); per benchmark, throughput
     /// against threads (with two or more thread counts) and the repetitions' box plot; the false-sharing
-    /// speed-up for cache-thrash and cache-scratch; memory over time for benchmarks with series (memory,
-    /// mleak); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
+    /// speed-up for cache-thrash and cache-scratch; memory over time, one panel per allocator, for each
+    /// configuration of the benchmarks with series (memory, mleak, trace-replay); the time per call of each routine for speed; latency percentiles and tail CDF for malloc and free; a size x threads heatmap per allocator for
     /// benchmarks swept over two or more size distributions. On a run whose trials ran on more than one CPU model,
     /// every figure says so (<see cref="HardwareNote"/>). <paramref name="baseline"/> null means glibc when the run has it,
     /// else its first allocator; each figure is fitted to <paramref name="size"/> when one is given.
@@ -27,11 +27,13 @@ public static class RunFigures
         }
         baseline ??= run.Allocators.Contains("glibc") ? "glibc" : run.Allocators[0];
         ChartArguments.Allocator(run, baseline, "baseline");
-        List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
-        // Real programs: their peak RSS beside their time, as mimalloc-bench reports them.
-        if (run.Benchmarks.Contains("program"))
+        // Peak RSS beside time for every benchmark (trace replays and real programs included), as mimalloc-bench reports them.
+        // And the allocator's own peak memory (brk heap and mmap over the runtime's baseline) where the run measured it
+        // (every trial's sampler since 2026-12-04): the overhead the whole process's RSS hides.
+        List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline), Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib")];
+        if (run.Ok.Any(r => double.IsFinite(r.Number("peak_allocator_kib"))))
         {
-            figures.Add(Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib"));
+            figures.Add(Charts.RelativeToBaseline(run, baseline, metric: "peak_allocator_kib"));
         }
         if (run.Allocators.Contains("cfa"))
         {
@@ -49,13 +51,21 @@ public static class RunFigures
                 figures.Add(Charts.ThreadScaling(run, benchmark));
             }
             figures.Add(Charts.Repetitions(run, benchmark));
-            if (benchmark is "memory" or "mleak")
+            if (benchmark is "memory" or "mleak" or "trace-replay")
             {
-                figures.Add(Charts.MemoryOverTime(run, benchmark));
+                IReadOnlyList<string> configurations = Shaping.MemoryOverTimeData.Configurations(run, benchmark);
+                foreach (string configuration in configurations)
+                {
+                    Figure? memory = Charts.MemoryOverTime(run, benchmark, configuration: configuration);
+                    // One figure per configuration, named apart when there are several.
+                    int index = figures.Count(f => f?.Name.StartsWith($"{benchmark}-over-time", StringComparison.Ordinal) == true);
+                    figures.Add(memory is not null && configurations.Count > 1 ? memory with { Name = $"{memory.Name}-{index + 1}" } : memory);
+                }
             }
             if (benchmark == "speed")
             {
                 figures.Add(Charts.SpeedRoutines(run));
+                figures.Add(Charts.SpeedChains(run));
             }
             if (benchmark == "latency")
             {

@@ -149,9 +149,13 @@ internal static unsafe class Exports
     private static void HeapStats(int fd)
     {
         var text = new StringWriter();
-        CfaMalloc.GetHeapStatistics().WriteText(text);
+        CfaMalloc.HeapStats(text);
         Lifecycle.Write(fd, text.ToString());
     }
+
+    /// <summary>llheap's malloc_stats_all: whether the statistics print one line per size class; returns the previous state.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cfa_impl_stats_all")]
+    private static int StatsAll(int state) => CfaMalloc.MallocStatsAll(state != 0) ? 1 : 0;
 
     [UnmanagedCallersOnly(EntryPoint = "cfa_impl_stats_clear")]
     private static void StatsClear()

@@ -28,6 +28,8 @@ internal static class ScenarioRegistry
         { "extension", Extension.Run },
         { "heap-reuse", HeapReuse.Run },
         { "trim-pooled", TrimPooled.Run },
+        { "trim-exited", TrimExited.Run },
+        { "mapping-cache-follows", MappingCacheFollows.Run },
         { "checked-stress", CheckedStress.Run },
         { "top-pad", Extension.RunWithTopPad },
         { "noown-churn", NoOwnershipChurn.Run },

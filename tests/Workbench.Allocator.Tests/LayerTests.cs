@@ -14,9 +14,9 @@ public partial class LayerTests
     [
         ["CfaMalloc", "CfaBuffer", "Precompilation", "ForkSafety"],
         ["CheckedMode", "LiveBlock", "UnfreedBlock"],
-        ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "StatisticsBaseline", "HeapSummary", "RoutineCounters"],
+        ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "StatisticsBaseline", "HeapSummary", "RoutineCounters", "BucketCounters"],
         ["HeapPool", "HeapReleaser", "MappingCache"],
-        ["ThreadHeap", "Bucket", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
+        ["ThreadHeap", "Bucket", "BucketTally", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
          "BulkMemory"],
         ["SharedArea"],
         ["OsMemory", "SizeClasses", "NativeFront", "Errno", "Tunables", "Policy", "AllocatorOptions", "AllocatorLock", "Scope",

@@ -109,7 +109,8 @@ public unsafe class MmapAndControlTests
             var s0 = CfaMalloc.GetStatistics();
             void* p = CfaMalloc.Malloc(64 * KiB);
             var s1 = CfaMalloc.GetStatistics();
-            Assert.Equal(1, s1.MmapCalls - s0.MmapCalls);
+            // A mapping: a fresh one, or a part of one the mapping cache holds.
+            Assert.Equal(1, s1.MmapCalls - s0.MmapCalls + s1.MappingCacheHits - s0.MappingCacheHits);
             CfaMalloc.Free(p);
 
             Assert.Equal(1, CfaMalloc.Mallopt(CfaMalloc.M_MMAP_THRESHOLD, 4 * MiB));
@@ -339,30 +340,41 @@ public unsafe class MmapAndControlTests
         Assert.Equal(0, s2.MunmapCalls - s1.MunmapCalls);
         Assert.Equal(mapped, s2.MappingCacheBytes);
 
-        // 600 KiB needs more than half of the kept mapping: it gets it, with no new mapping.
+        nuint page = (nuint)Environment.SystemPageSize;
+        static long Pages(nuint bytes, nuint page) => (long)((bytes + page - 1) / page * page);
+
+        // 600 KiB fits the kept mapping: it takes the mapping's first pages, with no new mapping, and the rest (more than
+        // MappingCache.MinRemainder) stays cached.
         byte* q = (byte*)CfaMalloc.Malloc(600 * KiB);
         var s3 = CfaMalloc.GetStatistics();
-        Assert.True(q == p, "the next request that fits reuses the freed mapping");
+        Assert.True(q == p, "the next request that fits reuses the freed mapping, from its start");
         Assert.Equal(0, s3.MmapCalls - s2.MmapCalls);
         Assert.Equal(1, s3.MappingCacheHits - s2.MappingCacheHits);
-        Assert.Equal(0, s3.MappingCacheBytes);
+        Assert.Equal(mapped - Pages(600 * KiB + 16, page), s3.MappingCacheBytes);
         Assert.Equal((nuint)600 * KiB, CfaMalloc.MallocSize(q));
-        Assert.True(CfaMalloc.MallocUsableSize(q) >= 600 * KiB && CfaMalloc.MallocUsableSize(q) <= (nuint)mapped);
+        Assert.True(CfaMalloc.MallocUsableSize(q) >= 600 * KiB && CfaMalloc.MallocUsableSize(q) < 600 * KiB + page);
         ulong seed = Support.FillUsable(q);
         Support.AssertPattern(q, CfaMalloc.MallocUsableSize(q), seed, "block in a reused mapping");
+        // Freed, it joins the rest again: the whole mapping is cached.
         CfaMalloc.Free(q);
+        Assert.Equal(mapped, CfaMalloc.GetStatistics().MappingCacheBytes);
 
-        // A request too large for a kept mapping, or one that would use less than half of it, maps anew.
+        // A request too large for every kept range maps anew.
         var s4 = CfaMalloc.GetStatistics();
         byte* big = (byte*)CfaMalloc.Malloc(3 * MiB);
         var s5 = CfaMalloc.GetStatistics();
         Assert.True(big != p, "a 3 MiB request cannot use a 900 KiB mapping");
         Assert.Equal(1, s5.MmapCalls - s4.MmapCalls);
+        Support.FillUsable(big);
         CfaMalloc.Free(big);
+        // A 1 MiB request takes a part of a kept range (the smallest that holds it), and leaves the rest cached.
+        var s5a = CfaMalloc.GetStatistics();
         byte* third = (byte*)CfaMalloc.Malloc(1 * MiB);
         var s5b = CfaMalloc.GetStatistics();
-        Assert.True(third != big, "a 1 MiB request must not take a 3 MiB mapping");
-        Assert.Equal(1, s5b.MmapCalls - s5.MmapCalls);
+        Assert.Equal(0, s5b.MmapCalls - s5a.MmapCalls);
+        Assert.Equal(s5a.MappingCacheBytes - Pages(1 * MiB + 16, page), s5b.MappingCacheBytes);
+        seed = Support.FillUsable(third);
+        Support.AssertPattern(third, CfaMalloc.MallocUsableSize(third), seed, "a part of a kept range");
         CfaMalloc.Free(third);
 
         // MallocTrim gives every kept mapping back.

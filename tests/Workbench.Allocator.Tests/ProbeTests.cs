@@ -613,4 +613,33 @@ public partial class ProbeTests
         Assert.True(rest >= 20L * 14 * 4096, $"trimmed only {rest} bytes after the half pad\n" + r.Describe());
         r.AssertEqual("REUSE_OK", "True");
     }
+
+    [Fact]
+    public void MappingCache_GrowsWithTheLargeBlocksHeld_AndFallsBackWhenTheyAreFreed()
+    {
+        var r = Probe.Run("mapping-cache-follows");
+        r.AssertRan();
+        long fixedLimit = r.GetLong("FIXED_LIMIT");
+        // 50 of 200 MiB freed: 150 MiB still held, so the cache keeps all 50 (more than its fixed 32 MiB), unmapping nothing.
+        Assert.True(r.GetLong("QUARTER_CACHED") >= 50L * 1024 * 1024, r.Describe());
+        r.AssertEqual("QUARTER_UNMAPS", "0");
+        r.AssertEqual("RETAKEN_MAPS", "0");
+        r.AssertEqual("CONTENTS_OK", "True");
+        // Everything freed: the cache keeps its fixed size at most; the rest went back to the OS as the frees came.
+        Assert.True(r.GetLong("ALL_FREED_CACHED") <= fixedLimit, r.Describe());
+    }
+
+    [Fact]
+    public void MallocTrim_TrimsTheHeapOfAThreadThatEnded_WithoutWaitingForACollection()
+    {
+        var r = Probe.Run("trim-exited");
+        r.AssertRan();
+        // No collection ran the thread's finalizer: the exit is found by the trim itself.
+        r.AssertEqual("EXITED_BEFORE", "0");
+        r.AssertEqual("EXITED_AFTER", "1");
+        r.AssertEqual("TRIM", "1");
+        Assert.True(r.GetLong("TRIM_BYTES") >= 40L * 14 * 4096, $"trimmed only {r.Get("TRIM_BYTES")} bytes of 48 free 64 KiB blocks\n" + r.Describe());
+        r.AssertEqual("REUSE_OK", "True");
+        r.AssertEqual("HEAPS_REUSED", "1");
+    }
 }

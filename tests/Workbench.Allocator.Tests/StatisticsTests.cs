@@ -248,6 +248,143 @@ public unsafe class StatisticsTests
         Assert.Contains("free", text, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Runs <paramref name="body"/> on a thread of its own, so that the calling thread's heap is only its.</summary>
+    private static void OnOwnThread(Action body)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { body(); }
+            catch (Exception e) { failure = e; }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure != null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    private static BucketCounters Less(BucketCounters a, BucketCounters b)
+        => new(a.BlockSize, a.Allocations - b.Allocations, a.Frees - b.Frees, a.Carved - b.Carved);
+
+    [Fact]
+    public void Buckets_CountAllocationsFreesAndCarving_AndABlockFreedIsReused()
+    {
+        OnOwnThread(() =>
+        {
+            const int n = 500;
+            var blocks = new nint[n];
+            // The bucket of a 200-byte request: its block is the usable size plus the 16-byte header.
+            void* probe = CfaMalloc.Malloc(200);
+            long blockSize = (long)CfaMalloc.MallocUsableSize(probe) + 16;
+            CfaMalloc.Free(probe);
+            AllocatorStatistics s0 = CfaMalloc.GetHeapStatistics();
+            int index = s0.Buckets.ToList().FindIndex(b => b.BlockSize == blockSize);
+            Assert.True(index >= 0, $"no bucket of {blockSize} B among {string.Join(", ", s0.Buckets.Select(b => b.BlockSize))}");
+
+            for (int i = 0; i < n; i++)
+            {
+                blocks[i] = (nint)CfaMalloc.Malloc(200);
+                new Span<byte>((void*)blocks[i], 200).Fill((byte)i);
+            }
+            AllocatorStatistics s1 = CfaMalloc.GetHeapStatistics();
+            BucketCounters first = Less(s1.Buckets[index], s0.Buckets[index]);
+            Assert.Equal(n, first.Allocations);
+            // The heap may hold free blocks of this size from an earlier thread; the rest were carved, up to a page ahead.
+            Assert.InRange(first.Carved, 0, n + 4096 / blockSize + 1);
+
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(new Span<byte>((void*)blocks[i], 200).IndexOfAnyExcept((byte)i) < 0, $"block {i} lost its contents");
+                CfaMalloc.Free((void*)blocks[i]);
+            }
+            AllocatorStatistics s2 = CfaMalloc.GetHeapStatistics();
+            Assert.Equal(n, Less(s2.Buckets[index], s1.Buckets[index]).Frees);
+
+            for (int i = 0; i < n; i++)
+                blocks[i] = (nint)CfaMalloc.Malloc(200);
+            AllocatorStatistics s3 = CfaMalloc.GetHeapStatistics();
+            BucketCounters second = Less(s3.Buckets[index], s2.Buckets[index]);
+            Assert.Equal(n, second.Allocations);
+            Assert.Equal(0, second.Carved);          // every block came back from the free list
+            Assert.Equal(n, second.Reused);
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+            // Every other size class saw nothing.
+            for (int b = 0; b < s3.Buckets.Count; b++)
+                if (b != index)
+                    Assert.Equal(0, Less(s3.Buckets[b], s0.Buckets[b]).Allocations);
+        });
+    }
+
+    [Fact]
+    public void Buckets_CountTheTakesOfEveryRoutine_NotOnlyMallocs()
+    {
+        OnOwnThread(() =>
+        {
+            const int each = 100;
+            var blocks = new List<nint>();
+            var moved = new List<nint>();
+            for (int i = 0; i < each; i++)
+                moved.Add((nint)CfaMalloc.Malloc(16));
+            AllocatorStatistics s0 = CfaMalloc.GetHeapStatistics();
+            for (int i = 0; i < each; i++)
+            {
+                blocks.Add((nint)CfaMalloc.Memalign(64, 150));
+                blocks.Add((nint)CfaMalloc.Aalloc(10, 15));
+                blocks.Add((nint)CfaMalloc.Calloc(1, 300));
+                blocks.Add((nint)CfaMalloc.Cmemalign(32, 3, 40));
+                // A 16-byte block that is not the last one carved moves to a block of the 600-byte size class.
+                moved[i] = (nint)CfaMalloc.Realloc((void*)moved[i], 600);
+            }
+            // And a second round from the free lists: the memalign fast path, realloc's fast move.
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+            blocks.Clear();
+            for (int i = 0; i < each; i++)
+            {
+                blocks.Add((nint)CfaMalloc.Memalign(64, 150));
+                moved[i] = (nint)CfaMalloc.Realloc((void*)moved[i], 2000);
+            }
+            AllocatorStatistics s1 = CfaMalloc.GetHeapStatistics();
+            long taken = 0;
+            for (int b = 0; b < s1.Buckets.Count; b++)
+                taken += Less(s1.Buckets[b], s0.Buckets[b]).Allocations;
+            Assert.Equal(7 * each, taken);
+            foreach (nint p in blocks.Concat(moved))
+                CfaMalloc.Free((void*)p);
+        });
+    }
+
+    [Fact]
+    public void MallocStatsAll_AddsALinePerBucketUsed_AndReturnsThePreviousState()
+    {
+        OnOwnThread(() =>
+        {
+            void* p = CfaMalloc.Malloc(3000);
+            long blockSize = (long)CfaMalloc.MallocUsableSize(p) + 16;
+            string size = blockSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+            var plain = new StringWriter();
+            var all = new StringWriter();
+            bool before = CfaMalloc.MallocStatsAll(true);
+            try
+            {
+                CfaMalloc.HeapStats(all);
+                Assert.True(CfaMalloc.MallocStatsAll(false));
+                CfaMalloc.HeapStats(plain);
+                Assert.False(CfaMalloc.MallocStatsAll(false));
+            }
+            finally
+            {
+                CfaMalloc.MallocStatsAll(before);
+            }
+            Assert.DoesNotContain("buckets", plain.ToString(), StringComparison.Ordinal);
+            string[] lines = all.ToString().Split('\n');
+            Assert.Contains(lines, l => l.Contains("buckets", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.TrimStart().StartsWith(size + " ", StringComparison.Ordinal));
+            CfaMalloc.Free(p);
+        });
+    }
+
     [Fact]
     public void MallocInfo_PrintsXmlInGlibcShape()
     {

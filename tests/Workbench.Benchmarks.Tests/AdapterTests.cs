@@ -119,14 +119,14 @@ public sealed class AdapterTests
     [Fact]
     public void CatalogueNamesAreTheDocumentedOnesAndCrashIsHidden()
     {
-        Assert.Equal("cfa,cfa-noown,cfa-nopf,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump,lifo", AllocatorCatalog.Names);
+        Assert.Equal("cfa,cfa-noown,cfa-nopf,cfa-aot,glibc,jemalloc,tcmalloc,mimalloc,tbb,nativememory,gc,arraypool,bump,lifo", AllocatorCatalog.Names);
         Assert.True(AllocatorCatalog.Find("crash")!.Hidden);
         Assert.Equal("glibc.rtld.optional_static_tls=2048", AllocatorCatalog.Find("jemalloc")!.Environment["GLIBC_TUNABLES"]);
         Assert.Equal("0", AllocatorCatalog.Find("cfa-noown")!.Environment["CFA_MALLOC_OWNERSHIP"]);
         Assert.Equal("0", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_PREFAULT"]);
         Assert.Equal("1", AllocatorCatalog.Find("cfa-nopf")!.Environment["CFA_MALLOC_OWNERSHIP"]);
         // Every cfa variant reports cfa-malloc's own statistics; a native peer reports none.
-        Assert.All(new[] { "cfa", "cfa-noown", "cfa-nopf" }, name => Assert.Contains("cfa_malloc_calls", AllocatorCatalog.SelfStatistics(name).Keys));
+        Assert.All(new[] { "cfa", "cfa-noown", "cfa-nopf", "cfa-aot" }, name => Assert.Contains("cfa_malloc_calls", AllocatorCatalog.SelfStatistics(name).Keys));
         Assert.Empty(AllocatorCatalog.SelfStatistics("glibc"));
     }
 }

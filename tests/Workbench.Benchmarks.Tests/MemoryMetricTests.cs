@@ -72,6 +72,61 @@ public sealed class MemoryMetricTests
         Assert.True(points.Zip(points.Skip(1)).All(pair => pair.First.Seconds <= pair.Second.Seconds));
     }
 
+    [Fact]
+    public unsafe void TimelineShowsMappedMemoryOverTheBaselineNotOverTheRuntime()
+    {
+        using MemoryTimeline timeline = new(capacity: 16);
+        const nuint bytes = 40 << 20;
+        byte* memory = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(bytes);
+        try
+        {
+            for (nuint offset = 0; offset < bytes; offset += 4096)
+            {
+                memory[offset] = 7;
+            }
+            timeline.Allocated((long)bytes);
+            timeline.Sample();
+        }
+        finally
+        {
+            timeline.Releasing((long)bytes);
+            System.Runtime.InteropServices.NativeMemory.Free(memory);
+        }
+        timeline.Sample();
+        IReadOnlyList<SeriesPoint> points = timeline.Points;
+        Assert.Equal((0L, 0L), (points[0].HeapKib!.Value, points[0].MmapKib!.Value));
+        // 40 MiB mapped shows as about 40 MiB of mmap over the baseline, not 40 plus the runtime's own, which the RSS
+        // holds (a band of 8 MiB either way for the rest of the process, whose GC gives back memory on its own schedule).
+        Assert.InRange(points[1].MmapKib!.Value, 40 * 1024 - 8192, 40 * 1024 + 8192);
+        Assert.InRange(points[1].HeapKib!.Value, -4096, 4096);
+        Assert.True(points[1].RssKib > points[1].MmapKib + 20 * 1024, $"RSS {points[1].RssKib} KiB: the runtime's own memory should be in it");
+        Assert.InRange(points[2].MmapKib!.Value, -8192, 8192);
+        MemoryOverhead m = MemoryOverhead.Of(points);
+        Assert.Equal(points.Max(p => p.HeapKib!.Value + p.MmapKib!.Value), m.PeakAllocatorKib);
+        Assert.Equal(m.PeakAllocatorKib - 40 * 1024, m.PeakAllocatorOverheadKib);
+    }
+
+    [Fact]
+    public void TimelineSamplesOnTheTimerOnlyWhenTheIntervalHasPassedAndWithinItsCapacity()
+    {
+        using MemoryTimeline never = new(capacity: 100, interval: TimeSpan.FromHours(1));
+        for (int i = 0; i < 50; i++)
+        {
+            never.SampleIfDue();
+        }
+        Assert.Single(never.Points);
+        using MemoryTimeline always = new(capacity: 10, interval: TimeSpan.Zero);
+        for (int i = 0; i < 50; i++)
+        {
+            always.SampleIfDue();
+        }
+        Assert.Equal(10, always.Points.Count);
+        Assert.True(always.SamplingSeconds > 0);
+        // Batch ends sample whatever the timer says.
+        never.Sample();
+        Assert.Equal(2, never.Points.Count);
+    }
+
     [Theory]
     [InlineData("glibc", 1)]
     [InlineData("glibc", 2)]
@@ -84,7 +139,9 @@ public sealed class MemoryMetricTests
         IReadOnlyList<SeriesPoint> series = result.Series;
         long rss0 = series[0].RssKib;
         Assert.Equal(0, series[0].RequestedBytes);
-        Assert.Equal(1 + 2 * threads * Rounds, series.Count);
+        // Two samples per batch (made, freed) at least, more on the timer (sample_us).
+        Assert.True(series.Count >= 1 + 2 * threads * Rounds, $"{series.Count} samples");
+        Assert.Equal(series.Count, result.Metrics["memory_samples"]);
         foreach (SeriesPoint p in series)
         {
             Assert.True(p.RssKib - rss0 >= p.RequestedBytes / 1024.0 - SlackKib,
@@ -99,6 +156,18 @@ public sealed class MemoryMetricTests
         Assert.True(result.Metrics["rss_growth_kib"] >= 0);
         Assert.True(result.Metrics["overhead_kib"] >= -SlackKib, $"{allocator}: overhead {result.Metrics["overhead_kib"]} KiB");
         Assert.Equal(0, series[^1].RequestedBytes);
+        // The OS view over the runtime's baseline: heap and mmap hold the live bytes (every page of them written), and
+        // they are the allocator's memory, not the ~40 MiB the trial process had before the workload.
+        foreach (SeriesPoint p in series)
+        {
+            Assert.True(p.HeapKib + p.MmapKib >= p.RequestedBytes / 1024.0 - SlackKib,
+                $"{allocator}: at {p.Seconds:F4} s heap {p.HeapKib} + mmap {p.MmapKib} KiB with {p.RequestedBytes / 1024} KiB live");
+        }
+        double peakAllocator = series.Max(p => p.HeapKib!.Value + p.MmapKib!.Value);
+        Assert.Equal(peakAllocator, result.Metrics["peak_allocator_kib"]);
+        Assert.Equal(peakAllocator - peakRequested, result.Metrics["allocator_overhead_kib"]);
+        Assert.True(peakAllocator < growth + SlackKib, $"{allocator}: heap+mmap {peakAllocator} KiB above the RSS growth {growth} KiB");
+        Assert.True(series[1].RssKib > series[1].HeapKib + series[1].MmapKib + 10 * 1024, "the RSS should carry the runtime's own memory, heap and mmap not");
     }
 
     [Theory]

@@ -61,6 +61,27 @@ public sealed class RunRecordTests
     }
 
     [Fact]
+    public void HeapAndMmapOverTheBaselineSurviveTheTrialLineAndTheSeriesFile()
+    {
+        TrialRecord trial = Trial("memory", 1, withSeries: false);
+        trial.Result.Series.Add(new SeriesPoint(0, 40_000, 0, 0, 0));
+        trial.Result.Series.Add(new SeriesPoint(0.1, 52_000, 8_388_608, -4, 10_240));
+        trial.Result.Series.Add(new SeriesPoint(0.2, 41_000, 0));
+        // The trial process's JSON line, as the runner reads it back.
+        TrialResult back = System.Text.Json.JsonSerializer.Deserialize<TrialResult>(System.Text.Json.JsonSerializer.Serialize(trial.Result))!;
+        Assert.Equal(trial.Result.Series, back.Series);
+        Assert.Equal(new SeriesPoint(0.15, 4500, -1), back.Samples.Single());
+
+        string folder = TestRuns.NewFolder("heap-mmap");
+        Assert.True(SeriesFile.Append(folder, trial));
+        List<SeriesLine> read = SeriesFile.Read(folder)[trial.Spec.FileName];
+        Assert.Equal([(0L, 0L), (-4L, 10_240L)], read.Take(2).Select(l => (l.HeapKib!.Value, l.MmapKib!.Value)));
+        Assert.Null(read[2].HeapKib);
+        Assert.Null(read[3].MmapKib);
+        Assert.Equal("sampler", read[3].Source);
+    }
+
+    [Fact]
     public void ARunWrittenBeforeTheOneFileForm_IsStillRead()
     {
         string folder = TestRuns.NewFolder("old-series");

@@ -63,6 +63,25 @@ public sealed class SizeDistributionTests
     }
 
     [Fact]
+    public void LogUniformGivesEveryDoublingAnEqualShare_WithinItsBounds()
+    {
+        SizeDistribution d = SizeDistribution.Parse("loguniform:1-3145728");
+        Assert.Equal("loguniform:1-3145728", d.Spec);
+        long[] sizes = Draw(d);
+        Assert.All(sizes, x => Assert.InRange(x, 1, 3145728));
+        // Octaves [2^k, 2^(k+1)) for k = 0..20 lie wholly inside 1..3 MiB, and each holds ln 2 / ln(3145729) of the draws.
+        double share = Math.Log(2) / Math.Log(3145729.0);
+        for (int k = 0; k <= 20; k++)
+        {
+            int count = sizes.Count(x => x >= 1L << k && x < 2L << k);
+            Assert.InRange(count / (double)N, 0.9 * share, 1.1 * share);
+        }
+        Assert.InRange(sizes.Average(), 0.95 * d.Mean, 1.05 * d.Mean);
+        Assert.Throws<SizeSpecException>(() => SizeDistribution.Parse("loguniform:0-100"));
+        Assert.Throws<SizeSpecException>(() => SizeDistribution.Parse("loguniform:100"));
+    }
+
+    [Fact]
     public void GeometricHasItsTruncatedMeanAndBounds()
     {
         SizeDistribution d = SizeDistribution.Parse("geometric:16-4096:128");

@@ -31,8 +31,12 @@ internal static class TestRuns
         ["blocks"] = [25],
         ["allocations"] = [500],
         ["working_set"] = [64],
-        ["generations"] = [3],
+        ["round_threads"] = [3],
         ["live"] = [3],
+        ["scale"] = [1],
+        ["loops"] = [5],
+        ["call_count"] = [4],
+        ["requests"] = [50],
     };
 
     /// <summary>The tiny knobs that a workload has.</summary>

@@ -16,7 +16,7 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("unknown benchmark 'nosuch': use one of churn,", "run", "nosuch", "--allocators", "glibc")]
-    [InlineData("unknown allocator 'glibcc': use one of cfa,cfa-noown,cfa-nopf,glibc", "run", "churn", "--allocators", "glibcc")]
+    [InlineData("unknown allocator 'glibcc': use one of cfa,cfa-noown,cfa-nopf,cfa-aot,glibc", "run", "churn", "--allocators", "glibcc")]
     [InlineData("unknown size spec 'bogus:1': write fixed:N, uniform:A-B", "run", "churn", "--allocators", "glibc", "--sizes", "bogus:1")]
     [InlineData("bad range '100-1' in size spec 'uniform:100-1'", "run", "churn", "--allocators", "glibc", "--sizes", "uniform:100-1")]
     [InlineData("bad thread count '0': threads must be whole numbers from 1 to 1024, e.g. --threads 1,2", "run", "churn", "--threads", "0")]
@@ -48,7 +48,7 @@ public sealed class CliTests
         (int code, string output, string error) = Run("list");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("", error);
-        foreach (string name in new[] { "churn", "cache-thrash", "cache-scratch", "speed", "memory", "larson", "threadtest", "xmalloc-test", "glibc-simple", "glibc-thread", "mleak", "malloc-large", "latency", "cfa-noown", "arraypool", "bump", "lifo" })
+        foreach (string name in new[] { "churn", "cache-thrash", "cache-scratch", "speed", "memory", "larson", "threadtest", "xmalloc-test", "glibc-simple", "glibc-thread", "mleak", "malloc-large", "mstress", "rptest", "shbench", "alloc-test", "async", "security", "latency", "cfa-noown", "cfa-aot", "arraypool", "bump", "lifo" })
         {
             Assert.Contains(name, output, StringComparison.Ordinal);
         }
@@ -58,9 +58,9 @@ public sealed class CliTests
     [Fact]
     public void QuickRunsTheQuickSuiteIntoTheRunFolderAndPrintsTheSummary()
     {
-        // One share (1 of its 30 trials per allocator: 23 micro-benchmark trials, 5 committed traces and 2 real programs) of the quick suite on the floor allocator, in process, to keep the test short.
+        // One share (1 of its 36 trials per allocator: 29 micro-benchmark trials, 5 committed traces and 2 real programs) of the quick suite on the floor allocator, in process, to keep the test short.
         string folder = TestRuns.NewFolder("quick");
-        (int code, string output, string error) = Run("quick", "--allocators", "bump", "--in-process", "--shard", "1/30", "--out", folder);
+        (int code, string output, string error) = Run("quick", "--allocators", "bump", "--in-process", "--shard", "1/36", "--out", folder);
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("1 trials in this shard: 0 already done, 1 ok", output, StringComparison.Ordinal);
         Assert.Contains("ns per operation", output, StringComparison.Ordinal);

@@ -64,9 +64,12 @@ public sealed class ExportTests(ExportedFixture exported) : IClassFixture<Export
             }
             Assert.Equal(figure.TraceNames.Count, traceGroups.Count);
             List<string> legend = [.. svg.Descendants(Svg + "text").Where(t => (string?)t.Attribute("class") == "legendtext").Select(t => t.Value)];
+            // Small multiples (memory over time) title each allocator's panel instead of listing it in the legend.
+            bool panels = figure.Name.EndsWith("-over-time", StringComparison.Ordinal);
+            List<string> titles = [.. svg.Descendants(Svg + "text").Where(t => ((string?)t.Attribute("class") ?? "").Contains("annotation-text", StringComparison.Ordinal)).Select(t => t.Value)];
             foreach (string allocator in figure.Allocators)
             {
-                Assert.True(legend.Count(l => l == allocator) == 1, $"{figure.Name}: legend {string.Join(",", legend)} lacks {allocator}");
+                Assert.True((panels ? titles : legend).Count(l => l == allocator) == 1, $"{figure.Name}: legend {string.Join(",", legend)}, panels {string.Join(",", titles)} lack {allocator}");
                 Assert.Contains(Rgb(AllocatorColors.Of(allocator)), text, StringComparison.Ordinal);
             }
             // Axis titles are drawn.

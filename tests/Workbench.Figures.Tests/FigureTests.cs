@@ -22,6 +22,9 @@ public sealed class FigureTests : IDisposable
         Assert.Contains("churn-repetitions", names);
         Assert.Contains("cache-thrash-speedup", names);
         Assert.Contains("memory-over-time", names);
+        Assert.Contains("speed-chains", names);
+        Assert.Contains("peak-rss-kib-relative-to-glibc", names);
+        Assert.Contains("peak-allocator-kib-relative-to-glibc", names);
         Assert.Contains("latency-malloc-percentiles", names);
         Assert.Contains("latency-malloc-cdf", names);
         Assert.Contains("latency-free-cdf", names);
@@ -37,24 +40,36 @@ public sealed class FigureTests : IDisposable
         {
             using JsonDocument json = JsonDocument.Parse(figure.ToJson());
             JsonElement[] traces = [.. json.RootElement.GetProperty("data").EnumerateArray()];
+            if (figure.Name == "memory-over-time")
+            {
+                // Small multiples: each allocator is a panel, titled in its colour; the traces are the kinds of memory.
+                JsonElement[] titles = [.. json.RootElement.GetProperty("layout").GetProperty("annotations").EnumerateArray()];
+                Assert.Equal(figure.Allocators.Select(a => $"<b>{a}</b>"), titles.Select(t => t.GetProperty("text").GetString()));
+                Assert.Equal(figure.Allocators.Select(a => Rgb(AllocatorColors.Of(a))), titles.Select(t => Rgb(t.GetProperty("font").GetProperty("color").GetString()!)));
+                Assert.Equal(Fixture.Allocators, figure.Allocators);
+                continue;
+            }
             foreach (string allocator in figure.Allocators)
             {
+                // One trace per allocator, or one per allocator and panel (speed-chains: a panel per size), in the legend once.
                 JsonElement[] mine = [.. traces.Where(t => t.TryGetProperty("name", out JsonElement n) && n.GetString() == allocator)];
-                Assert.True(mine.Length == 1, $"{figure.Name}: {mine.Length} traces named {allocator}");
+                int panels = figure.Name == "speed-chains" ? 2 : 1;
+                Assert.True(mine.Length == panels, $"{figure.Name}: {mine.Length} traces named {allocator}");
+                Assert.Single(mine, t => !t.TryGetProperty("showlegend", out JsonElement shown) || shown.GetBoolean());
                 string expected = AllocatorColors.Of(allocator);
                 Assert.Equal(Rgb(expected), Rgb(ColourOf(mine[0])));
             }
-            string[] expectedAllocators = figure.Name.StartsWith("relative-to-", StringComparison.Ordinal) ? ["cfa", "jemalloc"]
+            string[] expectedAllocators = figure.Name.Contains("relative-to-", StringComparison.Ordinal) ? ["cfa", "jemalloc"]
                 : figure.Name == "cfa-vs-best-peer" ? ["cfa"]
                 : Fixture.Allocators;
-            Assert.Equal(expectedAllocators, figure.Allocators);
+            Assert.True(expectedAllocators.SequenceEqual(figure.Allocators), $"{figure.Name}: {string.Join(", ", figure.Allocators)}");
         }
     }
 
     [Fact]
     public void ColoursAreFixedPerAllocatorAndDistinct()
     {
-        string[] names = ["cfa", "cfa-noown", "cfa-nopf", "glibc", "jemalloc", "tcmalloc", "mimalloc", "tbb", "nativememory", "gc", "arraypool", "bump", "lifo"];
+        string[] names = ["cfa", "cfa-noown", "cfa-nopf", "cfa-aot", "glibc", "jemalloc", "tcmalloc", "mimalloc", "tbb", "nativememory", "gc", "arraypool", "bump", "lifo"];
         Assert.Equal(names.Length, names.Select(AllocatorColors.Of).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Equal(AllocatorColors.Of("some-new-allocator"), AllocatorColors.Of("some-new-allocator"));
     }
@@ -183,16 +198,58 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
-    public void MemoryOverTimeReadsTheSeriesInMiB()
+    public void MemoryOverTimeDrawsOnePanelPerAllocatorWithHeapMmapAndRequestedOverTheBaseline()
     {
         Figure figure = Charts.MemoryOverTime(_fixture.Run)!;
         using JsonDocument json = JsonDocument.Parse(figure.ToJson());
-        JsonElement glibc = json.RootElement.GetProperty("data").EnumerateArray().First(t => t.GetProperty("name").GetString() == "glibc");
-        double[] y = [.. glibc.GetProperty("y").EnumerateArray().Select(v => v.GetDouble())];
-        Assert.Equal(42, y.Length);
-        Assert.Equal(40_000 / 1024.0, y[0], 6);
-        JsonElement requested = json.RootElement.GetProperty("data").EnumerateArray().First(t => t.GetProperty("name").GetString() == "glibc requested");
-        Assert.Equal(10_000_000 / 1048576.0, requested.GetProperty("y")[20].GetDouble(), 6);
+        JsonElement[] traces = [.. json.RootElement.GetProperty("data").EnumerateArray()];
+        // Three allocators x three repetitions x (heap, mmap, requested); glibc is the second panel (axes x2, y2).
+        Assert.Equal(3 * 3 * 3, traces.Length);
+        JsonElement[] glibc = [.. traces.Where(t => t.GetProperty("xaxis").GetString() == "x2")];
+        Assert.All(glibc, t => Assert.Equal("y2", t.GetProperty("yaxis").GetString()));
+        Assert.Equal(["heap (brk)", "mmap", "requested"], glibc.Take(3).Select(t => t.GetProperty("name").GetString()));
+        double[] mmap = [.. glibc[1].GetProperty("y").EnumerateArray().Select(v => v.GetDouble())];
+        // The workload's 21 samples only, from 0 over the baseline (not the 40,000 KiB the process had), 1,900 KiB a step.
+        Assert.Equal(21, mmap.Length);
+        Assert.Equal(0, mmap[0]);
+        Assert.Equal(20 * 1900 / 1024.0, mmap[20], 6);
+        Assert.Equal(10_000_000 / 1048576.0, glibc[2].GetProperty("y")[20].GetDouble(), 6);
+        // Every repetition is drawn, the first one stronger; one y range for all panels; the legend lists each kind once.
+        Assert.Equal([0.95, 0.4, 0.4], glibc.Where(t => t.GetProperty("name").GetString() == "mmap").Select(t => t.GetProperty("opacity").GetDouble()));
+        JsonElement layout = json.RootElement.GetProperty("layout");
+        Assert.Equal(layout.GetProperty("yaxis").GetProperty("range").ToString(), layout.GetProperty("yaxis3").GetProperty("range").ToString());
+        Assert.Equal(3, traces.Count(t => !t.TryGetProperty("showlegend", out JsonElement shown) || shown.GetBoolean()));
+        Assert.Contains("3 repetitions", figure.Title, StringComparison.Ordinal);
+
+        // Normalized time runs from 0 to 1 in every trial.
+        using JsonDocument normalized = JsonDocument.Parse(Charts.MemoryOverTime(_fixture.Run, normalizedTime: true)!.ToJson());
+        double[] x = [.. normalized.RootElement.GetProperty("data")[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble())];
+        Assert.Equal((0, 1), (x[0], x[^1]));
+        // The reader's pick of allocators: one panel.
+        Assert.Equal(["cfa"], Charts.MemoryOverTime(_fixture.Run, allocators: ["cfa"])!.Allocators);
+    }
+
+    [Fact]
+    public void SpeedChainsDrawAPanelPerSizeOfTheRange()
+    {
+        Figure figure = Charts.SpeedChains(_fixture.Run)!;
+        using JsonDocument json = JsonDocument.Parse(figure.ToJson());
+        JsonElement[] cfa = [.. json.RootElement.GetProperty("data").EnumerateArray().Where(t => t.GetProperty("name").GetString() == "cfa")];
+        Assert.Equal(["x", "x2"], cfa.Select(t => t.GetProperty("xaxis").GetString()));
+        // cfa at 16 bytes: malloc 10 x 50/100 + repetition (1, 2, 3): median 5 + 2; at 1040 bytes twice the base: 10 + 2.
+        Assert.Equal(["malloc", "free", "malloc-free", "tight malloc-write-free"], cfa[0].GetProperty("x").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(7, cfa[0].GetProperty("y")[0].GetDouble(), 6);
+        Assert.Equal(12, cfa[1].GetProperty("y")[0].GetDouble(), 6);
+        Assert.Equal(["<b>16 B</b>", "<b>1040 B</b>"], json.RootElement.GetProperty("layout").GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public void ThreadScalingHasALog2ThreadAxisTickedAtTheThreadCounts()
+    {
+        using JsonDocument json = JsonDocument.Parse(Charts.ThreadScaling(_fixture.Run, "churn")!.ToJson());
+        JsonElement x = json.RootElement.GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal("log", x.GetProperty("type").GetString());
+        Assert.Equal([1, 2], x.GetProperty("tickvals").EnumerateArray().Select(v => v.GetInt32()));
     }
 
     [Fact]

@@ -48,8 +48,20 @@ internal sealed class Fixture : IDisposable
                 {
                     speed[$"speed_{routine}_ns"] = (ns * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
                 }
+                // The thesis's routines and chains over a size range (16 and 1040 bytes): twice as long at the larger size.
+                foreach ((string name, double ns) in new[] { ("malloc", 10.0), ("free", 8.0), ("chain_malloc_free", 18.0), ("tight", 5.0) })
+                {
+                    foreach (int size in new[] { 16, 1040 })
+                    {
+                        speed[$"speed_{name}_ns_at_{size}"] = (ns * (size == 16 ? 1 : 2) * BaseNs[allocator] / 100 + rep).ToString(CultureInfo.InvariantCulture);
+                    }
+                }
                 rows.Add(Row("speed", allocator, 1, "fixed:64", rep, 30, 300_000, speed));
-                ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new() { ["rounds"] = "5" });
+                ResultRow memory = Row("memory", allocator, 2, "uniform:16-4096", rep, 300, 10_000, new()
+                {
+                    ["rounds"] = "5",
+                    ["peak_allocator_kib"] = (200 * BaseNs[allocator] + rep).ToString(CultureInfo.InvariantCulture),
+                });
                 rows.Add(memory);
                 WriteSeries(memory, allocator);
             }
@@ -76,7 +88,10 @@ internal sealed class Fixture : IDisposable
         {
             double seconds = i * 0.01;
             long rss = 40_000 + (long)(i * 1000 * BaseNs[allocator] / 50);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{trial},{seconds},{rss},{i * 500_000},workload"));
+            // Heap and mmap over the baseline (the workload's own samples measure them): 100 KiB of heap per step, the rest mmap.
+            long heap = i * 100;
+            long mmap = rss - 40_000 - heap;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{trial},{seconds},{rss},{i * 500_000},workload,{heap},{mmap}"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{trial},{seconds + 0.005},{rss + 10},-1,sampler"));
         }
         File.AppendAllLines(path, lines);
@@ -104,7 +119,7 @@ internal sealed class Fixture : IDisposable
         foreach ((string key, string value) in extra)
         {
             values[key] = value;
-            if (!key.EndsWith("_ns", StringComparison.Ordinal))
+            if (!key.EndsWith("_ns", StringComparison.Ordinal) && !key.EndsWith("_kib", StringComparison.Ordinal) && !key.Contains("_ns_at_", StringComparison.Ordinal))
             {
                 knobs.Add(key);
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Workbench.Figures;
 
 namespace Workbench.Figures.Tests;
@@ -29,6 +30,92 @@ public sealed class NotebookFileTests
             data.Add(Path.GetFileName(path));
         }
         return data;
+    }
+
+    /// <summary>
+    /// The notebooks that tell a story with the conventions below (one parameter cell at full size, provenance under the
+    /// first chart, a computed conclusion last). 08-thesis-figures is rewritten to them on its own branch
+    /// (wt/thesisfig); it joins this list when that lands.
+    /// </summary>
+    public static TheoryData<string> StoryNotebooks()
+    {
+        TheoryData<string> data = [];
+        foreach (string name in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal))
+        {
+            data.Add(name);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void TheTenNotebooksAreThere_AndTheDocsListEachOfThem()
+    {
+        string[] names = [.. Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal)];
+        Assert.Equal(10, names.Length);
+        string docs = File.ReadAllText(Path.Combine(Root, "docs", "notebooks.md"));
+        Assert.All(names, n => Assert.Contains($"| `{n}` |", docs, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoryNotebooks))]
+    public void QuickModeScalesTheOneParameterCell_NoCellReadsTheQuickSwitch(string name)
+    {
+        JsonElement[] code = CodeCells(name);
+        Assert.All(code, c => Assert.DoesNotContain("Notebook.Quick", Source(c), StringComparison.Ordinal));
+        Assert.Contains("Notebook.ScaleForQuick", Source(code[1]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoryNotebooks))]
+    public void TheLastCellStatesAConclusionComputedFromTheRun(string name)
+    {
+        string last = Source(CodeCells(name)[^1]);
+        Assert.Contains("Conclusion conclusion = new(", last, StringComparison.Ordinal);
+        Assert.Equal("conclusion", last.Trim().Split('\n')[^1].Trim());
+        // Computed: every finding comes from a comparison or from an interpolated string of the notebook's numbers.
+        Assert.All(Regex.Matches(last, @"\.Add\((?<arg>[^;]*)\);").Select(m => m.Groups["arg"].Value.TrimStart()),
+            arg => Assert.False(arg.StartsWith('"'), $"a finding written in advance: {arg}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoryNotebooks))]
+    public void EachRunShowsItsProvenanceUnderItsFirstChart(string name)
+    {
+        JsonElement[] code = CodeCells(name);
+        List<string> runs = [.. code.SelectMany(c => Regex.Matches(Source(c), @"RunData (\w+) = Notebook\.Sweep").Select(m => m.Groups[1].Value))];
+        foreach (string run in runs)
+        {
+            int firstChart = Array.FindIndex(code, c => Regex.IsMatch(LastLine(c), $@"^Charts\.\w+\({run}\b"));
+            if (firstChart < 0)
+            {
+                continue; // a run drawn by no chart (a table only)
+            }
+            Assert.True(firstChart + 1 < code.Length && Source(code[firstChart + 1]).Trim() == $"RunProvenance.Of({run})",
+                $"{name}: the cell after run {run}'s first chart is not RunProvenance.Of({run})");
+        }
+        Assert.True(runs.Count == 0 || code.Any(c => Source(c).Contains("RunProvenance.Of(", StringComparison.Ordinal)), $"{name} shows no provenance");
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void StatisticsComeFromTheLibrary_NoNotebookDefinesItsOwnMedian(string name)
+    {
+        Assert.All(CodeCells(name), c =>
+        {
+            Assert.DoesNotMatch(@"double\s+Median\s*\(", Source(c));
+            Assert.DoesNotContain("Describe.Quantile(", Source(c), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void TheSharedSetUpShowsNoMarkdown_AndConnectsTheSweepsToTheKernel()
+    {
+        string setup = File.ReadAllText(Path.Combine(Root, "notebooks", "setup.dib"));
+        // An imported .dib's markdown cell is shown as the importing cell's output.
+        Assert.DoesNotContain("#!markdown", setup, StringComparison.Ordinal);
+        Assert.Contains("Notebook.ProgressDisplay =", setup, StringComparison.Ordinal);
+        Assert.Contains("Notebook.CellCancellation =", setup, StringComparison.Ordinal);
+        Assert.DoesNotContain("setup.csx", File.ReadAllText(Path.Combine(Root, "lib", "Figures", "Notebook.cs")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,6 +158,14 @@ public sealed class NotebookFileTests
         Assert.Equal("-", table.Rows[1][1]);
         Assert.Contains("<th>mean_ns</th>", table.ToHtml(), StringComparison.Ordinal);
     }
+
+    private static JsonElement[] CodeCells(string name)
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "notebooks", name)));
+        return [.. json.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").Select(c => c.Clone())];
+    }
+
+    private static string LastLine(JsonElement cell) => Source(cell).Trim().Split('\n')[^1].Trim();
 
     private static string Source(JsonElement cell) =>
         string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));

@@ -40,6 +40,31 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void MallocStatsAllAndFd_PrintALinePerSizeClass_WhereTheProgramSays()
+    {
+        string program = Preloaded.Compile("count", null, Preloaded.LinkFlags);
+        ProcessOutcome run = Preloaded.RunPreloaded(program, ["20000", "buckets"], new Dictionary<string, string>());
+        Assert.True(run.Exit == 0, run.ToString());
+        string[] lines = run.Stdout.Split('\n');
+        // The defaults: stderr, and no per-bucket lines.
+        Assert.Contains("previous fd 2 all 0", lines);
+        Assert.DoesNotContain("statistics", run.Stderr, StringComparison.Ordinal);
+        // heap_stats on stdout, from the clear: 20,000 callocs of 1 to 512 bytes, each freed, spread over the buckets
+        // of blocks up to 528 bytes; the first 512 of them new, every later one a block the loop freed before.
+        var buckets = lines.SkipWhile(l => !l.Contains("buckets", StringComparison.Ordinal)).Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 5)
+            .Select(f => f.Select(x => long.Parse(x, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
+        Assert.True(buckets.Length > 5, run.Stdout);
+        long allocations = buckets.Sum(b => b[1]), reused = buckets.Sum(b => b[2]), frees = buckets.Sum(b => b[4]);
+        Assert.InRange(allocations, 20_000, 20_100);
+        Assert.InRange(frees, 20_000, 20_100);
+        Assert.True(reused >= 20_000 - 512 - 100, run.Stdout);
+        Assert.All(buckets, b => Assert.True(b[2] <= b[1], $"a bucket reused {b[2]} of {b[1]} blocks"));
+    }
+
+    [Fact]
     public void StartUpVariables_WorkInAPreloadedProcess()
     {
         // 64 KiB to 448 KiB blocks: with the threshold at 64 KiB each is mapped; at its 512 KiB default none is.

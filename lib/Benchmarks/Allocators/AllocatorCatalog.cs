@@ -27,6 +27,11 @@ public static class AllocatorCatalog
             Environment = new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1", ["CFA_MALLOC_PREFAULT"] = "0" },
             Preload = PreloadSpec.Cfa,
         },
+        new("cfa-aot", "cfa-malloc with ownership, in a trial process compiled ahead of time (NativeAOT) instead of JIT-compiled", AllocatorKind.Cfa, "#6A3D9A", CfaAdapter)
+        {
+            Environment = new Dictionary<string, string> { ["CFA_MALLOC_OWNERSHIP"] = "1" },
+            Host = TrialHostSpec.AheadOfTime,
+        },
         Native("glibc", "glibc malloc (libc.so.6)", "#D55E00", NativeLibrarySpec.Glibc, PreloadSpec.Glibc),
         Native("jemalloc", "jemalloc (libjemalloc.so.2)", "#009E73", NativeLibrarySpec.Jemalloc, PreloadSpec.Jemalloc) with
         {
@@ -42,7 +47,7 @@ public static class AllocatorCatalog
         new("arraypool", ".NET ArrayPool<byte>.Shared: Rent/Return", AllocatorKind.DotNet, "#BCBD22",
             AllocatorAdapter.Of(() => new ArrayPoolAllocator())),
         new("bump", "floor: a bump pointer that never reuses memory (the harness's own cost)", AllocatorKind.Floor, "#000000",
-            AllocatorAdapter.Of(() => new BumpAllocator(), BumpAllocator.ReleaseAll)),
+            AllocatorAdapter.Of(() => new BumpAllocator(), BumpAllocator.ReleaseAll)) { NeverFrees = true },
         new("lifo", "floor: per-thread LIFO lists by size, free told the size; no header, statistics or ownership (a managed allocator's least)", AllocatorKind.Floor, "#525252",
             AllocatorAdapter.Of(() => new LifoAllocator(), LifoAllocator.ReleaseAll)),
         new("crash", "test double: kills its process on the first malloc", AllocatorKind.Test, "#AAAAAA",
@@ -52,7 +57,7 @@ public static class AllocatorCatalog
     /// <summary>The allocator with this name, or null.</summary>
     public static AllocatorInfo? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Whether the named allocator is cfa-malloc, in any of its start-up variants (cfa, cfa-noown, cfa-nopf).</summary>
+    /// <summary>Whether the named allocator is cfa-malloc, in any of its variants (cfa, cfa-noown, cfa-nopf, cfa-aot).</summary>
     public static bool IsCfa(string name) => Find(name)?.Kind == AllocatorKind.Cfa;
 
     /// <summary>The names of the listed (not hidden) allocators, comma-separated.</summary>

@@ -54,4 +54,10 @@ public readonly struct ArrayPoolAllocator : IAllocator
 
     /// <inheritdoc />
     public void AlignedFree(Block block) => throw new NotSupportedException("arraypool has no aligned allocation");
+
+    /// <inheritdoc />
+    public void ReleaseFreeMemory() => ManagedRelease.Run();
+
+    /// <inheritdoc />
+    public string ReleaseCall => ManagedRelease.Call;
 }

@@ -36,4 +36,10 @@ public readonly unsafe struct CfaAllocator : IAllocator
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AlignedFree(Block block) => CfaMalloc.Free((void*)block.Address);
+
+    /// <inheritdoc />
+    public void ReleaseFreeMemory() => CfaMalloc.MallocTrim(0);
+
+    /// <inheritdoc />
+    public string ReleaseCall => "MallocTrim(0)";
 }

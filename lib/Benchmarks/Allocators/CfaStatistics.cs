@@ -1,51 +1,57 @@
-using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Workbench.Allocator;
 
 namespace Workbench.Benchmarks.Allocators;
 
 /// <summary>
 /// cfa-malloc's own statistics (<c>CfaMalloc.GetStatistics()</c>) flattened into named numbers
-/// (<c>cfa_&lt;field&gt;</c>, nested records joined with <c>_</c>), so the results keep whatever the
-/// allocator counts without this project hard-coding its shape.
+/// (<c>cfa_&lt;member&gt;</c>, nested records joined with <c>_</c>), so the results keep whatever the
+/// allocator counts without this project hard-coding its shape. The statistics are read through source-generated
+/// JSON (<see cref="CfaStatisticsJsonContext"/>), not reflection, so that an ahead-of-time trial process reports
+/// them too.
 /// </summary>
 public static class CfaStatistics
 {
+    /// <summary>How deep nested records are followed (the statistics are at most two levels deep).</summary>
+    private const int MaxDepth = 3;
+
     /// <summary>The current statistics as name/value pairs.</summary>
     public static IReadOnlyDictionary<string, double> Snapshot()
     {
         Dictionary<string, double> values = new(StringComparer.Ordinal);
-        object? statistics = CfaMalloc.GetStatistics();
+        JsonNode? statistics = JsonSerializer.SerializeToNode(CfaMalloc.GetStatistics(), CfaStatisticsJsonContext.Default.AllocatorStatistics);
         Flatten("cfa", statistics, values, 0);
         return values;
     }
 
-    private static void Flatten(string prefix, object? value, Dictionary<string, double> into, int depth)
+    /// <summary>Numbers and booleans (as 1 and 0) by their path; lists and text are left out.</summary>
+    private static void Flatten(string prefix, JsonNode? node, Dictionary<string, double> into, int depth)
     {
-        if (value is null || depth > 3)
+        if (node is null || depth > MaxDepth)
         {
             return;
         }
-        switch (value)
+        switch (node.GetValueKind())
         {
-            case long or int or ulong or uint or nuint or nint or short or ushort or byte or double or float or decimal:
-                into[prefix] = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            case JsonValueKind.Number:
+                into[prefix] = node.GetValue<double>();
                 return;
-            case bool b:
-                into[prefix] = b ? 1 : 0;
+            case JsonValueKind.True:
+                into[prefix] = 1;
                 return;
-            case string or System.Collections.IEnumerable:
+            case JsonValueKind.False:
+                into[prefix] = 0;
                 return;
-        }
-        foreach (PropertyInfo property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.GetIndexParameters().Length == 0)
-            {
-                Flatten($"{prefix}_{Snake(property.Name)}", property.GetValue(value), into, depth + 1);
-            }
-        }
-        foreach (FieldInfo field in value.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
-        {
-            Flatten($"{prefix}_{Snake(field.Name)}", field.GetValue(value), into, depth + 1);
+            case JsonValueKind.Object:
+                foreach ((string name, JsonNode? member) in node.AsObject())
+                {
+                    Flatten($"{prefix}_{Snake(name)}", member, into, depth + 1);
+                }
+                return;
+            default:
+                return;
         }
     }
 
@@ -62,4 +68,11 @@ public static class CfaStatistics
         }
         return text.ToString();
     }
+}
+
+/// <summary>Source-generated JSON of cfa-malloc's statistics, every public property and field under its C# name.</summary>
+[JsonSourceGenerationOptions(IncludeFields = true)]
+[JsonSerializable(typeof(AllocatorStatistics))]
+internal sealed partial class CfaStatisticsJsonContext : JsonSerializerContext
+{
 }

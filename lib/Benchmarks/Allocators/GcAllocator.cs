@@ -42,4 +42,10 @@ public readonly struct GcAllocator : IAllocator
 
     /// <inheritdoc />
     public void AlignedFree(Block block) => throw new NotSupportedException("gc has no aligned allocation");
+
+    /// <inheritdoc />
+    public void ReleaseFreeMemory() => ManagedRelease.Run();
+
+    /// <inheritdoc />
+    public string ReleaseCall => ManagedRelease.Call;
 }

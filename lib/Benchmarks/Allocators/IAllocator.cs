@@ -34,4 +34,16 @@ public interface IAllocator
 
     /// <summary>Releases a block that <see cref="AlignedAlloc"/> returned.</summary>
     void AlignedFree(Block block);
+
+    /// <summary>
+    /// Asks the allocator to give the free memory it holds back to the OS, with its own call for that (malloc_trim,
+    /// mi_collect, a jemalloc arena purge, ...), as a program would before going idle; <see cref="ReleaseCall"/> names
+    /// it. An allocator with no such call does nothing.
+    /// </summary>
+    void ReleaseFreeMemory()
+    {
+    }
+
+    /// <summary>What <see cref="ReleaseFreeMemory"/> calls, for the record of a trial ("none" when nothing).</summary>
+    string ReleaseCall => "none";
 }

@@ -22,6 +22,7 @@ public readonly unsafe struct NativeAllocator : IAllocator
     private readonly delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*> _aligned;
     private readonly delegate* unmanaged[SuppressGCTransition]<void*, void> _alignedFree;
     private readonly bool _alignedSizeFirst;
+    private readonly NativeFunctions _functions;
 
     /// <summary>An adapter over routines already resolved.</summary>
     public NativeAllocator(NativeFunctions functions)
@@ -33,6 +34,7 @@ public readonly unsafe struct NativeAllocator : IAllocator
         _aligned = functions.Aligned;
         _alignedFree = functions.AlignedFree;
         _alignedSizeFirst = functions.Spec.AlignedSizeFirst;
+        _functions = functions;
     }
 
     /// <inheritdoc />
@@ -62,4 +64,10 @@ public readonly unsafe struct NativeAllocator : IAllocator
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AlignedFree(Block block) => _alignedFree((void*)block.Address);
+
+    /// <inheritdoc />
+    public void ReleaseFreeMemory() => _functions.ReleaseFreeMemory();
+
+    /// <inheritdoc />
+    public string ReleaseCall => _functions.ReleaseCall;
 }

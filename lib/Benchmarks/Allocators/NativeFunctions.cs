@@ -18,6 +18,59 @@ public sealed unsafe class NativeFunctions
         Aligned = (delegate* unmanaged[SuppressGCTransition]<nuint, nuint, void*>)NativeLibrary.GetExport(handle, spec.Aligned);
         AlignedFree = (delegate* unmanaged[SuppressGCTransition]<void*, void>)NativeLibrary.GetExport(handle, spec.AlignedFree);
         UsableSize = (delegate* unmanaged[SuppressGCTransition]<void*, nuint>)NativeLibrary.GetExport(handle, spec.UsableSize);
+        _releaseFunction = spec.Release switch
+        {
+            NativeRelease.MallocTrim => NativeLibrary.GetExport(handle, "malloc_trim"),
+            NativeRelease.JemallocPurge => NativeLibrary.GetExport(handle, "mallctl"),
+            NativeRelease.TcmallocReleaseFreeMemory => NativeLibrary.GetExport(handle, "MallocExtension_ReleaseFreeMemory"),
+            NativeRelease.MimallocCollect => NativeLibrary.GetExport(handle, "mi_collect"),
+            NativeRelease.TbbCleanAllBuffers => NativeLibrary.GetExport(handle, "scalable_allocation_command"),
+            _ => 0,
+        };
+    }
+
+    private readonly nint _releaseFunction;
+
+    /// <summary>What <see cref="ReleaseFreeMemory"/> calls, as C.</summary>
+    public string ReleaseCall => Spec.Release switch
+    {
+        NativeRelease.MallocTrim => "malloc_trim(0)",
+        NativeRelease.JemallocPurge => "mallctl(\"arena.4096.purge\")",
+        NativeRelease.TcmallocReleaseFreeMemory => "MallocExtension_ReleaseFreeMemory()",
+        NativeRelease.MimallocCollect => "mi_collect(true)",
+        NativeRelease.TbbCleanAllBuffers => "scalable_allocation_command(TBBMALLOC_CLEAN_ALL_BUFFERS)",
+        _ => "none",
+    };
+
+    /// <summary>
+    /// Gives the library's free memory back to the OS with its own call (<see cref="NativeLibrarySpec.Release"/>). A
+    /// full transition, not SuppressGCTransition: these calls make system calls and may take long.
+    /// </summary>
+    public void ReleaseFreeMemory()
+    {
+        switch (Spec.Release)
+        {
+            case NativeRelease.MallocTrim:
+                ((delegate* unmanaged<nuint, int>)_releaseFunction)(0);
+                break;
+            case NativeRelease.JemallocPurge:
+                // MALLCTL_ARENAS_ALL is 4096 in jemalloc 5.
+                fixed (byte* name = "arena.4096.purge\0"u8)
+                {
+                    ((delegate* unmanaged<byte*, void*, void*, void*, nuint, int>)_releaseFunction)(name, null, null, null, 0);
+                }
+                break;
+            case NativeRelease.TcmallocReleaseFreeMemory:
+                ((delegate* unmanaged<void>)_releaseFunction)();
+                break;
+            case NativeRelease.MimallocCollect:
+                ((delegate* unmanaged<byte, void>)_releaseFunction)(1);
+                break;
+            case NativeRelease.TbbCleanAllBuffers:
+                // TBBMALLOC_CLEAN_ALL_BUFFERS is the first value of its command enum: 0.
+                ((delegate* unmanaged<int, void*, int>)_releaseFunction)(0, null);
+                break;
+        }
     }
 
     /// <summary>The library this came from.</summary>

@@ -32,4 +32,13 @@ public readonly unsafe struct NativeMemoryAllocator : IAllocator
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AlignedFree(Block block) => NativeMemory.AlignedFree((void*)block.Address);
+
+    /// <inheritdoc />
+    public void ReleaseFreeMemory() => MallocTrim(0);
+
+    /// <inheritdoc />
+    public string ReleaseCall => "malloc_trim(0)";
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 }

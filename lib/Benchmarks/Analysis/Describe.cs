@@ -1,5 +1,7 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Results;
 
 namespace Workbench.Benchmarks.Analysis;
 
@@ -13,6 +15,17 @@ public static class Describe
     /// <summary>A quantile with definition R7 (linear interpolation; R's and NumPy's default).</summary>
     public static double Quantile(IEnumerable<double> values, double tau) =>
         values.QuantileCustom(tau, QuantileDefinition.R7);
+
+    /// <summary>
+    /// The median of a column over the ok rows given (every repetition of one configuration, say), NaN when none has a
+    /// finite value: the one way the notebooks and reports take "the median over the repetitions".
+    /// </summary>
+    public static double Median(IEnumerable<ResultRow> rows, string column)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        List<double> values = [.. rows.Where(r => r.Status == TrialStatus.Ok).Select(r => r.Number(column)).Where(double.IsFinite)];
+        return values.Count == 0 ? double.NaN : Quantile(values, 0.5);
+    }
 
     /// <summary>Summarises a sample.</summary>
     /// <exception cref="ArgumentException">The sample is empty.</exception>

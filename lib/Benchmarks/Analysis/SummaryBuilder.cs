@@ -153,6 +153,9 @@ public static class SummaryBuilder
             "latency" => $"malloc p50/p99/p99.9/max {Median("malloc_p50_ns", "0")}/{Median("malloc_p99_ns", "0")}/{Median("malloc_p999_ns", "0")}/{Median("malloc_max_ns", "0")} ns",
             "memory" => $"overhead {Median("overhead_kib", "0")} KiB over {Median("peak_requested_kib", "0")} KiB asked",
             "mleak" => $"RSS growth {Median("rss_growth_kib", "0")} KiB",
+            "async" => $"remote frees {Median("remote_free_fraction", "0.00")} of all",
+            "security" => $"probes detected/crashed/silent {Median("probes_detected", "0")}/{Median("probes_crashed", "0")}/{Median("probes_silent", "0")}"
+                + (ok.Any(r => double.IsFinite(r.Number("checked_probes_detected"))) ? $", checked mode {Median("checked_probes_detected", "0")}/{Median("checked_probes_crashed", "0")}/{Median("checked_probes_silent", "0")}" : ""),
             "speed" => $"malloc+free {Median("speed_malloc_free_ns", "0.0")} ns/call",
             "trace-replay" => $"overhead {Median("overhead_kib", "0")} KiB (mean {Median("mean_overhead_kib", "0")}) over {Median("peak_requested_kib", "0")} KiB asked",
             _ => "",

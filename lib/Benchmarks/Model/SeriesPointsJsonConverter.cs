@@ -5,7 +5,8 @@ namespace Workbench.Benchmarks.Model;
 
 /// <summary>
 /// Memory samples in JSON, each an array <c>[seconds, rss_kib, requested_bytes]</c>, or <c>[seconds, rss_kib]</c> for
-/// samples that do not count requested bytes (read back with -1). An array too short for its form is skipped.
+/// samples that do not count requested bytes (read back with -1), with <c>heap_kib, mmap_kib</c> after either where they
+/// were measured. An array too short for its form is skipped.
 /// </summary>
 public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint>>
 {
@@ -33,9 +34,12 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             {
                 numbers.Add(reader.GetDouble());
             }
-            if (_requestedBytes ? numbers.Count == 3 : numbers.Count >= 2)
+            if (_requestedBytes ? numbers.Count is 3 or 5 : numbers.Count >= 2)
             {
-                points.Add(new SeriesPoint(numbers[0], (long)numbers[1], _requestedBytes ? (long)numbers[2] : -1));
+                // Heap and mmap are the last two numbers where they were measured.
+                bool split = numbers.Count == (_requestedBytes ? 5 : 4);
+                points.Add(new SeriesPoint(numbers[0], (long)numbers[1], _requestedBytes ? (long)numbers[2] : -1,
+                    split ? (long)numbers[^2] : null, split ? (long)numbers[^1] : null));
             }
         }
         return points;
@@ -55,6 +59,11 @@ public abstract class SeriesPointsJsonConverter : JsonConverter<List<SeriesPoint
             if (_requestedBytes)
             {
                 writer.WriteNumberValue((double)point.RequestedBytes);
+            }
+            if (point.HeapKib is long heap && point.MmapKib is long mmap)
+            {
+                writer.WriteNumberValue((double)heap);
+                writer.WriteNumberValue((double)mmap);
             }
             writer.WriteEndArray();
         }

@@ -66,6 +66,20 @@ public sealed class TrialResult
     [JsonConverter(typeof(LatencyBucketsJsonConverter))]
     public List<LatencyBuckets> Latency { get; init; } = [];
 
+    /// <summary>The program of the process that ran the trial (its path); empty when the trial never ran.</summary>
+    [JsonPropertyName("process")]
+    public string Process { get; set; } = "";
+
+    /// <summary>How the code of that process was compiled: <see cref="JitCompiled"/> or <see cref="AheadOfTime"/>; empty when the trial never ran.</summary>
+    [JsonPropertyName("compiled")]
+    public string Compiled { get; set; } = "";
+
+    /// <summary><see cref="Compiled"/> of a process whose code the JIT compiles as it runs (the workbench).</summary>
+    public const string JitCompiled = "jit";
+
+    /// <summary><see cref="Compiled"/> of a process compiled ahead of time (NativeAOT: cfa-aot's trial host).</summary>
+    public const string AheadOfTime = "aot";
+
     /// <summary>Nanoseconds per operation.</summary>
     [JsonIgnore]
     public double NsPerOp => Operations > 0 ? ElapsedSeconds * 1e9 / Operations : 0;

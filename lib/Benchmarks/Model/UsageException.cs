@@ -14,4 +14,10 @@ public sealed class UsageException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>
+    /// The message alone: a usage error is the user's to fix, and its stack trace (with the library's source paths) says
+    /// nothing to them. A notebook shows an exception through this, so its error output is the one line.
+    /// </summary>
+    public override string ToString() => Message;
 }

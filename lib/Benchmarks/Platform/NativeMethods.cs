@@ -4,7 +4,7 @@ namespace Workbench.Benchmarks.Platform;
 
 /// <summary>
 /// The C library calls this process makes about itself and its processes: getrusage, the CPU affinity of the calling
-/// thread, the signal it gets when its parent dies, sending a signal, and the kind of a file (statx).
+/// thread, the signal it gets when its parent dies, sending a signal, the kind of a file (statx), and the break and resident pages of its memory.
 /// </summary>
 internal static partial class NativeMethods
 {
@@ -30,6 +30,14 @@ internal static partial class NativeMethods
     /// <summary>getppid(2): the parent's process id (1 or a subreaper's once the parent has died).</summary>
     [LibraryImport("libc", EntryPoint = "getppid")]
     internal static partial int GetParentProcessId();
+
+    /// <summary>syscall(2) with one argument (brk(2) itself, whose glibc wrapper returns only 0 or -1).</summary>
+    [LibraryImport("libc", EntryPoint = "syscall")]
+    internal static partial nint Syscall(nint number, nint argument);
+
+    /// <summary>mincore(2): one byte per page of a page-aligned range, its low bit set where the page is resident.</summary>
+    [LibraryImport("libc", EntryPoint = "mincore")]
+    internal static unsafe partial int Mincore(nint address, nuint length, byte* vector);
 
     /// <summary>kill(2).</summary>
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

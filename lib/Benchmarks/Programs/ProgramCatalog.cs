@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -29,6 +30,12 @@ public static class ProgramCatalog
     public static ProgramDefinition Read(string file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        // YamlDotNet's deserializer works by reflection, which code compiled ahead of time (the cfa-aot trial host) does
+        // not have; this test is a constant there, so the compiler leaves the deserializer out of that program.
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new ProgramException($"program file '{file}' cannot be read by code compiled ahead of time: run real programs from the workbench itself, e.g. workbench run program -a cfa");
+        }
         ProgramDefinition? definition;
         try
         {

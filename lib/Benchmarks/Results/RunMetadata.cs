@@ -104,6 +104,11 @@ public static class RunMetadata
             {
                 entry["version"] = RuntimeInformation.FrameworkDescription;
             }
+            if (info.Host is not null)
+            {
+                // The program its trials run in (cfa-aot's, compiled ahead of time), as it was found for this run.
+                entry["trial_host"] = info.Host.Resolve() ?? info.Host.Program;
+            }
             foreach ((string name, string value) in info.Environment)
             {
                 entry["env_" + name] = value;

@@ -67,7 +67,7 @@ public sealed class SweepRunner
                 outcome.Cancelled = true;
                 break;
             }
-            TrialRecord record = RunOne(trial, definition, outcome, runDirectory) with { Node = MachineIdentity.Node, CpuModel = MachineIdentity.CpuModel };
+            TrialRecord record = RunOne(trial, definition, outcome, runDirectory, cancellation) with { Node = MachineIdentity.Node, CpuModel = MachineIdentity.CpuModel };
             if (cancellation.IsCancellationRequested && record.Result.Status != TrialStatus.Ok)
             {
                 // Ctrl+C reaches the trial process too: its death is the interruption, not a result.
@@ -91,7 +91,7 @@ public sealed class SweepRunner
         return outcome;
     }
 
-    private TrialRecord RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome, string runDirectory)
+    private TrialRecord RunOne(TrialSpec trial, SweepDefinition definition, SweepOutcome outcome, string runDirectory, CancellationToken cancellation)
     {
         AllocatorInfo info = AllocatorCatalog.Find(trial.Allocator)!;
         bool inProcess = _launcher is null || definition.InProcess;
@@ -111,7 +111,7 @@ public sealed class SweepRunner
         {
             return TrialRecord.FinishedNow(trial, TrialHost.Execute(trial, wholeProcess: false), isolated: false);
         }
-        return TrialRecord.FinishedNow(trial, _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds), runDirectory), isolated: true);
+        return TrialRecord.FinishedNow(trial, _launcher.Run(trial, TimeSpan.FromSeconds(definition.TimeoutSeconds), runDirectory, cancellation), isolated: true);
     }
 
     private static void PrepareDirectory(string runDirectory)

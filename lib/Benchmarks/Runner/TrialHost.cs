@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Workbench.Benchmarks.Allocators;
 using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Platform;
@@ -18,7 +19,11 @@ public static class TrialHost
     public static TrialResult Execute(TrialSpec spec, bool wholeProcess)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        TrialResult result = new();
+        TrialResult result = new()
+        {
+            Process = Environment.ProcessPath ?? "",
+            Compiled = RuntimeFeature.IsDynamicCodeCompiled ? TrialResult.JitCompiled : TrialResult.AheadOfTime,
+        };
         try
         {
             Workload workload = WorkloadCatalog.Find(spec.Benchmark)
@@ -43,12 +48,14 @@ public static class TrialHost
             ResourceUsage before = ResourceUsage.OfSelf();
             WorkloadResult run;
             IReadOnlyList<SeriesPoint> samples;
-            // The sampler reads this process's RSS: for a program that runs outside it would sample nothing of the program.
+            double sampledPeakAllocatorKib;
+            // The sampler reads this process's memory: for a program that runs outside it would sample nothing of the program.
             using (RssSampler sampler = new(workload.RunsOutside ? 0 : spec.SampleMs))
             {
                 run = workload.RunOn(allocator, context);
                 sampler.Dispose();
                 samples = sampler.Points;
+                sampledPeakAllocatorKib = sampler.PeakAllocatorKib;
             }
             ResourceUsage after = ResourceUsage.OfSelf();
             ResourceUsage usage = run.Usage ?? (wholeProcess ? after : ResourceUsage.Delta(before, after));
@@ -60,6 +67,12 @@ public static class TrialHost
             result.PeakRssKib = usage.MaxRssKib;
             result.PageFaults = usage.MajorFaults;
             result.PageReclaims = usage.MinorFaults;
+            // Every benchmark's peak heap + mmap over the runtime's baseline, from the sampler, unless the workload
+            // measured its own more finely (memory, trace-replay).
+            if (double.IsFinite(sampledPeakAllocatorKib))
+            {
+                result.Metrics["peak_allocator_kib"] = sampledPeakAllocatorKib;
+            }
             foreach ((string name, double value) in run.Metrics)
             {
                 result.Metrics[name] = value;

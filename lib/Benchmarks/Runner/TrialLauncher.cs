@@ -9,9 +9,10 @@ namespace Workbench.Benchmarks.Runner;
 
 /// <summary>
 /// Runs a trial in its own child process: the command line program started again with its hidden
-/// <c>trial</c> command, the allocator's environment (e.g. jemalloc's static-TLS tunable, cfa-noown's
-/// ownership switch) set, a time limit, and the result read back from one JSON line. A process that dies
-/// or prints no result is a failed trial; one that runs past the limit is killed and timed out.
+/// <c>trial</c> command (or the trial host the allocator's entry names, which takes the same command: cfa-aot's),
+/// the allocator's environment (e.g. jemalloc's static-TLS tunable, cfa-noown's ownership switch) set, a time limit,
+/// and the result read back from one JSON line. A process that dies or prints no result is a failed trial; one that
+/// runs past the limit is killed and timed out.
 /// </summary>
 /// <remarks>
 /// A trial process never outlives its runner: it is given the runner's process id (<see cref="ParentDeath.ParentVariable"/>)
@@ -73,24 +74,29 @@ public sealed class TrialLauncher
         ["DOTNET_TieredCompilation"] = "0",
     };
 
-    /// <summary>Runs the trial in a child process, named in <paramref name="runDirectory"/> while it runs when one is given.</summary>
-    public TrialResult Run(TrialSpec spec, TimeSpan timeout, string? runDirectory = null)
+    /// <summary>
+    /// Runs the trial in a child process, named in <paramref name="runDirectory"/> while it runs when one is given.
+    /// Cancelling <paramref name="cancellation"/> kills the process (a notebook's interrupt, which does not reach the child as Ctrl+C does).
+    /// </summary>
+    public TrialResult Run(TrialSpec spec, TimeSpan timeout, string? runDirectory = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ProcessStartInfo start = new(Executable)
+        AllocatorInfo? info = AllocatorCatalog.Find(spec.Allocator);
+        // An allocator whose entry names its own trial host (cfa-aot's, compiled ahead of time) runs there, not here.
+        string executable = info?.Host is { } host ? host.Resolve() ?? host.Program : Executable;
+        ProcessStartInfo start = new(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
-        foreach (string argument in PrefixArguments)
+        foreach (string argument in info?.Host is null ? PrefixArguments : [])
         {
             start.ArgumentList.Add(argument);
         }
-        start.ArgumentList.Add("trial");
+        start.ArgumentList.Add(TrialProcess.Command);
         start.ArgumentList.Add(JsonSerializer.Serialize(spec, RunnerJsonContext.Default.TrialSpec));
-        AllocatorInfo? info = AllocatorCatalog.Find(spec.Allocator);
         if (info is not null)
         {
             foreach ((string name, string value) in info.Environment)
@@ -148,7 +154,7 @@ public sealed class TrialLauncher
         catch (System.ComponentModel.Win32Exception e)
         {
             result.Status = TrialStatus.Failed;
-            result.Message = $"cannot start the trial process '{Executable}': {e.Message}";
+            result.Message = $"cannot start the trial process '{executable}': {e.Message}";
             return result;
         }
         if (runDirectory is not null)
@@ -157,6 +163,16 @@ public sealed class TrialLauncher
         }
         try
         {
+            using CancellationTokenRegistration kill = cancellation.Register(() =>
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            });
             return Wait(process, timeout, childrenBefore, () => reported, errorTail);
         }
         finally

@@ -5,7 +5,7 @@ namespace Workbench.Benchmarks.Sizes;
 /// <summary>
 /// A distribution of request sizes, written as a spec shared by every benchmark:
 /// <c>fixed:N</c>, <c>uniform:A-B</c>, <c>pow2:A-B</c>, <c>geometric[:A-B[:MEAN]]</c>,
-/// <c>pareto[:A-B[:ALPHA]]</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
+/// <c>pareto[:A-B[:ALPHA]]</c>, <c>invsquare[:A-B]</c>, <c>lineardrop:A-B</c>, <c>file:PATH</c> (an empirical histogram) or <c>trace:PATH</c> (a trace's sizes; the trace that trace-replay replays);
 /// and <c>program:NAME</c>, which is not a distribution but the real program that the program benchmark runs.
 /// </summary>
 public abstract class SizeDistribution
@@ -49,11 +49,24 @@ public abstract class SizeDistribution
                 (long a, long b) = ParseRange(spec, parts[0]);
                 return new UniformSizes(a, b);
             }
+            case "loguniform":
+            {
+                Expect(spec, parts.Length == 1, "loguniform:A-B, e.g. loguniform:1-3145728");
+                (long a, long b) = ParseRange(spec, parts[0]);
+                Expect(spec, a >= 1, "loguniform:A-B with A at least 1, e.g. loguniform:1-3145728");
+                return new LogUniformSizes(a, b);
+            }
             case "pow2":
             {
                 Expect(spec, parts.Length == 1, "pow2:A-B with powers of two, e.g. pow2:16-4096");
                 (long a, long b) = ParseRange(spec, parts[0]);
                 return new PowerOfTwoSizes(a, b);
+            }
+            case "lineardrop":
+            {
+                Expect(spec, parts.Length == 1, "lineardrop:A-B (rptest's linear dropoff), e.g. lineardrop:8-16000");
+                (long a, long b) = ParseRange(spec, parts[0]);
+                return new LinearDropSizes(a, b);
             }
             case "geometric":
             {
@@ -68,6 +81,12 @@ public abstract class SizeDistribution
                 (long a, long b) = parts.Length >= 1 ? ParseRange(spec, parts[0]) : (8, 1024);
                 double alpha = parts.Length == 2 ? ParseNumber(spec, parts[1]) : 1.0;
                 return new ParetoSizes(a, b, alpha);
+            }
+            case "invsquare":
+            {
+                Expect(spec, parts.Length <= 1, "invsquare:A-B, e.g. invsquare:4-32768");
+                (long a, long b) = parts.Length == 1 ? ParseRange(spec, parts[0]) : (4, 32768);
+                return new InverseSquareSizes(a, b);
             }
             case "file":
                 Expect(spec, rest.Length > 0, "file:PATH, a file of lines 'size weight'");

@@ -5,7 +5,7 @@ public sealed class SizeSpecException : FormatException
 {
     /// <summary>The accepted forms, for error messages.</summary>
     public const string Forms =
-        "fixed:N, uniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], file:PATH, trace:PATH or program:NAME";
+        "fixed:N, uniform:A-B, loguniform:A-B, pow2:A-B, geometric[:A-B[:MEAN]], pareto[:A-B[:ALPHA]], invsquare[:A-B], lineardrop:A-B, file:PATH, trace:PATH or program:NAME";
 
     /// <summary>A spec error with a message that names what is wrong.</summary>
     public SizeSpecException(string message)

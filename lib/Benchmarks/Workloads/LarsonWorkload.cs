@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Platform;
 using Workbench.Benchmarks.Sizes;
 
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>
-/// larson (Larson and Krishnan's server simulation): each thread owns an array of blocks, which the main
-/// thread allocated first; it replaces random blocks (free, then malloc of a random size) and after
-/// <c>rounds</c> x <c>chunks</c> replacements hands its array to a new thread and exits, so blocks are freed
-/// by threads other than the one that allocated them. Runs for a fixed time; reports throughput.
-/// mimalloc-bench runs <c>larson 5 8 1000 5000 100 4141 N</c>: 5 s, sizes 8..1000, 5000 chunks per thread, 100 rounds, seed 4141.
+/// larson (Larson and Krishnan's server simulation, as Hoard and mimalloc-bench run it:
+/// <c>larson 5 8 1000 5000 100 4141 N</c>, 5 s, sizes 8 to 999, 5000 chunks per thread, 100 rounds). Warm-up, on the
+/// calling thread and untimed: allocate threads x chunks blocks, shuffle them (a random permutation), then make
+/// 4 x (threads x chunks) random replacements (free a random block, allocate a new random size in its place); thread i
+/// then owns the i-th run of <c>chunks</c> blocks of the shuffled array, so its blocks came from everywhere. Each
+/// thread makes rounds x chunks replacements in its own run, writing bytes 0 and 1 of each new block, and then starts
+/// the next thread of its lineage, which carries on with the same blocks and random sequence, and ends; so blocks are
+/// freed by threads other than the one that allocated them. After <c>duration_ms</c> the calling thread raises a stop
+/// flag, which every thread reads after each replacement, and waits until the last thread of every lineage has seen it.
 /// </summary>
 public sealed class LarsonWorkload : Workload
 {
@@ -17,107 +22,209 @@ public sealed class LarsonWorkload : Workload
     public override string Name => "larson";
 
     /// <inheritdoc />
-    public override string Description => "Larson: server simulation, blocks freed by other (successor) threads; fixed time, throughput";
+    public override string Description => "Larson: server simulation, blocks shuffled across threads and freed by successor threads; fixed time, throughput";
 
     /// <inheritdoc />
     public override string Operation => "one block replaced (free + malloc)";
 
     /// <inheritdoc />
-    public override string DefaultSizes => "uniform:8-1000";
+    public override string DefaultSizes => "uniform:8-999";
 
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
     [
         new("duration_ms", "how long the threads run (mimalloc-bench: 5 s)", 5000, 150, Min: 1, Max: 3_600_000),
         new("chunks", "blocks per thread (mimalloc-bench: 5000)", 5000, 1000, Min: 1, Max: 1_000_000),
-        new("rounds", "a thread makes rounds x chunks replacements, then hands over to a new thread (mimalloc-bench: 100)", 100, 10, Min: 1, Max: 1_000_000),
+        new("rounds", "a thread makes rounds x chunks replacements, then starts its successor and ends (mimalloc-bench: 100)", 100, 10, Min: 1, Max: 1_000_000),
+        Touching.Knob("bytes 0 and 1 set to 'a' and 'b'"),
     ];
+
+    /// <summary>How many random replacements the warm-up makes per block (Larson: 4).</summary>
+    public const int WarmupReplacementsPerBlock = 4;
 
     /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
     {
-        long durationTicks = context.Knob("duration_ms") * Stopwatch.Frequency / 1000;
+        ArgumentNullException.ThrowIfNull(context);
         int chunks = (int)context.Knob("chunks");
-        long perThread = context.Knob("rounds") * chunks;
-        SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
-        Block[][] arrays = new Block[context.Threads][];
-        for (int t = 0; t < arrays.Length; t++)
+        long replacements = context.Knob("rounds") * chunks;
+        TouchPolicy touch = Touching.Of(context);
+        Block[] blocks = Warmup(allocator, context.SizeTableFor(context.Threads), checked(context.Threads * chunks), context.Seed);
+        Lineage[] lineages = [.. Enumerable.Range(0, context.Threads).Select(t => new Lineage(
+            new ArraySegment<Block>(blocks, t * chunks, chunks), context.SizeTableFor(t), new FastRandom(unchecked(context.Seed * 7919 + t))))];
+        Shared shared = new(lineages.Length, replacements, touch);
+        foreach (Lineage lineage in lineages)
         {
-            arrays[t] = new Block[chunks];
-            for (int i = 0; i < chunks; i++)
-            {
-                nuint size = tables[t][i];
-                arrays[t][i] = Checked.NotNull(allocator.Malloc(size), size);
-                arrays[t][i].Touch(1);
-            }
+            StartGeneration(allocator, lineage, shared);
         }
-        long operations = 0;
-        long threadsStarted = 0;
-        GangResult gang = ThreadGang.Run(context.Threads, t =>
+        long start = Stopwatch.GetTimestamp();
+        Thread.Sleep((int)context.Knob("duration_ms"));
+        shared.Stop = true;
+        shared.Finished.Wait();
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (shared.Error is { } error)
         {
-            // One lineage of threads per slot: each generation runs on a fresh thread.
-            int generation = 0;
-            long done = 0;
-            long stopAt = Stopwatch.GetTimestamp() + durationTicks;
-            do
-            {
-                long ops = 0;
-                int seed = context.Seed + t * 7919 + generation;
-                Exception? error = null;
-                Thread successor = new(() =>
-                {
-                    try
-                    {
-                        ops = Generation(allocator, arrays[t], tables[t], perThread, seed, stopAt);
-                    }
-                    catch (Exception e)
-                    {
-                        error = e;
-                    }
-                });
-                successor.Start();
-                successor.Join();
-                if (error is not null)
-                {
-                    throw error;
-                }
-                done += ops;
-                generation++;
-            }
-            while (Stopwatch.GetTimestamp() < stopAt);
-            Interlocked.Add(ref operations, done);
-            Interlocked.Add(ref threadsStarted, generation);
-        });
-        foreach (Block[] array in arrays)
-        {
-            foreach (Block block in array)
-            {
-                allocator.Free(block);
-            }
+            throw new AggregateException(error);
         }
-        WorkloadResult result = new() { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = operations };
-        result.Metrics["threads_started"] = threadsStarted;
+        foreach (Block block in blocks)
+        {
+            allocator.Free(block);
+        }
+        WorkloadResult result = new() { ElapsedSeconds = elapsed, WorkerCpuMask = shared.WorkerCpuMask, Operations = lineages.Sum(l => l.Replacements) };
+        result.Metrics["threads_started"] = lineages.Sum(l => l.Generations);
         return result;
     }
 
-    private static long Generation<TAllocator>(TAllocator allocator, Block[] array, SizeTable sizes, long replacements, int seed, long stopAt)
+    /// <summary>
+    /// Larson's warm-up: <paramref name="count"/> blocks of random sizes, a random permutation of them, then
+    /// 4 x <paramref name="count"/> random replacements; all on the calling thread.
+    /// </summary>
+    public static Block[] Warmup<TAllocator>(TAllocator allocator, SizeTable sizes, int count, int seed)
         where TAllocator : struct, IAllocator
     {
-        FastRandom random = new(seed);
-        int offset = random.Below(sizes.Length);
-        long i = 0;
-        for (; i < replacements; i++)
+        Block[] blocks = new Block[count];
+        int next = 0;
+        for (int i = 0; i < count; i++)
         {
-            if ((i & 255) == 255 && Stopwatch.GetTimestamp() >= stopAt)
+            nuint size = sizes[next++];
+            blocks[i] = Checked.NotNull(allocator.Malloc(size), size);
+        }
+        FastRandom random = new(seed);
+        for (int n = count; n > 1; n--)
+        {
+            int victim = random.Below(n);
+            (blocks[victim], blocks[n - 1]) = (blocks[n - 1], blocks[victim]);
+        }
+        for (long r = 0; r < (long)WarmupReplacementsPerBlock * count; r++)
+        {
+            ref Block slot = ref blocks[random.Below(count)];
+            allocator.Free(slot);
+            nuint size = sizes[next++];
+            slot = Checked.NotNull(allocator.Malloc(size), size);
+        }
+        return blocks;
+    }
+
+    /// <summary>Starts a thread that runs one generation of <paramref name="lineage"/>.</summary>
+    private static void StartGeneration<TAllocator>(TAllocator allocator, Lineage lineage, Shared shared)
+        where TAllocator : struct, IAllocator
+    {
+        Thread thread = new(() => Generation(allocator, lineage, shared)) { IsBackground = true, Name = "larson" };
+        thread.Start();
+    }
+
+    /// <summary>
+    /// One thread of a lineage: rounds x chunks replacements or until the stop flag, then, unless stopped, it starts
+    /// its successor before it ends; the last one of a lineage signals <see cref="Shared.Finished"/>.
+    /// </summary>
+    private static void Generation<TAllocator>(TAllocator allocator, Lineage lineage, Shared shared)
+        where TAllocator : struct, IAllocator
+    {
+        try
+        {
+            if (lineage.Generations == 0)
+            {
+                shared.NoteCpuMask();
+            }
+            if (!shared.Stop)
+            {
+                lineage.Generations++;
+                Replace(allocator, lineage, shared);
+            }
+            if (!shared.Stop)
+            {
+                StartGeneration(allocator, lineage, shared);
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            shared.Error ??= e;
+        }
+        shared.Finished.Signal();
+    }
+
+    private static void Replace<TAllocator>(TAllocator allocator, Lineage lineage, Shared shared)
+        where TAllocator : struct, IAllocator
+    {
+        Span<Block> blocks = lineage.Blocks;
+        SizeTable sizes = lineage.Sizes;
+        ref FastRandom random = ref lineage.Random;
+        TouchPolicy touch = shared.Touch;
+        long done = 0;
+        while (done < shared.ReplacementsPerThread)
+        {
+            ref Block slot = ref blocks[random.Below(blocks.Length)];
+            allocator.Free(slot);
+            nuint size = sizes[lineage.NextSize++];
+            slot = Checked.NotNull(allocator.Malloc(size), size);
+            if (touch == TouchPolicy.Published)
+            {
+                BlockWrites.FirstTwo(slot, (byte)'a', (byte)'b');
+            }
+            else
+            {
+                slot.Touch((byte)done);
+            }
+            done++;
+            if (shared.Stop)
             {
                 break;
             }
-            ref Block slot = ref array[random.Below(array.Length)];
-            allocator.Free(slot);
-            nuint size = sizes[offset + (int)i];
-            slot = Checked.NotNull(allocator.Malloc(size), size);
-            slot.Touch((byte)i);
         }
-        return i;
+        lineage.Replacements += done;
+    }
+
+    /// <summary>
+    /// One lineage of threads: the run of blocks it owns and the state each generation hands to the next. Only the
+    /// lineage's current thread touches it, and a thread starts its successor only after its last write.
+    /// </summary>
+    private sealed class Lineage(ArraySegment<Block> blocks, SizeTable sizes, FastRandom random)
+    {
+        public ArraySegment<Block> Blocks { get; } = blocks;
+
+        public SizeTable Sizes { get; } = sizes;
+
+        public FastRandom Random = random;
+
+        public int NextSize;
+
+        public long Replacements;
+
+        public long Generations;
+    }
+
+    /// <summary>What the lineages share with the calling thread.</summary>
+    private sealed class Shared(int lineages, long replacementsPerThread, TouchPolicy touch)
+    {
+        private volatile bool _stop;
+        private int _maskNoted;
+
+        public long ReplacementsPerThread { get; } = replacementsPerThread;
+
+        public TouchPolicy Touch { get; } = touch;
+
+        /// <summary>Signalled once by the last thread of each lineage.</summary>
+        public CountdownEvent Finished { get; } = new(lineages);
+
+        /// <summary>Larson's stopflag: read after every replacement.</summary>
+        public bool Stop
+        {
+            get => _stop;
+            set => _stop = value;
+        }
+
+        public Exception? Error { get; set; }
+
+        public ulong WorkerCpuMask { get; private set; }
+
+        /// <summary>Records the CPUs of the first thread that asks.</summary>
+        public void NoteCpuMask()
+        {
+            if (Interlocked.Exchange(ref _maskNoted, 1) == 0)
+            {
+                WorkerCpuMask = CpuAffinity.MaskOfCallingThread();
+            }
+        }
     }
 }

@@ -14,8 +14,22 @@ namespace Workbench.Benchmarks.Workloads;
 /// beyond the live bytes at the worst sampled moment (0 at least, the baseline's own being 0).
 /// </param>
 /// <param name="MeanOverheadKib">The mean over the samples of RSS minus baseline minus the bytes live.</param>
-public readonly record struct MemoryOverhead(double PeakRequestedKib, double RssGrowthKib, double WorstOverheadKib, double MeanOverheadKib)
+/// <param name="PeakHeapKib">The most brk heap over the baseline at any sample (<see cref="SeriesPoint.HeapKib"/>); NaN where not measured.</param>
+/// <param name="PeakMmapKib">The most anonymous mmap memory over the baseline at any sample; NaN where not measured.</param>
+/// <param name="PeakAllocatorKib">
+/// The most of heap and mmap together over the baseline at any sample: what the process took from the OS for the
+/// workload at its highest, the runtime's own memory left out (0 at least, the baseline being a sample; NaN where not
+/// measured).
+/// </param>
+public readonly record struct MemoryOverhead(double PeakRequestedKib, double RssGrowthKib, double WorstOverheadKib, double MeanOverheadKib,
+    double PeakHeapKib = double.NaN, double PeakMmapKib = double.NaN, double PeakAllocatorKib = double.NaN)
 {
+    /// <summary>
+    /// <see cref="PeakAllocatorKib"/> minus the peak of live bytes: the allocator's memory beyond what the program ever
+    /// had live, measured from the OS's view of heap and mmap (NaN where not measured).
+    /// </summary>
+    public double PeakAllocatorOverheadKib => PeakAllocatorKib - PeakRequestedKib;
+
     /// <summary>
     /// The peak RSS growth minus the peak of live bytes (Johnstone and Wilson's fragmentation at the peaks, in KiB):
     /// how much more memory the process needed at its highest than the program ever had live. Where each sample's RSS
@@ -38,8 +52,18 @@ public readonly record struct MemoryOverhead(double PeakRequestedKib, double Rss
         double growth = 0;
         double worst = 0;
         double sum = 0;
+        bool split = series.All(p => p.HeapKib is not null && p.MmapKib is not null);
+        double heap = 0;
+        double mmap = 0;
+        double anonymous = 0;
         foreach (SeriesPoint point in series)
         {
+            if (split)
+            {
+                heap = Math.Max(heap, point.HeapKib!.Value);
+                mmap = Math.Max(mmap, point.MmapKib!.Value);
+                anonymous = Math.Max(anonymous, point.HeapKib!.Value + point.MmapKib!.Value);
+            }
             double requestedKib = Math.Max(0, point.RequestedBytes) / 1024.0;
             double overhead = point.RssKib - rss0 - requestedKib;
             peakRequested = Math.Max(peakRequested, requestedKib);
@@ -47,6 +71,8 @@ public readonly record struct MemoryOverhead(double PeakRequestedKib, double Rss
             worst = Math.Max(worst, overhead);
             sum += overhead;
         }
-        return new MemoryOverhead(peakRequested, growth, worst, sum / series.Count);
+        return split
+            ? new MemoryOverhead(peakRequested, growth, worst, sum / series.Count, heap, mmap, anonymous)
+            : new MemoryOverhead(peakRequested, growth, worst, sum / series.Count);
     }
 }

@@ -9,29 +9,43 @@ namespace Workbench.Benchmarks.Workloads;
 /// memory (thesis): K producer threads (the thread count), each with M consumer threads. In every round a
 /// producer allocates N objects of random sizes for each of its consumers, writes every page of each, and hands
 /// them over; the consumer frees them. The live bytes (asked for and not yet freed) are counted every
-/// <see cref="ChunkObjects"/> objects, after they are written and before they are freed, and sampled with the RSS
-/// (<see cref="MemoryTimeline"/>) after every batch is produced and after every batch is freed, so memory can be
-/// plotted over time. The baseline is the RSS right before the measured run, after a full garbage collection (the
-/// batch arrays are made and written before it and reused, so the managed heap hardly grows in the run). Metrics,
-/// all from this run's samples (<see cref="MemoryOverhead"/>):
+/// <see cref="ChunkObjects"/> objects, after they are written and before they are freed, and sampled with the
+/// process's memory (<see cref="MemoryTimeline"/>): after every batch is produced and after every batch is freed, and
+/// after any chunk when <c>sample_us</c> has passed since the last sample, so each batch's rise and fall shows.
+/// </summary>
+/// <remarks>
+/// <para>
+/// What is measured is what the thesis measures: the memory the allocator took from the OS, split into the brk heap and
+/// mmap, read from the process's side (<see cref="Platform.RssProbe.Read"/>), not the allocator's own account. The
+/// baseline is the process's memory right before the measured run, after a full garbage collection, in the same
+/// process (the batch arrays are made and written before it and reused, so the managed heap hardly grows in the run);
+/// each sample's heap and mmap are over it, so the .NET runtime's own ~40 MiB is under no curve. Which allocator puts
+/// its memory where: glibc's main arena grows the brk heap, but the worker threads get arenas of their own, which are
+/// mmap; tcmalloc takes sbrk first; jemalloc, mimalloc, tbb and cfa-malloc map their own regions (mmap); the .NET
+/// allocators (<c>gc</c>, <c>arraypool</c>) grow the GC's heap, also mmap, and <c>nativememory</c> is glibc.
+/// </para>
+/// <para>
+/// Metrics, all from this run's samples (<see cref="MemoryOverhead"/>):
 /// <list type="bullet">
 /// <item><c>peak_requested_kib</c>: the most bytes live at any sample. It depends on timing: on how far producers
 /// run ahead of their consumers (at most <c>in_flight</c> queued batches each, plus the one being made and the
 /// one being freed), so a faster allocator can have more live at its peak. With <c>in_flight=0</c> (lock step) a
 /// producer waits until its last batch is freed, and the live bytes are the same for every allocator.</item>
-/// <item><c>rss_growth_kib</c>: the highest RSS of any sample minus the baseline (0 at least).</item>
-/// <item><c>overhead_kib</c>: <c>rss_growth_kib</c> minus <c>peak_requested_kib</c>, how much more memory the
-/// process needed at its highest than the program ever had live (fragmentation at the peaks): the allocator's
-/// metadata, the free memory it keeps, rounding, the threads' stacks, and up to one chunk per thread of blocks being
-/// made or freed. A sample's RSS holds all the bytes counted live in it, so the RSS growth at the sample with the
-/// most bytes live is at least those bytes plus what the rest of the process grew by; the overhead is therefore
-/// negative only if memory resident at the baseline was given back or reused for blocks. That is what a
-/// <c>--warmup</c> run does: the allocator keeps the warm-up's memory and the measured run reuses it, so measure
-/// memory with <c>--warmup 0</c> (the default; the miniature prime run that comes first is a few KiB). The largest
-/// over the samples of RSS minus live bytes is no better here: after each batch is freed every allocator keeps
-/// its pages for the next round, so that figure is about the RSS growth itself.</item>
+/// <item><c>peak_heap_kib</c>, <c>peak_mmap_kib</c>, <c>peak_allocator_kib</c>: the most brk heap, anonymous mmap,
+/// and the two together, over the baseline at any sample; <c>allocator_overhead_kib</c>: <c>peak_allocator_kib</c> minus
+/// <c>peak_requested_kib</c>, the allocator's memory beyond what the program ever had live (its metadata, the free
+/// memory it keeps, rounding), plus the worker threads' stacks.</item>
+/// <item><c>rss_growth_kib</c>: the highest RSS of any sample minus the baseline (0 at least), and <c>overhead_kib</c>:
+/// <c>rss_growth_kib</c> minus <c>peak_requested_kib</c>, the same from the whole RSS (file-backed pages included). A
+/// sample's memory holds all the bytes counted live in it, so these overheads are negative only if memory resident at
+/// the baseline was given back or reused for blocks. That is what a <c>--warmup</c> run does: the allocator keeps the
+/// warm-up's memory and the measured run reuses it, so measure memory with <c>--warmup 0</c> (the default; the
+/// miniature prime run that comes first is a few KiB).</item>
+/// <item><c>memory_samples</c> and <c>sampling_ms</c>: how many samples were taken and how long reading them took in
+/// all (inside the timed part).</item>
 /// </list>
-/// </summary>
+/// </para>
+/// </remarks>
 public sealed class MemoryWorkload : Workload
 {
     /// <summary>Objects counted live (or no longer live) at a time.</summary>
@@ -43,7 +57,7 @@ public sealed class MemoryWorkload : Workload
     public override string Name => "memory";
 
     /// <inheritdoc />
-    public override string Description => "thesis: K producers x M consumers x N objects; RSS and live requested bytes sampled together throughout (memory overhead over time)";
+    public override string Description => "thesis: K producers x M consumers x N objects; the allocator's brk heap and mmap memory over the runtime's baseline, sampled with the live requested bytes after every batch and on a short timer";
 
     /// <inheritdoc />
     public override string Operation => "one object allocated by a producer and freed by a consumer";
@@ -58,7 +72,11 @@ public sealed class MemoryWorkload : Workload
         new("objects", "objects a producer allocates for each consumer per round (N)", 10_000, 2_000, Min: 1, Max: 1_000_000),
         new("rounds", "rounds per producer", 100, 5, Min: 1, Max: 1_000_000),
         new("in_flight", "batches a consumer may have waiting before its producer blocks; 0: lock step, the producer waits until its last batch is freed (every allocator then has the same bytes live throughout)", 4, 2, Min: 0, Max: 1024),
+        new("sample_us", "at most one memory sample per this many microseconds between batch ends, checked after every 256 objects (0: after every 256 objects)", 1000, 1000, Min: 0, Max: 10_000_000),
     ];
+
+    /// <summary>Samples a run may take on the timer, beyond the two per batch.</summary>
+    public const int TimedSamples = 200_000;
 
     /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
@@ -68,6 +86,7 @@ public sealed class MemoryWorkload : Workload
         int objects = (int)context.Knob("objects");
         long rounds = context.Knob("rounds");
         int inFlight = (int)context.Knob("in_flight");
+        TimeSpan interval = TimeSpan.FromMicroseconds(context.Knob("sample_us"));
         int pairs = producers * consumers;
         SizeTable[] tables = [.. Enumerable.Range(0, producers).Select(context.SizeTableFor)];
         BlockingCollection<Block[]>[] queues = [.. Enumerable.Range(0, pairs).Select(_ => new BlockingCollection<Block[]>(Math.Max(1, inFlight)))];
@@ -81,7 +100,7 @@ public sealed class MemoryWorkload : Workload
             new BlockingCollection<Block[]>(new ConcurrentQueue<Block[]>(Enumerable.Range(0, arrays).Select(_ => NewBatch(objects)))))];
         long batches = pairs * rounds;
         GC.Collect();
-        using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches, 1 << 20));
+        using MemoryTimeline timeline = new((int)Math.Min(1 + 2 * batches + TimedSamples, 1 << 21), interval);
         GangResult gang = ThreadGang.Run(producers + pairs, index =>
         {
             if (index < producers)
@@ -107,6 +126,7 @@ public sealed class MemoryWorkload : Workload
                                 bytes += (long)size;
                             }
                             timeline.Allocated(bytes);
+                            timeline.SampleIfDue();
                         }
                         timeline.Sample();
                         queues[pair].Add(batch);
@@ -135,6 +155,7 @@ public sealed class MemoryWorkload : Workload
                         {
                             allocator.Free(batch[i]);
                         }
+                        timeline.SampleIfDue();
                     }
                     timeline.Sample();
                     spares[pair].Add(batch);
@@ -160,6 +181,12 @@ public sealed class MemoryWorkload : Workload
         result.Metrics["peak_requested_kib"] = memory.PeakRequestedKib;
         result.Metrics["rss_growth_kib"] = memory.RssGrowthKib;
         result.Metrics["overhead_kib"] = memory.PeakOverheadKib;
+        result.Metrics["peak_heap_kib"] = memory.PeakHeapKib;
+        result.Metrics["peak_mmap_kib"] = memory.PeakMmapKib;
+        result.Metrics["peak_allocator_kib"] = memory.PeakAllocatorKib;
+        result.Metrics["allocator_overhead_kib"] = memory.PeakAllocatorOverheadKib;
+        result.Metrics["memory_samples"] = result.Series.Count;
+        result.Metrics["sampling_ms"] = timeline.SamplingSeconds * 1000;
         return result;
     }
 

@@ -40,9 +40,11 @@ internal static class StreamedReplay
         long[] busy = new long[threads];
         List<Exception> errors = [];
         GC.Collect();
-        long rss0 = rss.CurrentKib();
+        // The runtime's baseline: heap and mmap in every sample are over it (RssProbe.Read).
+        MemoryUse baseline = rss.Read();
+        long rss0 = baseline.RssKib;
         long start = Stopwatch.GetTimestamp();
-        samples.Enqueue(new SeriesPoint(0, rss0, 0));
+        samples.Enqueue(new SeriesPoint(0, rss0, 0, 0, 0));
 
         void Fail(Exception e)
         {
@@ -81,7 +83,9 @@ internal static class StreamedReplay
                         {
                             if (window.Sample)
                             {
-                                samples.Enqueue(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, rss.CurrentKib(), window.LiveBytes));
+                                MemoryUse now = rss.Read();
+                                samples.Enqueue(new SeriesPoint(Stopwatch.GetElapsedTime(start).TotalSeconds, now.RssKib, window.LiveBytes,
+                                    now.HeapKib - baseline.HeapKib, now.MmapKib - baseline.MmapKib));
                             }
                             if (!pool.IsAddingCompleted)
                             {

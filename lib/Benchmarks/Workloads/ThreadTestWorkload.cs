@@ -4,8 +4,11 @@ using Workbench.Benchmarks.Sizes;
 namespace Workbench.Benchmarks.Workloads;
 
 /// <summary>
-/// threadtest (Hoard): each thread, <c>iterations</c> times, allocates objects/threads objects and then
-/// frees them all, with optional busy work between operations. Hoard's run: <c>threadtest P 1000 10000 0 8</c>.
+/// threadtest (Hoard's <c>benchmarks/threadtest</c>): each thread, <c>iterations</c> times, allocates objects/threads
+/// objects in order and then frees them in the same order, with optional busy work after each call. Hoard's run
+/// <c>threadtest P 1000 10000 0 8</c> allocates <c>new Foo[8]</c>, where <c>Foo</c> is two ints constructed to
+/// (14, 29): a 64-byte block whose every byte the constructors write. So the default size is <c>fixed:64</c> and, with
+/// <c>touch=0</c>, each block is written as eight (14, 29) pairs.
 /// </summary>
 public sealed class ThreadTestWorkload : Workload
 {
@@ -19,7 +22,7 @@ public sealed class ThreadTestWorkload : Workload
     public override string Operation => "one malloc + its free";
 
     /// <inheritdoc />
-    public override string DefaultSizes => "fixed:8";
+    public override string DefaultSizes => "fixed:64";
 
     /// <inheritdoc />
     public override IReadOnlyList<Knob> Knobs { get; } =
@@ -27,7 +30,11 @@ public sealed class ThreadTestWorkload : Workload
         new("iterations", "allocate-all/free-all rounds (Hoard: 1000)", 1000, 50, Min: 1, Max: 10_000_000),
         new("objects", "objects per round, split among the threads (Hoard: 10000)", 10_000, 10_000, Min: 1, Max: 10_000_000),
         new("work", "busy-loop steps between operations (Hoard: 0)", 0, 0, Min: 0, Max: 1_000_000),
+        Touching.Knob("each 8-byte Foo of the block constructed to the ints 14, 29"),
     ];
+
+    /// <summary>The ints Hoard's <c>Foo</c> constructor writes.</summary>
+    public const int FooX = 14, FooY = 29;
 
     /// <inheritdoc />
     public override WorkloadResult Run<TAllocator>(TAllocator allocator, WorkloadContext context)
@@ -35,12 +42,13 @@ public sealed class ThreadTestWorkload : Workload
         long iterations = context.Knob("iterations");
         int objects = (int)Math.Max(1, context.Knob("objects") / context.Threads);
         long work = context.Knob("work");
+        TouchPolicy touch = Touching.Of(context);
         SizeTable[] tables = [.. Enumerable.Range(0, context.Threads).Select(context.SizeTableFor)];
-        GangResult gang = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, objects, work));
+        GangResult gang = ThreadGang.Run(context.Threads, t => Worker(allocator, tables[t], iterations, objects, work, touch));
         return new WorkloadResult { ElapsedSeconds = gang.ElapsedSeconds, WorkerCpuMask = gang.WorkerCpuMask, Operations = iterations * objects * context.Threads };
     }
 
-    private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int objects, long work)
+    private static void Worker<TAllocator>(TAllocator allocator, SizeTable sizes, long iterations, int objects, long work, TouchPolicy touch)
         where TAllocator : struct, IAllocator
     {
         Block[] blocks = new Block[objects];
@@ -51,7 +59,14 @@ public sealed class ThreadTestWorkload : Workload
             {
                 nuint size = sizes[next++];
                 blocks[j] = Checked.NotNull(allocator.Malloc(size), size);
-                blocks[j].Touch((byte)j);
+                if (touch == TouchPolicy.Published)
+                {
+                    BlockWrites.IntPairs(blocks[j], FooX, FooY);
+                }
+                else
+                {
+                    blocks[j].Touch((byte)j);
+                }
                 Spin(work);
             }
             for (int j = 0; j < objects; j++)

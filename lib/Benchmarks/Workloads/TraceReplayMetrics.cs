@@ -34,6 +34,10 @@ internal static class TraceReplayMetrics
         {
             result.Metrics["rss_per_requested"] = memory.RssGrowthKib / peakRequestedKib;
         }
+        // The OS view without the runtime's own memory: brk heap and mmap over the baseline (as the memory benchmark's).
+        result.Metrics["peak_heap_kib"] = memory.PeakHeapKib;
+        result.Metrics["peak_mmap_kib"] = memory.PeakMmapKib;
+        result.Metrics["peak_allocator_kib"] = memory.PeakAllocatorKib;
         result.Metrics["leaked_objects"] = leftover;
         result.Metrics["aligned_as_malloc"] = alignedAsMalloc;
         return result;

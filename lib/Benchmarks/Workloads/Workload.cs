@@ -5,7 +5,8 @@ namespace Workbench.Benchmarks.Workloads;
 /// <summary>
 /// A benchmark: one allocation pattern with its knobs. <see cref="Run{TAllocator}"/> is generic over a
 /// struct allocator so that the loop is compiled for each allocator with direct calls (see <see cref="IAllocator"/>).
-/// Every workload touches the memory it gets (at least the first and last byte).
+/// Every workload writes the memory it gets: one that follows a published program as that program does (its knob
+/// <c>touch</c>, see <see cref="Touching"/>), the others at least the first and the last byte.
 /// </summary>
 public abstract class Workload
 {

@@ -22,14 +22,10 @@ public sealed record SpeedRoutinesData(int Threads, IReadOnlyList<string> Routin
     /// </summary>
     public static SpeedRoutinesData? From(RunData run, int? threads = null)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        List<ResultRow> rows = [.. run.Of("speed")];
-        if (rows.Count == 0)
+        if (RowsAt(run, threads) is not (int t, List<ResultRow> rows))
         {
             return null;
         }
-        int t = threads ?? rows.Min(r => r.Threads);
-        rows = [.. rows.Where(r => r.Threads == t)];
         List<AllocatorSeries<MedianRange>> series = [];
         foreach (string allocator in AllocatorColors.InCatalogueOrder(rows.Select(r => r.Allocator)))
         {
@@ -48,5 +44,18 @@ public sealed record SpeedRoutinesData(int Threads, IReadOnlyList<string> Routin
             }
         }
         return series.Count == 0 ? null : new SpeedRoutinesData(t, [.. Columns.Select(c => c.Label)], series);
+    }
+
+    /// <summary>The speed rows at <paramref name="threads"/> (the fewest threads when null) and that count; null when the run has no speed rows.</summary>
+    internal static (int Threads, List<ResultRow> Rows)? RowsAt(RunData run, int? threads)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<ResultRow> rows = [.. run.Of("speed")];
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        int t = threads ?? rows.Min(r => r.Threads);
+        return (t, [.. rows.Where(r => r.Threads == t)]);
     }
 }

@@ -47,9 +47,15 @@ int posix_reallocarray(void **p, size_t count, size_t size);
 int posix_aligned_realloc(void **p, size_t alignment, size_t size);
 int posix_aligned_reallocarray(void **p, size_t alignment, size_t count, size_t size);
 
-/* The operation counters of malloc_stats count from now; the calling thread's heap statistics on stderr. */
+/* The operation counters of malloc_stats count from now; the calling thread's heap statistics, where malloc_stats
+   writes. */
 void malloc_stats_clear(void);
 void heap_stats(void);
+
+/* Whether malloc_stats and heap_stats add one line per size class (llheap's malloc_stats_all); returns the previous
+   state. And the file descriptor they write to (stderr at start); returns the previous one. */
+bool malloc_stats_all(bool state);
+int malloc_stats_fd(int fd);
 
 /* The bytes checked mode's report of storage not freed at exit subtracts (set with CFA_MALLOC_UNFREED). */
 size_t malloc_unfreed(void);

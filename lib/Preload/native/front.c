@@ -64,6 +64,7 @@ int cfa_impl_trim(size_t pad);
 void cfa_impl_stats(int fd);
 void cfa_impl_heap_stats(int fd);
 void cfa_impl_stats_clear(void);
+int cfa_impl_stats_all(int state);
 size_t cfa_impl_unfreed(void);
 void cfa_impl_unfreed_report(int fd);
 size_t cfa_impl_info(char *buffer, size_t capacity);
@@ -451,17 +452,36 @@ static void write_stats(int fd)
             __atomic_load_n(&g_runtime_threads, __ATOMIC_RELAXED));
 }
 
+/* Where malloc_stats and heap_stats write: stderr, as glibc's malloc_stats, until malloc_stats_fd changes it. */
+static int g_stats_fd = STDERR_FILENO;
+
 EXPORT void malloc_stats(void)
 {
     if (t_state == THREAD_CFA || attach())
-        write_stats(STDERR_FILENO);
+        write_stats(__atomic_load_n(&g_stats_fd, __ATOMIC_RELAXED));
 }
 
-/* llheap's heap_stats: the calling thread's heap statistics on stderr. */
+/* llheap's heap_stats: the calling thread's heap statistics, where malloc_stats writes. */
 EXPORT void heap_stats(void)
 {
     if (t_state == THREAD_CFA || attach())
-        IN_CSHARP_VOID(cfa_impl_heap_stats(STDERR_FILENO));
+        IN_CSHARP_VOID(cfa_impl_heap_stats(__atomic_load_n(&g_stats_fd, __ATOMIC_RELAXED)));
+}
+
+/* llheap's malloc_stats_fd: sets the file descriptor the statistics are written to; returns the previous one.
+   The descriptor is only stored: a bad one shows when a write to it fails (the statistics are then lost). */
+EXPORT int malloc_stats_fd(int fd)
+{
+    return __atomic_exchange_n(&g_stats_fd, fd, __ATOMIC_RELAXED);
+}
+
+/* llheap's malloc_stats_all: whether the statistics add one line per size class (block size, allocations, blocks
+   reused, blocks carved, frees); returns the previous state. Off at start. */
+EXPORT bool malloc_stats_all(bool state)
+{
+    if (t_state == THREAD_CFA || attach())
+        return IN_CSHARP(cfa_impl_stats_all(state)) != 0;
+    return false;
 }
 
 /* llheap's malloc_stats_clear: the operation counters count from now (glibc-served calls are not counted there). */
@@ -700,12 +720,12 @@ static void fork_resume(void)
 
 /* ------------------------------------------------------------------ start and exit */
 
-/* CFA_MALLOC_STATS=1: the statistics on stderr at exit, as llheap's MALLOC_STATS. */
+/* CFA_MALLOC_STATS=1: the statistics at exit (stderr, or where malloc_stats_fd said), as llheap's MALLOC_STATS. */
 static void *stats_thread(void *unused)
 {
     (void)unused;
     if (attach())
-        write_stats(STDERR_FILENO);
+        write_stats(__atomic_load_n(&g_stats_fd, __ATOMIC_RELAXED));
     return NULL;
 }
 

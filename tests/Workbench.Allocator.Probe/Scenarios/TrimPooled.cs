@@ -13,19 +13,7 @@ internal static unsafe class TrimPooled
     {
         const int N = 48;
         const nuint Size = 64 * 1024;
-        var t = new Thread(() =>
-        {
-            var blocks = new nint[N];
-            for (int i = 0; i < N; i++)
-            {
-                blocks[i] = (nint)CfaMalloc.Malloc(Size);
-                Pattern.FillByte((void*)blocks[i], Size, 0x42);
-            }
-            foreach (nint p in blocks)
-                CfaMalloc.Free((void*)p);
-        });
-        t.Start();
-        t.Join();
+        ExitedThread.FreeBlocks(N, Size);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

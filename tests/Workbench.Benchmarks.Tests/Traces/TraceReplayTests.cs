@@ -46,6 +46,10 @@ public sealed class TraceReplayTests
         Assert.Equal(0, result.Series[0].RequestedBytes);
         Assert.Equal(trace.Info.LiveBytesAtEnd, result.Series[^1].RequestedBytes);
         Assert.All(result.Series, p => Assert.InRange(p.RequestedBytes, 0, trace.Info.PeakLiveBytes));
+        // Heap and mmap over the runtime's baseline in every sample, their peak a metric.
+        Assert.Equal((0L, 0L), (result.Series[0].HeapKib!.Value, result.Series[0].MmapKib!.Value));
+        Assert.All(result.Series, p => Assert.True(p.HeapKib is not null && p.MmapKib is not null));
+        Assert.Equal(result.Series.Max(p => p.HeapKib!.Value + p.MmapKib!.Value), result.Metrics["peak_allocator_kib"]);
     }
 
     [Fact]

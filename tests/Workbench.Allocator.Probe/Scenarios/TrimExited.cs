@@ -1,0 +1,44 @@
+using Workbench.Allocator.Testing;
+using static Workbench.Allocator.Probe.Report;
+
+namespace Workbench.Allocator.Probe.Scenarios;
+
+/// <summary>
+/// A thread frees 48 blocks of 64 KiB and exits; with no collection run (so its heap's finalizer has not run), reports
+/// what MallocTrim gives back, the exits the statistics counted before and after, and whether the blocks still work.
+/// </summary>
+internal static unsafe class TrimExited
+{
+    public static void Run()
+    {
+        const int N = 48;
+        const nuint Size = 64 * 1024;
+        ExitedThread.FreeBlocks(N, Size);
+        var s0 = CfaMalloc.GetStatistics();
+        Put("TRIM", CfaMalloc.MallocTrim(0));
+        var s1 = CfaMalloc.GetStatistics();
+        Put("EXITED_BEFORE", s0.ThreadsExited);
+        Put("EXITED_AFTER", s1.ThreadsExited);
+        Put("TRIM_BYTES", s1.TrimBytes - s0.TrimBytes);
+        // The trimmed blocks are good blocks for the next thread, which takes the exited thread's heap.
+        bool ok = true;
+        var next = new Thread(() =>
+        {
+            var blocks = new nint[N];
+            for (int i = 0; i < N; i++)
+            {
+                blocks[i] = (nint)CfaMalloc.Malloc(Size);
+                Pattern.FillByte((void*)blocks[i], Size, (byte)i);
+            }
+            for (int i = 0; i < N; i++)
+            {
+                ok &= Pattern.CheckByte((void*)blocks[i], Size, (byte)i) < 0;
+                CfaMalloc.Free((void*)blocks[i]);
+            }
+        });
+        next.Start();
+        next.Join();
+        Put("REUSE_OK", ok);
+        Put("HEAPS_REUSED", CfaMalloc.GetStatistics().HeapsReused - s1.HeapsReused);
+    }
+}
