@@ -30,10 +30,13 @@ public static class RunFigures
         // Peak RSS beside time for every benchmark (trace replays and real programs included), as mimalloc-bench reports them.
         // And the allocator's own peak memory (brk heap and mmap over the runtime's baseline) where the run measured it
         // (every trial's sampler since 2026-12-04): the overhead the whole process's RSS hides.
-        List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline), Charts.RelativeToBaseline(run, baseline, metric: "peak_rss_kib")];
-        if (run.Ok.Any(r => double.IsFinite(r.Number("peak_allocator_kib"))))
+        List<Figure?> figures = [Charts.RelativeToBaseline(run, baseline)];
+        foreach (string metric in new[] { "peak_rss_kib", "peak_allocator_kib" })
         {
-            figures.Add(Charts.RelativeToBaseline(run, baseline, metric: "peak_allocator_kib"));
+            if (run.Ok.Any(r => double.IsFinite(r.Number(metric))))
+            {
+                figures.Add(Charts.RelativeToBaseline(run, baseline, metric: metric));
+            }
         }
         if (run.Allocators.Contains("cfa"))
         {
