@@ -32,21 +32,6 @@ public sealed class NotebookFileTests
         return data;
     }
 
-    /// <summary>
-    /// The notebooks that tell a story with the conventions below (one parameter cell at full size, provenance under the
-    /// first chart, a computed conclusion last). 08-thesis-figures is rewritten to them on its own branch
-    /// (wt/thesisfig); it joins this list when that lands.
-    /// </summary>
-    public static TheoryData<string> StoryNotebooks()
-    {
-        TheoryData<string> data = [];
-        foreach (string name in Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal))
-        {
-            data.Add(name);
-        }
-        return data;
-    }
-
     [Fact]
     public void TheTenNotebooksAreThere_AndTheDocsListEachOfThem()
     {
@@ -57,7 +42,7 @@ public sealed class NotebookFileTests
     }
 
     [Theory]
-    [MemberData(nameof(StoryNotebooks))]
+    [MemberData(nameof(Notebooks))]
     public void QuickModeScalesTheOneParameterCell_NoCellReadsTheQuickSwitch(string name)
     {
         JsonElement[] code = CodeCells(name);
@@ -66,7 +51,7 @@ public sealed class NotebookFileTests
     }
 
     [Theory]
-    [MemberData(nameof(StoryNotebooks))]
+    [MemberData(nameof(Notebooks))]
     public void TheLastCellStatesAConclusionComputedFromTheRun(string name)
     {
         string last = Source(CodeCells(name)[^1]);
@@ -78,7 +63,7 @@ public sealed class NotebookFileTests
     }
 
     [Theory]
-    [MemberData(nameof(StoryNotebooks))]
+    [MemberData(nameof(Notebooks))]
     public void EachRunShowsItsProvenanceUnderItsFirstChart(string name)
     {
         JsonElement[] code = CodeCells(name);
