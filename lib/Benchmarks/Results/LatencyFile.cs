@@ -24,7 +24,8 @@ public static class LatencyFile
     public static bool Append(string runDirectory, TrialRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Result.Latency.Count == 0)
+        // Null from a trial program built before histograms were stored (a stale cfa-aot trial host): none either.
+        if (record.Result.Latency is not { Count: > 0 })
         {
             return false;
         }
