@@ -16,7 +16,7 @@ internal static class VersusBestPeerChart
         Dictionary<string, object> xAxis = Style.Axis("benchmark and threads (best native peer)", "category");
         xAxis["categoryorder"] = "array";
         xAxis["categoryarray"] = categories.ToArray();
-        Dictionary<string, object> yAxis = RatioBars.Axis("time per operation relative to the best peer (ratio)", data.Bars);
+        Dictionary<string, object> yAxis = RatioBars.Axis("time / best peer's time", data.Bars);
         string interval = RatioBars.AnyInterval(data.Bars) ? "; paired, 95% CI" : "";
         string title = $"{subject}: time per operation relative to the best native peer of each row (lower is better{interval})";
         int width = Math.Clamp(110 + data.Bars.Count * 45, Style.Width, 1400);
