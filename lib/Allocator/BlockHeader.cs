@@ -57,6 +57,16 @@ internal unsafe struct BlockHeader
     /// </summary>
     internal static readonly nuint FreedMark = ((nuint)1 << (8 * sizeof(nuint) - 1)) | (nuint)(ulong)Random.Shared.NextInt64();
 
+    /// <summary>
+    /// <see cref="FreedMark"/> as the fast paths read it: the field itself under the JIT (a constant in tier-1 code), the
+    /// copy in <see cref="FastPathValues"/> in code compiled ahead of time, which then tests no class initialisation.
+    /// </summary>
+    internal static nuint Mark
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => RuntimeFeature.IsDynamicCodeSupported ? FreedMark : FastPathValues.s_freedMark;
+    }
+
     /// <summary>All flag bits.</summary>
     internal const nuint FlagMask = 15;
 

@@ -22,9 +22,9 @@ public static unsafe partial class CfaMalloc
     {
         // Sizes 1 to 128 KiB (and below the mmap threshold): see Tunables.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
-        if (heap != null && size - 1 < Tunables.s_fastLimit)
+        if (heap != null && size - 1 < FastPathValues.FastLimit)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
+            Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(size));
             if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
                 bucket->FastMallocs++;
@@ -63,7 +63,7 @@ public static unsafe partial class CfaMalloc
                 if ((word & BlockHeader.FakeFlag) != 0)
                 {
                     block = BlockHeader.RealOf(header, word);
-                    if (block->Size == BlockHeader.FreedMark)
+                    if (block->Size == BlockHeader.Mark)
                         return false;
                 }
                 bucket->FastFrees++;
@@ -88,9 +88,9 @@ public static unsafe partial class CfaMalloc
         // Small enough for the lookup table and a block on the bucket's free list; the general path does the same
         // layout. payload > size - 1 says both that size is not 0 (which wraps, and takes the general path, which
         // counts zero-size calls) and that size + alignment did not overflow.
-        if (heap != null && payload > size - 1 && payload - 1 < Tunables.s_fastLimit)
+        if (heap != null && payload > size - 1 && payload - 1 < FastPathValues.FastLimit)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(payload));
+            Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(payload));
             if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);

@@ -117,9 +117,9 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list.
-        if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < Tunables.s_fastLimit)
+        if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < FastPathValues.FastLimit)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(bytes));
+            Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(bytes));
             if (ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag, out BlockHeader* block))
             {
                 bucket->FastCallocs++;
@@ -154,7 +154,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         // Fast path: a plain block of this heap and a small new size, staying in place or moving
         // to a block popped from a free list; everything else takes the general path.
-        if (p != null && heap != null && size - 1 < Tunables.s_fastLimit)
+        if (p != null && heap != null && size - 1 < FastPathValues.FastLimit)
         {
             BlockHeader* header = (BlockHeader*)p - 1;
             nuint word = header->Word;
@@ -174,7 +174,7 @@ public static unsafe partial class CfaMalloc
                     tally->Requested += (long)size;
                     return p;
                 }
-                Bucket* target = ThreadHeap.BucketOf(heap, SizeClasses.SmallBucket(size));
+                Bucket* target = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(size));
                 if (ThreadHeap.Take(target, size, word & BlockHeader.ZeroFlag, out BlockHeader* block))
                 {
                     BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)

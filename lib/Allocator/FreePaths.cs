@@ -128,7 +128,7 @@ internal static unsafe class FreePaths
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PushLocal(Bucket* bucket, BlockHeader* block)
     {
-        block->Size = BlockHeader.FreedMark;
+        block->Size = BlockHeader.Mark;
         block->Word = (nuint)bucket->FreeList;
         bucket->FreeList = block;
     }

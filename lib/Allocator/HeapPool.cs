@@ -145,6 +145,8 @@ internal static unsafe class HeapPool
             s_threadsStarted++;
         }
 
+        // The fast paths' copies for code compiled ahead of time, before this thread (or any) has a heap to use them with.
+        FastPathValues.Publish(BlockHeader.FreedMark, ThreadHeap.Span);
         CurrentHeap.Heap = heap;
         if (!s_hostReportsExits)
             t_releaser = new HeapReleaser(heap, assignment);

@@ -45,7 +45,7 @@ internal static unsafe class SizeClasses
     internal static readonly nuint[] s_payload;
 
     /// <summary>Bucket index for each request size rounded up to 16: index (size + 15) / 16.</summary>
-    private static readonly byte* s_lookup;
+    internal static readonly byte* s_lookup;
 
     /// <summary>
     /// Block size (header included) of each bucket, in unmanaged memory like <see cref="s_lookup"/>: read with no
@@ -94,7 +94,7 @@ internal static unsafe class SizeClasses
 
     /// <summary>The bucket for a request of at most <see cref="LookupLimit"/> bytes: one load.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int SmallBucket(nuint size) => s_lookup[(size + 15) >> 4];
+    internal static int SmallBucket(nuint size) => FastPathValues.SmallBucket(size);
 
     /// <summary>The bucket for any request up to <see cref="MaxPayload"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -231,7 +231,7 @@ internal unsafe partial struct ThreadHeap
     internal static bool Take(Bucket* bucket, nuint size, nuint flags, out BlockHeader* block)
     {
         block = bucket->FreeList;
-        if (block != null && block->Size == BlockHeader.FreedMark)
+        if (block != null && block->Size == BlockHeader.Mark)
         {
             bucket->FreeList = (BlockHeader*)block->Word;
             block->Word = (nuint)bucket | flags;
@@ -251,7 +251,7 @@ internal unsafe partial struct ThreadHeap
 
     /// <summary>Whether <paramref name="bucket"/> belongs to <paramref name="heap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool Owns(ThreadHeap* heap, Bucket* bucket) => (nuint)((byte*)bucket - (byte*)heap) < Span;
+    internal static bool Owns(ThreadHeap* heap, Bucket* bucket) => (nuint)((byte*)bucket - (byte*)heap) < (RuntimeFeature.IsDynamicCodeSupported ? Span : FastPathValues.s_heapSpan);
 
     /// <summary>The counters of <paramref name="routine"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

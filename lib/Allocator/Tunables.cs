@@ -87,8 +87,12 @@ internal static class Tunables
         // threshold sends to a mapping.
         nuint limit = FastLimitFor(threshold);
         if (limit < s_fastLimit)
+        {
             s_fastLimit = limit;
+            FastPathValues.SetFastLimit(limit);
+        }
         s_mmapThreshold = threshold;
         s_fastLimit = limit;
+        FastPathValues.SetFastLimit(limit);
     }
 }

@@ -19,7 +19,7 @@ public partial class LayerTests
         ["ThreadHeap", "Bucket", "BucketTally", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
          "BulkMemory"],
         ["SharedArea"],
-        ["OsMemory", "SizeClasses", "NativeFront", "Errno", "Tunables", "Policy", "AllocatorOptions", "AllocatorLock", "Scope",
+        ["OsMemory", "SizeClasses", "FastPathValues", "NativeFront", "Errno", "Tunables", "Policy", "AllocatorOptions", "AllocatorLock", "Scope",
          "HeapInvariantException", "HeapCorruptionException", "HeapProblem"],
     ];
 

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+
+namespace Workbench.Allocator;
+
+/// <summary>
+/// The start-up values the fast paths read, as each kind of compiled code reads them best. JIT code reads the originals,
+/// <c>static readonly</c> fields that tier-1 code folds into constants. Code compiled ahead of time (NativeAOT:
+/// <c>libcfamalloc.so</c>, the <c>cfa-aot</c> trial program) cannot fold them, and before it reads a static of a class
+/// with a static constructor, or calls into a class with an explicit one, it tests that the constructor has run: a load
+/// and a branch per class per call, and a call on the cold side that made the fast path save six registers
+/// (<c>objdump -d</c> of <c>cfa_fast_malloc</c>: <c>Tunables</c>, <c>SizeClasses</c>, <c>BlockHeader</c>). So it reads
+/// copies kept here, in a class with no static constructor, which need no test.
+/// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is a constant to both compilers (true under the JIT, false under
+/// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/> and
+/// <see cref="ThreadHeap.Owns"/>).
+/// </summary>
+/// <remarks>
+/// Invariant: the copies are 0 (null) until <see cref="Publish"/> runs, which <see cref="HeapPool.Acquire"/> does before
+/// any thread has a heap; every fast path tests for a heap, and for a size under the limit, before it reads the others,
+/// so an unpublished 0 only sends a call to the slow path. The limit is written last, and
+/// <see cref="Tunables.SetMmapThreshold"/> keeps it equal to <see cref="Tunables.s_fastLimit"/>.
+/// </remarks>
+internal static unsafe class FastPathValues
+{
+    private static nuint s_fastLimit;
+    private static byte* s_lookup;
+
+    /// <summary>The copy of the heap layer's freed mark (<see cref="BlockHeader.Mark"/> reads it).</summary>
+    internal static nuint s_freedMark;
+
+    /// <summary>The copy of the bytes of a heap's region (<see cref="ThreadHeap.Owns"/> reads it).</summary>
+    internal static nuint s_heapSpan;
+
+    /// <summary><see cref="Tunables.s_fastLimit"/>: sizes 1 to this (and below the mmap threshold) may take a fast path.</summary>
+    internal static nuint FastLimit
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => RuntimeFeature.IsDynamicCodeSupported ? Tunables.s_fastLimit : Volatile.Read(ref s_fastLimit);
+    }
+
+    /// <summary>The size class of a request of 1 to <see cref="SizeClasses.LookupLimit"/> bytes: one load from the table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int SmallBucket(nuint size) => (RuntimeFeature.IsDynamicCodeSupported ? SizeClasses.s_lookup : s_lookup)[(size + 15) >> 4];
+
+    /// <summary>Copies the values, the limit last (idempotent; slow paths only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Publish(nuint freedMark, nuint heapSpan)
+    {
+        s_lookup = SizeClasses.s_lookup;
+        s_freedMark = freedMark;
+        s_heapSpan = heapSpan;
+        Volatile.Write(ref s_fastLimit, Tunables.s_fastLimit);
+    }
+
+    /// <summary>Sets the limit's copy (<see cref="Tunables.SetMmapThreshold"/>), once <see cref="Publish"/> has run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SetFastLimit(nuint limit)
+    {
+        if (s_lookup != null)
+            Volatile.Write(ref s_fastLimit, limit);
+    }
+}
