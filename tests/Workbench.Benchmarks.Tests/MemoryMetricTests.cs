@@ -8,6 +8,7 @@ namespace Workbench.Benchmarks.Tests;
 /// the bytes counted live in it, the metrics are the documented functions of the samples, and memory that is never
 /// reused shows as overhead.
 /// </summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class MemoryMetricTests
 {
     /// <summary>Slack for what else in the process may shrink during a run (the kernel's RSS counters, the GC).</summary>

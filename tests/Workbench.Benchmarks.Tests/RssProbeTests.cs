@@ -5,6 +5,7 @@ using Workbench.Benchmarks.Platform;
 namespace Workbench.Benchmarks.Tests;
 
 /// <summary>The RSS probe reads what the kernel reports, follows the memory the process touches, and never allocates.</summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class RssProbeTests
 {
     private const long MiB = 1024;

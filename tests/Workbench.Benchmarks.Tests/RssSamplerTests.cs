@@ -9,6 +9,7 @@ namespace Workbench.Benchmarks.Tests;
 /// The background sampler, which every benchmark's trial runs beside its workload, reads heap and mmap over the
 /// baseline taken when it starts (the runtime's own memory left out) and keeps them through the trial's JSON line.
 /// </summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class RssSamplerTests
 {
     [Fact]
