@@ -82,6 +82,22 @@ public readonly unsafe struct Block
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> at <paramref name="from"/> and every 4 KiB after it, and into the last byte, so that
+    /// every page of the block from there on is resident (a block that grew: from its old size).
+    /// </summary>
+    public void TouchPages(byte value, nuint from = 0)
+    {
+        for (nuint i = from; i < _size; i += 4096)
+        {
+            At(i) = value;
+        }
+        if (_size > 0)
+        {
+            At(_size - 1) = value;
+        }
+    }
+
     /// <summary>Reads the first and the last byte (summed), to check what <see cref="Touch"/> wrote.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadEnds()

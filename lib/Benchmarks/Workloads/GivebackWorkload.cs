@@ -121,7 +121,7 @@ public sealed class GivebackWorkload : Workload
                     mine[slot] = Checked.NotNull(allocator.Realloc(mine[slot], size), size);
                     if (size > old)
                     {
-                        TouchPages(mine[slot], old, (byte)i);
+                        mine[slot].TouchPages((byte)i, old);
                     }
                 }
                 else if (roll < reallocPct + handoffPct && !mine[slot].IsNull)
@@ -146,7 +146,7 @@ public sealed class GivebackWorkload : Workload
                         allocator.Free(mine[slot]);
                     }
                     mine[slot] = Checked.NotNull(allocator.Malloc(size), size);
-                    TouchPages(mine[slot], 0, (byte)i);
+                    mine[slot].TouchPages((byte)i);
                 }
             }
             foreach (Block block in mine)
@@ -191,19 +191,5 @@ public sealed class GivebackWorkload : Workload
         result.Metrics["released_rss_kib"] = released;
         result.Metrics["release_ms"] = releaseMs;
         return result;
-    }
-
-    /// <summary>Writes one byte in every page of <paramref name="block"/> from <paramref name="from"/>, and its last byte.</summary>
-    private static void TouchPages(Block block, nuint from, byte value)
-    {
-        nuint size = block.Size;
-        for (nuint i = from; i < size; i += 4096)
-        {
-            block.At(i) = value;
-        }
-        if (size > 0)
-        {
-            block.At(size - 1) = value;
-        }
     }
 }

@@ -51,8 +51,6 @@ public sealed class MemoryWorkload : Workload
     /// <summary>Objects counted live (or no longer live) at a time.</summary>
     public const int ChunkObjects = 256;
 
-    private const nuint Page = 4096;
-
     /// <inheritdoc />
     public override string Name => "memory";
 
@@ -122,7 +120,7 @@ public sealed class MemoryWorkload : Workload
                             {
                                 nuint size = sizes[next++];
                                 batch[i] = Checked.NotNull(allocator.Malloc(size), size);
-                                TouchPages(batch[i], (byte)i);
+                                batch[i].TouchPages((byte)i);
                                 bytes += (long)size;
                             }
                             timeline.Allocated(bytes);
@@ -198,14 +196,4 @@ public sealed class MemoryWorkload : Workload
         return batch;
     }
 
-    /// <summary>Writes the first byte of every page of the block and its last byte, so that all its pages are resident.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TouchPages(Block block, byte value)
-    {
-        block.Touch(value);
-        for (nuint offset = Page; offset < block.Size; offset += Page)
-        {
-            block.At(offset) = value;
-        }
-    }
 }

@@ -127,14 +127,7 @@ public sealed class RptestWorkload : Workload
         {
             BitConverter.TryWriteBytes(BlockBytes.Of(block)[..sizeof(int)], (int)size);
         }
-        for (nuint page = PageSize; page < size; page += PageSize)
-        {
-            block.At(page) = 1;
-        }
-        if (size > 0)
-        {
-            block.At(size - 1) = 1;
-        }
+        block.TouchPages(1, from: PageSize);
     }
 
     /// <summary>The knob values of a run.</summary>
