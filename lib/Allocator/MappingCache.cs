@@ -108,11 +108,8 @@ internal static unsafe class MappingCache
                 s_lentBytes += minBytes;
                 return mapping;
             }
-            if (whole / 2 > minBytes)
-            {
-                s_hits--;
-                return null;
-            }
+            // Whole: no split, so the loop took it only if the request needs at least half of it; or a split would
+            // leave less than MinRemainder (the threshold, at least 64 KiB, makes that less than half too).
             bytes = whole;
             RemoveAt(best);
             s_lentBytes += whole;
