@@ -46,4 +46,28 @@ public sealed class KnobNameTests
         JsonNode? knobs = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunMetadata.FileName)))?["parameters"]?["knobs"];
         Assert.Equal("""{"iterations":[30],"larson.chunks":[64,128]}""", knobs?.ToJsonString());
     }
+
+    [Fact]
+    public void Metadata_records_the_allocator_variables_trials_inherit()
+    {
+        // A variable glibc ignores (it reads only the MALLOC_ names it knows), so that trials other tests start meanwhile
+        // are unchanged; and one no allocator reads, which must be left out.
+        const string read = "MALLOC_WORKBENCH_TEST_MARKER", unread = "WORKBENCH_TEST_UNRELATED_MARKER";
+        string folder = Directory.CreateTempSubdirectory("workbench-env-").FullName;
+        try
+        {
+            Environment.SetEnvironmentVariable(read, "131072");
+            Environment.SetEnvironmentVariable(unread, "1");
+            RunMetadata.Write(folder, new SweepDefinition { Name = "env", Benchmarks = ["churn"] }, Shard.All, []);
+            JsonNode? environment = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunMetadata.FileName)))?["environment"];
+            Assert.Equal("131072", environment?[read]?.GetValue<string>());
+            Assert.Null(environment?[unread]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(read, null);
+            Environment.SetEnvironmentVariable(unread, null);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

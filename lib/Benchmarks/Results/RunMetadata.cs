@@ -54,6 +54,7 @@ public static class RunMetadata
                 ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
             },
             ["allocators"] = Allocators(),
+            ["environment"] = AllocatorEnvironment(),
             ["parameters"] = JsonSerializer.SerializeToNode(definition, s_options),
         };
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -83,6 +84,28 @@ public static class RunMetadata
         string? status = Run("git", "status", "--porcelain", "--untracked-files=no");
         return string.IsNullOrEmpty(status) ? commit : commit + "-dirty";
     }
+
+    /// <summary>
+    /// The runner's environment variables that change how an allocator behaves, which every trial process inherits
+    /// (the catalogue's own, such as cfa-nopf's, are under each allocator): cfa-malloc's start-up options, glibc's
+    /// tunables and the peers' own settings. A run made with CFA_MALLOC_MMAP_THRESHOLD=131072 says so here.
+    /// </summary>
+    private static JsonObject AllocatorEnvironment()
+    {
+        JsonObject found = new();
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            string name = (string)variable.Key;
+            if (Array.Exists(s_allocatorVariablePrefixes, prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                found[name] = (string?)variable.Value ?? "";
+            }
+        }
+        return new JsonObject(found.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+    }
+
+    private static readonly string[] s_allocatorVariablePrefixes =
+        ["CFA_MALLOC_", "MALLOC_", "GLIBC_TUNABLES", "MIMALLOC_", "TCMALLOC_", "TBB_", "LD_PRELOAD", "DOTNET_GC"];
 
     private static JsonObject Allocators()
     {
