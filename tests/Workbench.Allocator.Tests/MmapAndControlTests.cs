@@ -176,6 +176,56 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
+    public void ANewBumpArea_GivesBackThePagesPrefaultedPastTheOldOnesLastBlock()
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                // A fresh thread's heap carves a block; the 64 KiB after it are prefaulted (the default).
+                byte* block = (byte*)CfaMalloc.Malloc(5000);
+                new Span<byte>(block, 5000).Fill(0x5A);
+                ThreadHeap* heap = CurrentHeap.Heap;
+                var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
+                byte* prefaulted = heap->PrefaultedEnd;
+                int pages = (int)((prefaulted - unused) / Environment.SystemPageSize);
+                Assert.True(pages > 0, $"nothing prefaulted past the block (prefault {Tunables.s_prefault} bytes)");
+                Assert.Equal(pages, ResidentPages(unused, pages));
+
+                // The heap moves to a new area, as when a block no longer fits: the old area's prefaulted pages go back,
+                // the block before them keeps its bytes, and the new area starts with nothing prefaulted.
+                Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+                Assert.Equal(0, ResidentPages(unused, pages));
+                Assert.False(new Span<byte>(block, 5000).ContainsAnyExcept((byte)0x5A));
+                Assert.True(heap->PrefaultedEnd == heap->BumpNext);
+                Assert.Null(HeapInvariants.Check(heap));
+                CfaMalloc.Free(block);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            throw failure;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mincore")]
+    private static extern int mincore(void* address, nuint length, byte* residency);
+
+    /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="start"/> are resident (mincore).</summary>
+    private static int ResidentPages(byte* start, int pages)
+    {
+        byte[] flags = new byte[pages];
+        fixed (byte* f = flags)
+            Assert.Equal(0, mincore(start, (nuint)pages * (nuint)Environment.SystemPageSize, f));
+        return flags.Count(f => (f & 1) != 0);
+    }
+
+    [Fact]
     public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad() => Support.WithoutMappingCache(() =>
     {
         // Free blocks with whole pages inside them, in this thread's heap.
