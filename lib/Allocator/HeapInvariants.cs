@@ -34,6 +34,9 @@ namespace Workbench.Allocator;
 ///   C2  c[i] has c[i].Count blocks, the last being c[i].Tail
 ///   C3  c[i].Count &lt; RemoteBatchBlocks;  c[i].Count * size(i) &lt; RemoteBatchBytes
 ///   C4  c[i].Count > 0  implies  IndexOf(c[i].Target) = i  and  HeapOf(c[i].Target) != h
+/// Parked blocks (ParkedBlocks, which states them)
+///   P1-P3  the heap's table of blocks MallocTrim gave back whole is absent or non-empty, counts its blocks, and holds
+///          free blocks of the heap's buckets outside the heap and its bump area
 /// Tallies (RoutineTally), per routine
 ///   T1  0 &lt;= ZeroCalls &lt;= Calls;  0 &lt;= Requested;  0 &lt;= Allocated
 ///   T2  Requested &lt;= Allocated, for every routine but realloc and resize (which count sizes that stay in place)
@@ -67,8 +70,12 @@ internal static unsafe class HeapInvariants
         var seen = new Dictionary<nuint, string>();
         for (int i = 0; violation == null && i < SizeClasses.s_count; i++)
             violation = CheckBucket(heap, i, seen) ?? CheckRemote(heap, i, seen) ?? CheckChain(heap, i, seen);
-        return violation ?? CheckTallies(heap);
+        return violation ?? CheckParked(heap) ?? CheckTallies(heap);
     }
+
+    /// <summary>P1-P3: the blocks MallocTrim parked (the formulas are with <see cref="ParkedBlocks"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static string? CheckParked(ThreadHeap* heap) => ParkedBlocks.Check(heap);
 
     /// <summary>H1-H4: where the heap lies, and its bump area.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

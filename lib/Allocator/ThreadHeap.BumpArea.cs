@@ -7,8 +7,8 @@ namespace Workbench.Allocator;
 internal unsafe partial struct ThreadHeap
 {
     /// <summary>
-    /// Refills an empty bucket: first from the remote list (one exchange), else by carving
-    /// blocks from the bump area, else by extending the bump area from the shared area.
+    /// Refills an empty bucket: first from the remote list (one exchange), else with a block MallocTrim parked, else by
+    /// carving blocks from the bump area, else by extending the bump area from the shared area.
     /// Returns the first block (already unlinked) or null when memory is exhausted.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -24,6 +24,11 @@ internal unsafe partial struct ThreadHeap
                 return taken;
             }
         }
+
+        // A block MallocTrim parked, whole pages given back, before anything new is carved.
+        BlockHeader* parked = ParkedBlocks.Unpark(heap, IndexOf(bucket));
+        if (parked != null)
+            return parked;
 
         nuint blockSize = bucket->BlockSize;
         if (heap->LastCarved != null && !Policy.Checked)

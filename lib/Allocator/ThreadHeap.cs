@@ -158,6 +158,9 @@ internal unsafe partial struct ThreadHeap
     /// above it only carving has touched pages. Page-aligned, at most <see cref="BumpEnd"/> rounded up to a page.
     /// </summary>
     internal byte* PrefaultedEnd;
+
+    /// <summary>The blocks MallocTrim gave back whole, which refills take before carving (<see cref="ParkedBlocks"/>); null when none.</summary>
+    internal ParkedBlocks.ParkedTable* Parked;
     internal RoutineTallies Tallies;
 
     /// <summary>Block bytes freed inside realloc/resize moves (not counted as Free calls).</summary>

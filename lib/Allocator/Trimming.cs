@@ -3,14 +3,16 @@ using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
-/// MallocTrim: gives back to the OS the whole pages inside free blocks, which stay where they are (the pages read as
-/// zeros when next touched), the prefaulted pages of bump areas that no block uses yet, and the cached mappings of
-/// freed large blocks.
+/// MallocTrim: gives back to the OS the free blocks of a page or more of the heaps it may touch, whole (they wait in the
+/// heap's parked table, <see cref="ParkedBlocks"/>, for a refill of their bucket), the whole pages inside the free blocks
+/// on other heaps' remote lists, which stay where they are (the pages read as zeros when next touched), the prefaulted
+/// pages of bump areas that no block uses yet, and the cached mappings of freed large blocks.
 /// </summary>
 /// <remarks>
-/// The free blocks it sees: the free lists of the caller's heap and of every pooled heap; the remote lists of every
-/// heap (blocks other threads freed, waiting for their owner), taken off in one exchange, trimmed and put back, so that
-/// an owner, which takes them the same way, never finds one half-trimmed; and the caller's own outgoing chains, which
+/// The free blocks it sees: the free and remote lists of the caller's heap and of every pooled heap, whose blocks of a
+/// page or more it parks; the remote lists of the heaps live threads own (blocks other threads freed, waiting for their
+/// owner), taken off in one exchange, trimmed inside and put back, so that an owner, which takes them the same way,
+/// never finds one half-trimmed (only an owner parks its heap's blocks); and the caller's own outgoing chains, which
 /// it sends home first. It cannot see the free lists of heaps that other live threads own, nor their outgoing chains
 /// (at most <see cref="RemoteChain"/>'s batch per size class): only their owners touch those.
 /// </remarks>
@@ -57,12 +59,23 @@ internal static unsafe class Trimming
         // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         long released = 0;
-        for (int i = SizeClasses.s_count - 1; i >= 0; i--)
+        int first = SizeClasses.s_count;
+        while (first > 0 && HoldsWholePages(ThreadHeap.BucketOf(heap, first - 1)))
+            first--;
+        // Free blocks of a page or more leave their lists for the heap's parked table, pages and headers given back;
+        // only if the table cannot be mapped are they trimmed where they are, their header pages kept.
+        long parked = ParkedBlocks.Park(heap, first, drainRemote: true, pad, ref kept);
+        if (parked >= 0)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-            if (!HoldsWholePages(bucket))
-                break;
-            released += TrimList(bucket->FreeList, bucket->BlockSize, pad, ref kept, out _);
+            released += parked;
+        }
+        else
+        {
+            for (int i = SizeClasses.s_count - 1; i >= first; i--)
+            {
+                Bucket* bucket = ThreadHeap.BucketOf(heap, i);
+                released += TrimList(bucket->FreeList, bucket->BlockSize, pad, ref kept, out _);
+            }
         }
         released += TrimPrefaulted(heap, pad, ref kept);
         return released;

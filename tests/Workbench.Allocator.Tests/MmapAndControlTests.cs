@@ -183,10 +183,11 @@ public unsafe class MmapAndControlTests
         {
             try
             {
-                // A fresh thread's heap carves a block; the 64 KiB after it are prefaulted (the default).
-                byte* block = (byte*)CfaMalloc.Malloc(5000);
+                // A block carved from a new bump area; the 64 KiB after it are prefaulted (the default).
+                ThreadHeap* heap = HeapOfThisThread();
+                var others = new List<nint>();
+                byte* block = (byte*)CarvedInANewArea(heap, 5000, 1, others)[0];
                 new Span<byte>(block, 5000).Fill(0x5A);
-                ThreadHeap* heap = CurrentHeap.Heap;
                 var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
                 byte* prefaulted = heap->PrefaultedEnd;
                 int pages = (int)((prefaulted - unused) / Environment.SystemPageSize);
@@ -201,6 +202,7 @@ public unsafe class MmapAndControlTests
                 Assert.True(heap->PrefaultedEnd == heap->BumpNext);
                 Assert.Null(HeapInvariants.Check(heap));
                 CfaMalloc.Free(block);
+                others.ForEach(p => CfaMalloc.Free((void*)p));
             }
             catch (Exception e)
             {
@@ -211,6 +213,156 @@ public unsafe class MmapAndControlTests
         thread.Join();
         if (failure is not null)
             throw failure;
+    }
+
+    [Fact]
+    public void MallocTrim_ParksFreeBlocksOfAPageOrMore_HeadersIncluded_AndRefillsTakeThemBack()
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                // Eight 64 KiB blocks carved one after another from a new bump area: each block's header lies in the
+                // page its neighbour ends in.
+                const int N = 8;
+                nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
+                ThreadHeap* heap = HeapOfThisThread();
+                var others = new List<nint>();
+                nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
+                others.ForEach(p => CfaMalloc.Free((void*)p));
+                for (int i = 0; i < N; i++)
+                    Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x3C);
+                for (int i = 1; i < N; i++)
+                    Assert.Equal((nuint)blocks[i - 1] + blockBytes, (nuint)blocks[i]);
+                foreach (nint p in blocks)
+                    CfaMalloc.Free((void*)p);
+                int index = SizeClasses.Bucket(64 * KiB);
+
+                Assert.True(CfaMalloc.MallocTrim(0) == 1);
+                // Every page from the first block's data to the last block's end is given back, the pages that hold the
+                // headers of blocks 2 to 8 with the others: before parking, those 7 stayed.
+                var from = (byte*)OsMemory.RoundUpToPage((nuint)blocks[0]);
+                var to = (byte*)(((nuint)blocks[N - 1] - 16 + blockBytes) & ~((nuint)Environment.SystemPageSize - 1));
+                int pages = (int)((to - from) / Environment.SystemPageSize);
+                Assert.Equal(0, ResidentPages(from, pages));
+                int parked = ParkedBlocks.Count(heap, index);
+                Assert.True(parked >= N, $"{parked} blocks parked");
+                Assert.True(ThreadHeap.BucketOf(heap, index)->FreeList == null, "the free list still holds a block");
+                Assert.Null(HeapInvariants.Check(heap));
+
+                // Mallocs of the size take the parked blocks back (the 8, and those set aside above), whole and
+                // writable, before carving anything new.
+                var again = new HashSet<nint>();
+                for (int i = 0; i < parked; i++)
+                {
+                    void* p = CfaMalloc.Malloc(64 * KiB);
+                    Support.NotNull(p, "Malloc after trim");
+                    ulong seed = Support.FillUsable(p);
+                    Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block taken back from the parked table");
+                    again.Add((nint)p);
+                }
+                Assert.True(again.IsSupersetOf(blocks), "the mallocs after the trim did not take the parked blocks back");
+                Assert.Equal(0, ParkedBlocks.Count(heap, index));
+                Assert.Null(HeapInvariants.Check(heap));
+                foreach (nint p in again)
+                    CfaMalloc.Free((void*)p);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            throw failure;
+    }
+
+    [Fact]
+    public void MallocTrim_ParksTheBlocksOfExitedThreads_FreedAcrossThreads_AndNewThreadsReuseThemIntact()
+    {
+        // Four threads allocate blocks of 4 KiB to 256 KiB, hand half of them to the next thread, which frees them (remote
+        // frees), free the rest and exit; this thread trims (their heaps are pooled now); four new threads then
+        // allocate the same sizes, fill and check them. Every heap stays sound throughout.
+        const int Threads = 4, Blocks = 64;
+        var handed = new nint[Threads][];
+        using var barrier = new Barrier(Threads);
+        Exception? failure = null;
+        void Run(Action<int> body)
+        {
+            var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+            {
+                try { body(t); }
+                catch (Exception e) { failure ??= e; }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            if (failure is not null)
+                throw failure;
+        }
+        Run(t =>
+        {
+            var mine = new nint[Blocks];
+            for (int i = 0; i < Blocks; i++)
+            {
+                nuint size = (nuint)(4 * KiB) << (i % 7);
+                mine[i] = (nint)CfaMalloc.Malloc(size);
+                Pattern.FillByte((void*)mine[i], size, (byte)t);
+            }
+            handed[t] = mine[..(Blocks / 2)];
+            barrier.SignalAndWait();
+            foreach (nint p in handed[(t + 1) % Threads])
+                CfaMalloc.Free((void*)p);
+            foreach (nint p in mine[(Blocks / 2)..])
+                CfaMalloc.Free((void*)p);
+        });
+        var s0 = CfaMalloc.GetStatistics();
+        Assert.True(CfaMalloc.MallocTrim(0) == 1);
+        Assert.True(CfaMalloc.GetStatistics().TrimBytes - s0.TrimBytes >= Threads * Blocks / 2 * 4 * KiB);
+        Run(t =>
+        {
+            var again = new List<(nint P, ulong Seed)>();
+            for (int i = 0; i < 2 * Blocks; i++)
+            {
+                void* p = CfaMalloc.Malloc((nuint)(4 * KiB) << (i % 7));
+                Support.NotNull(p, "Malloc after trim");
+                again.Add(((nint)p, Support.FillUsable(p)));
+            }
+            Assert.Null(HeapInvariants.Check(CurrentHeap.Heap));
+            foreach (var (p, seed) in again)
+            {
+                Support.AssertPattern((void*)p, CfaMalloc.MallocUsableSize((void*)p), seed, "a block allocated after the trim");
+                CfaMalloc.Free((void*)p);
+            }
+        });
+    }
+
+    /// <summary>This thread's heap, made if it has none yet (a new thread may also be given a pooled heap, not new).</summary>
+    private static ThreadHeap* HeapOfThisThread()
+    {
+        CfaMalloc.Free(CfaMalloc.Malloc(16));
+        return CurrentHeap.Heap;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> blocks of <paramref name="size"/> carved one after another from a new bump area of
+    /// <paramref name="heap"/>, this thread's. A pooled heap may hold free or parked blocks of the size: mallocs take
+    /// those first, and they go to <paramref name="others"/>, for the caller to free.
+    /// </summary>
+    private static nint[] CarvedInANewArea(ThreadHeap* heap, nuint size, int count, List<nint> others)
+    {
+        Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+        nuint start = (nuint)heap->BumpNext, end = (nuint)heap->BumpEnd;
+        var carved = new List<nint>();
+        while (carved.Count < count)
+        {
+            var p = (nint)CfaMalloc.Malloc(size);
+            Support.NotNull((void*)p, "Malloc");
+            ((nuint)p >= start && (nuint)p < end ? carved : others).Add(p);
+            Assert.True(others.Count < 1_000_000, "a million mallocs carved nothing from the new bump area");
+        }
+        return [.. carved];
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mincore")]
