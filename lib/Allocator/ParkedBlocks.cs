@@ -154,10 +154,7 @@ internal static unsafe class ParkedBlocks
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendRemote(ThreadHeap* heap, int index)
     {
-        nint* head = ThreadHeap.RemoteHead(heap, index);
-        if (Volatile.Read(ref *head) == 0)
-            return;
-        var first = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+        BlockHeader* first = ThreadHeap.TakeRemoteList(heap, index);
         if (first == null)
             return;
         Bucket* bucket = ThreadHeap.BucketOf(heap, index);

@@ -283,15 +283,24 @@ internal unsafe partial struct ThreadHeap
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static BlockHeader* TakeRemote(ThreadHeap* heap, Bucket* bucket)
     {
-        nint* head = RemoteHead(heap, IndexOf(bucket));
-        if (*head == 0)
-            return null;
-        var taken = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+        BlockHeader* taken = TakeRemoteList(heap, IndexOf(bucket));
         if (taken == null)
             return null;
         heap->RemotePulls++;
         bucket->FreeList = (BlockHeader*)taken->Word;
         return taken;
+    }
+
+    /// <summary>
+    /// The whole remote list of size class <paramref name="index"/> of <paramref name="heap"/>, taken in one exchange
+    /// (a read first, so that an empty list costs no locked instruction); null when it is empty. Any thread may take
+    /// it: pushers only ever add in front of what they read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockHeader* TakeRemoteList(ThreadHeap* heap, int index)
+    {
+        nint* head = RemoteHead(heap, index);
+        return Volatile.Read(ref *head) == 0 ? null : (BlockHeader*)Interlocked.Exchange(ref *head, 0);
     }
 
     /// <summary>

@@ -118,10 +118,7 @@ internal static unsafe class Trimming
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
             if (!HoldsWholePages(bucket))
                 break;
-            nint* head = ThreadHeap.RemoteHead(heap, i);
-            if (Volatile.Read(ref *head) == 0)
-                continue;
-            var first = (BlockHeader*)Interlocked.Exchange(ref *head, 0);
+            BlockHeader* first = ThreadHeap.TakeRemoteList(heap, i);
             if (first == null)
                 continue;
             released += TrimList(first, bucket->BlockSize, pad, ref kept, out BlockHeader* last);

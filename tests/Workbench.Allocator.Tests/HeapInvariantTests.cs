@@ -7,28 +7,6 @@ namespace Workbench.Allocator.Tests;
 /// </summary>
 public unsafe class HeapInvariantTests
 {
-    /// <summary>Runs <paramref name="body"/> on a new thread (with a heap of its own) and rethrows what it threw.</summary>
-    private static void OnOwnThread(Action body)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                CfaMalloc.Free(CfaMalloc.Malloc(1));
-                body();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null)
-            throw new Xunit.Sdk.XunitException($"on the test's thread: {failure}");
-    }
-
     /// <summary>Allocates <paramref name="count"/> blocks of <paramref name="size"/> bytes, filled with their index.</summary>
     private static nint[] AllocateFilled(int count, nuint size)
     {
@@ -56,7 +34,7 @@ public unsafe class HeapInvariantTests
     [Fact]
     public void EveryCheck_HoldsOnAThreadsHeap_AfterEachRoutineAndItsFree()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             ThreadHeap* heap = CurrentHeap.Heap;
             var blocks = new List<nint>
@@ -127,7 +105,7 @@ public unsafe class HeapInvariantTests
     [Fact]
     public void TheListChecks_FindACycle_AndAMisalignedLink_InAFreeList()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             ThreadHeap* heap = CurrentHeap.Heap;
             nint[] blocks = AllocateFilled(3, 64);
@@ -166,7 +144,7 @@ public unsafe class HeapInvariantTests
     [Fact]
     public void TheWholeCheck_FindsABlockOnTwoLists()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             ThreadHeap* heap = CurrentHeap.Heap;
             nint small = AllocateFilled(1, 64)[0], large = AllocateFilled(1, 200)[0];
@@ -188,7 +166,7 @@ public unsafe class HeapInvariantTests
     [Fact]
     public void TheBumpAreaCheck_FindsItsEndsOutOfOrder_AndALastBlockThatDoesNotEndAtItsStart()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             ThreadHeap* heap = CurrentHeap.Heap;
             CfaMalloc.Free(CfaMalloc.Malloc(5000));
@@ -232,7 +210,7 @@ public unsafe class HeapInvariantTests
         allocated.Wait();
         try
         {
-            OnOwnThread(() =>
+            Support.OnOwnThread(() =>
             {
                 ThreadHeap* heap = CurrentHeap.Heap;
                 foreach (nint p in theirs)
@@ -265,7 +243,7 @@ public unsafe class HeapInvariantTests
     [Fact]
     public void TheTallyAndBucketChecks_FindCountersThatCannotBe()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             ThreadHeap* heap = CurrentHeap.Heap;
             CfaMalloc.Free(CfaMalloc.Malloc(0));

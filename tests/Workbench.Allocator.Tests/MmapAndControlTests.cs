@@ -178,105 +178,81 @@ public unsafe class MmapAndControlTests
     [Fact]
     public void ANewBumpArea_GivesBackThePagesPrefaultedPastTheOldOnesLastBlock()
     {
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        Support.OnOwnThread(() =>
         {
-            try
-            {
-                // A block carved from a new bump area; the 64 KiB after it are prefaulted (the default).
-                ThreadHeap* heap = HeapOfThisThread();
-                var others = new List<nint>();
-                byte* block = (byte*)CarvedInANewArea(heap, 5000, 1, others)[0];
-                new Span<byte>(block, 5000).Fill(0x5A);
-                var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
-                byte* prefaulted = heap->PrefaultedEnd;
-                int pages = (int)((prefaulted - unused) / Environment.SystemPageSize);
-                Assert.True(pages > 0, $"nothing prefaulted past the block (prefault {Tunables.s_prefault} bytes)");
-                Assert.Equal(pages, ResidentPages(unused, pages));
+            // A block carved from a new bump area; the 64 KiB after it are prefaulted (the default).
+            ThreadHeap* heap = CurrentHeap.Heap;
+            var others = new List<nint>();
+            byte* block = (byte*)CarvedInANewArea(heap, 5000, 1, others)[0];
+            new Span<byte>(block, 5000).Fill(0x5A);
+            var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
+            byte* prefaulted = heap->PrefaultedEnd;
+            int pages = (int)((prefaulted - unused) / Environment.SystemPageSize);
+            Assert.True(pages > 0, $"nothing prefaulted past the block (prefault {Tunables.s_prefault} bytes)");
+            Assert.Equal(pages, ResidentPages(unused, pages));
 
-                // The heap moves to a new area, as when a block no longer fits: the old area's prefaulted pages go back,
-                // the block before them keeps its bytes, and the new area starts with nothing prefaulted.
-                Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
-                Assert.Equal(0, ResidentPages(unused, pages));
-                Assert.False(new Span<byte>(block, 5000).ContainsAnyExcept((byte)0x5A));
-                Assert.True(heap->PrefaultedEnd == heap->BumpNext);
-                Assert.Null(HeapInvariants.Check(heap));
-                CfaMalloc.Free(block);
-                others.ForEach(p => CfaMalloc.Free((void*)p));
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
+            // The heap moves to a new area, as when a block no longer fits: the old area's prefaulted pages go back,
+            // the block before them keeps its bytes, and the new area starts with nothing prefaulted.
+            Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+            Assert.Equal(0, ResidentPages(unused, pages));
+            Assert.False(new Span<byte>(block, 5000).ContainsAnyExcept((byte)0x5A));
+            Assert.True(heap->PrefaultedEnd == heap->BumpNext);
+            Assert.Null(HeapInvariants.Check(heap));
+            CfaMalloc.Free(block);
+            others.ForEach(p => CfaMalloc.Free((void*)p));
         });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            throw failure;
     }
 
     [Fact]
     public void MallocTrim_ParksFreeBlocksOfAPageOrMore_HeadersIncluded_AndRefillsTakeThemBack()
     {
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        Support.OnOwnThread(() =>
         {
-            try
-            {
-                // Eight 64 KiB blocks carved one after another from a new bump area: each block's header lies in the
-                // page its neighbour ends in.
-                const int N = 8;
-                nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
-                ThreadHeap* heap = HeapOfThisThread();
-                var others = new List<nint>();
-                nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
-                others.ForEach(p => CfaMalloc.Free((void*)p));
-                for (int i = 0; i < N; i++)
-                    Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x3C);
-                for (int i = 1; i < N; i++)
-                    Assert.Equal((nuint)blocks[i - 1] + blockBytes, (nuint)blocks[i]);
-                foreach (nint p in blocks)
-                    CfaMalloc.Free((void*)p);
-                int index = SizeClasses.Bucket(64 * KiB);
+            // Eight 64 KiB blocks carved one after another from a new bump area: each block's header lies in the
+            // page its neighbour ends in.
+            const int N = 8;
+            nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
+            ThreadHeap* heap = CurrentHeap.Heap;
+            var others = new List<nint>();
+            nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
+            others.ForEach(p => CfaMalloc.Free((void*)p));
+            for (int i = 0; i < N; i++)
+                Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x3C);
+            for (int i = 1; i < N; i++)
+                Assert.Equal((nuint)blocks[i - 1] + blockBytes, (nuint)blocks[i]);
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+            int index = SizeClasses.Bucket(64 * KiB);
 
-                Assert.True(CfaMalloc.MallocTrim(0) == 1);
-                // Every page from the first block's data to the last block's end is given back, the pages that hold the
-                // headers of blocks 2 to 8 with the others: before parking, those 7 stayed.
-                var from = (byte*)OsMemory.RoundUpToPage((nuint)blocks[0]);
-                var to = (byte*)(((nuint)blocks[N - 1] - 16 + blockBytes) & ~((nuint)Environment.SystemPageSize - 1));
-                int pages = (int)((to - from) / Environment.SystemPageSize);
-                Assert.Equal(0, ResidentPages(from, pages));
-                int parked = ParkedBlocks.Count(heap, index);
-                Assert.True(parked >= N, $"{parked} blocks parked");
-                Assert.True(ThreadHeap.BucketOf(heap, index)->FreeList == null, "the free list still holds a block");
-                Assert.Null(HeapInvariants.Check(heap));
+            Assert.True(CfaMalloc.MallocTrim(0) == 1);
+            // Every page from the first block's data to the last block's end is given back, the pages that hold the
+            // headers of blocks 2 to 8 with the others: before parking, those 7 stayed.
+            var from = (byte*)OsMemory.RoundUpToPage((nuint)blocks[0]);
+            var to = (byte*)(((nuint)blocks[N - 1] - 16 + blockBytes) & ~((nuint)Environment.SystemPageSize - 1));
+            int pages = (int)((to - from) / Environment.SystemPageSize);
+            Assert.Equal(0, ResidentPages(from, pages));
+            int parked = ParkedBlocks.Count(heap, index);
+            Assert.True(parked >= N, $"{parked} blocks parked");
+            Assert.True(ThreadHeap.BucketOf(heap, index)->FreeList == null, "the free list still holds a block");
+            Assert.Null(HeapInvariants.Check(heap));
 
-                // Mallocs of the size take the parked blocks back (the 8, and those set aside above), whole and
-                // writable, before carving anything new.
-                var again = new HashSet<nint>();
-                for (int i = 0; i < parked; i++)
-                {
-                    void* p = CfaMalloc.Malloc(64 * KiB);
-                    Support.NotNull(p, "Malloc after trim");
-                    ulong seed = Support.FillUsable(p);
-                    Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block taken back from the parked table");
-                    again.Add((nint)p);
-                }
-                Assert.True(again.IsSupersetOf(blocks), "the mallocs after the trim did not take the parked blocks back");
-                Assert.Equal(0, ParkedBlocks.Count(heap, index));
-                Assert.Null(HeapInvariants.Check(heap));
-                foreach (nint p in again)
-                    CfaMalloc.Free((void*)p);
-            }
-            catch (Exception e)
+            // Mallocs of the size take the parked blocks back (the 8, and those set aside above), whole and
+            // writable, before carving anything new.
+            var again = new HashSet<nint>();
+            for (int i = 0; i < parked; i++)
             {
-                failure = e;
+                void* p = CfaMalloc.Malloc(64 * KiB);
+                Support.NotNull(p, "Malloc after trim");
+                ulong seed = Support.FillUsable(p);
+                Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block taken back from the parked table");
+                again.Add((nint)p);
             }
+            Assert.True(again.IsSupersetOf(blocks), "the mallocs after the trim did not take the parked blocks back");
+            Assert.Equal(0, ParkedBlocks.Count(heap, index));
+            Assert.Null(HeapInvariants.Check(heap));
+            foreach (nint p in again)
+                CfaMalloc.Free((void*)p);
         });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            throw failure;
     }
 
     [Fact]
@@ -336,13 +312,6 @@ public unsafe class MmapAndControlTests
                 CfaMalloc.Free((void*)p);
             }
         });
-    }
-
-    /// <summary>This thread's heap, made if it has none yet (a new thread may also be given a pooled heap, not new).</summary>
-    private static ThreadHeap* HeapOfThisThread()
-    {
-        CfaMalloc.Free(CfaMalloc.Malloc(16));
-        return CurrentHeap.Heap;
     }
 
     /// <summary>

@@ -248,28 +248,13 @@ public unsafe class StatisticsTests
         Assert.Contains("free", text, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Runs <paramref name="body"/> on a thread of its own, so that the calling thread's heap is only its.</summary>
-    private static void OnOwnThread(Action body)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { body(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-    }
-
     private static BucketCounters Less(BucketCounters a, BucketCounters b)
         => new(a.BlockSize, a.Allocations - b.Allocations, a.Frees - b.Frees, a.Carved - b.Carved);
 
     [Fact]
     public void Buckets_CountAllocationsFreesAndCarving_AndABlockFreedIsReused()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             const int n = 500;
             var blocks = new nint[n];
@@ -319,7 +304,7 @@ public unsafe class StatisticsTests
     [Fact]
     public void Buckets_CountTheTakesOfEveryRoutine_NotOnlyMallocs()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             const int each = 100;
             var blocks = new List<nint>();
@@ -358,7 +343,7 @@ public unsafe class StatisticsTests
     [Fact]
     public void MallocStatsAll_AddsALinePerBucketUsed_AndReturnsThePreviousState()
     {
-        OnOwnThread(() =>
+        Support.OnOwnThread(() =>
         {
             void* p = CfaMalloc.Malloc(3000);
             long blockSize = (long)CfaMalloc.MallocUsableSize(p) + 16;

@@ -10,6 +10,31 @@ internal static unsafe partial class Support
 {
     public static readonly nuint Page = (nuint)Environment.SystemPageSize;
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on a new thread, whose heap is then only its own (made before the body runs; it may
+    /// be a pooled heap of a thread that ended, not a new one), and rethrows what the body threw, with its stack.
+    /// </summary>
+    public static void OnOwnThread(Action body)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                CfaMalloc.Free(CfaMalloc.Malloc(1));
+                body();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure != null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
     /// <summary>Every power of two from 16 to 2 MiB.</summary>
     public static IEnumerable<nuint> Alignments()
     {
