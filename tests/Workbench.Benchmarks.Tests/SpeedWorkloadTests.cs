@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
+using Workbench.Benchmarks.Runner;
 using Workbench.Benchmarks.Sizes;
 using Workbench.Benchmarks.Workloads;
 
@@ -15,6 +17,28 @@ public sealed class SpeedWorkloadTests
 
     private static readonly string[] Chains =
         ["malloc_free", "calloc_free", "realloc_free", "malloc_realloc_free", "calloc_realloc_free", "malloc_realloc_free_calloc"];
+
+    [Fact]
+    public void TheBumpFloorIsSkipped_WhereTheTrialWouldAskItForMoreThanTheMachineHas()
+    {
+        // The thesis's full size (data/experiments/thesis-figures.yaml): a million calls of each name at five sizes to
+        // 4 KiB, over 100 GB for an allocator that never frees, which the kernel killed; quick size asks for little.
+        SweepDefinition full = new()
+        {
+            Benchmarks = ["speed"], Allocators = ["bump", "lifo", "cfa"], Threads = [1],
+            Knobs = new() { [new KnobName("speed", "min_size")] = [16], [new KnobName("speed", "max_size")] = [4112], [new KnobName("speed", "size_step")] = [1024] },
+        };
+        Workload speed = WorkloadCatalog.Find("speed")!;
+        List<TrialSpec> trials = SweepPlan.Expand(full);
+        string? why = speed.Obstacle(AllocatorCatalog.Find("bump")!, trials.Single(t => t.Allocator == "bump"));
+        Assert.NotNull(why);
+        Assert.Matches(@"^bump never frees, and this trial would ask it for at least \d+ GB, more than this machine's \d+ GB: lower speed\.calls", why);
+        Assert.Null(speed.Obstacle(AllocatorCatalog.Find("lifo")!, trials.Single(t => t.Allocator == "lifo")));
+        Assert.Null(speed.Obstacle(AllocatorCatalog.Find("cfa")!, trials.Single(t => t.Allocator == "cfa")));
+
+        SweepDefinition quick = new() { Benchmarks = ["speed"], Allocators = ["bump"], Threads = [1], Quick = true };
+        Assert.Null(speed.Obstacle(AllocatorCatalog.Find("bump")!, SweepPlan.Expand(quick).Single()));
+    }
 
     [Fact]
     public void ReportsEveryRoutineChainAndTheTightPairAtEverySizeOfTheRange()

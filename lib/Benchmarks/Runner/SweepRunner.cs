@@ -97,8 +97,8 @@ public sealed class SweepRunner
         bool inProcess = _launcher is null || definition.InProcess;
         Workload workload = WorkloadCatalog.Find(trial.Benchmark)!;
         string? unavailable = workload.RunsOutside
-            ? workload.Obstacle(info, trial.Threads, trial.Sizes)
-            : info.Unavailable ?? workload.Obstacle(info, trial.Threads, trial.Sizes) ?? (inProcess ? info.InProcessObstacle : null);
+            ? workload.Obstacle(info, trial)
+            : info.Unavailable ?? workload.Obstacle(info, trial) ?? (inProcess ? info.InProcessObstacle : null);
         if (unavailable is not null)
         {
             if (!outcome.Notes.Contains(unavailable))

@@ -1,3 +1,4 @@
+using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Allocators;
 
 namespace Workbench.Benchmarks.Workloads;
@@ -62,6 +63,16 @@ public abstract class Workload
 
     /// <summary>Null when a trial of this workload can run on <paramref name="allocator"/> with this configuration here; else why it is skipped, in one line.</summary>
     public virtual string? Obstacle(AllocatorInfo allocator, int threads, string sizes) => null;
+
+    /// <summary>
+    /// The same for one planned <paramref name="trial"/>, whose knob values a workload may weigh too (what the sweep
+    /// runner asks); by default the configuration's answer.
+    /// </summary>
+    public virtual string? Obstacle(AllocatorInfo allocator, TrialSpec trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return Obstacle(allocator, trial.Threads, trial.Sizes);
+    }
 
     /// <summary>
     /// Knob values for a miniature run (each knob at most 10, at least its minimum) that the trial process makes,
