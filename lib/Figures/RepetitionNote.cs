@@ -39,7 +39,11 @@ public static class RepetitionNote
         {
             return figure;
         }
-        Style.AddAnnotation(GenericChart.getLayout(figure.Chart), new Dictionary<string, object>
+        Layout layout = GenericChart.getLayout(figure.Chart);
+        // Above the top row's panel titles, where the figure has panels: at the plot's corner it sat on the last title.
+        bool panelTitles = layout.TryGetPropertyValue("annotations") is { } existing && existing.Value is System.Collections.IEnumerable all
+            && all.OfType<IDictionary<string, object>>().Any(a => a.TryGetValue("name", out object? name) && Equals(name, Plotting.Panels.PanelTitle));
+        Style.AddAnnotation(layout, new Dictionary<string, object>
         {
             ["name"] = "repetitions",
             ["text"] = Text(fewest, most),
@@ -49,7 +53,7 @@ public static class RepetitionNote
             ["y"] = 1,
             ["xanchor"] = "right",
             ["yanchor"] = "bottom",
-            ["yshift"] = 3,
+            ["yshift"] = panelTitles ? 24 : 3,
             ["showarrow"] = false,
             ["font"] = new Dictionary<string, object> { ["size"] = 12, ["color"] = "#555555" },
         });

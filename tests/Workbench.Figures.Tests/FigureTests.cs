@@ -84,7 +84,10 @@ public sealed class FigureTests : IDisposable
             using JsonDocument json = JsonDocument.Parse(figure.ToJson());
             JsonElement layout = json.RootElement.GetProperty("layout");
             Assert.False(string.IsNullOrWhiteSpace(layout.GetProperty("title").GetProperty("text").GetString()), figure.Name);
-            string x = layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString() ?? "";
+            // Small multiples title the x axis under each column's last panel, which need not be the first panel's.
+            string x = layout.EnumerateObject().Where(p => p.Name.StartsWith("xaxis", StringComparison.Ordinal)
+                    && p.Value.TryGetProperty("title", out JsonElement t) && t.TryGetProperty("text", out _))
+                .Select(p => p.Value.GetProperty("title").GetProperty("text").GetString()).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)) ?? "";
             string y = layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString() ?? "";
             Assert.False(string.IsNullOrWhiteSpace(x), figure.Name);
             Assert.False(string.IsNullOrWhiteSpace(y), figure.Name);
@@ -222,6 +225,15 @@ public sealed class FigureTests : IDisposable
         Assert.Equal(layout.GetProperty("yaxis").GetProperty("range").ToString(), layout.GetProperty("yaxis3").GetProperty("range").ToString());
         Assert.Equal(3, traces.Count(t => !t.TryGetProperty("showlegend", out JsonElement shown) || shown.GetBoolean()));
         Assert.Contains("3 repetitions", figure.Title, StringComparison.Ordinal);
+        // Three panels in two columns: the x axis is titled under each column's last panel only (panels 2 and 3, not
+        // panel 1, which has panel 3 below it), and the repetition note sits above the panel titles, not on them.
+        bool Titled(string axis) => layout.GetProperty(axis).TryGetProperty("title", out JsonElement t) && t.TryGetProperty("text", out _);
+        Assert.Equal([false, true, true], new[] { "xaxis", "xaxis2", "xaxis3" }.Select(Titled));
+        JsonElement[] notes = [.. layout.GetProperty("annotations").EnumerateArray()];
+        JsonElement note = notes.Single(a => a.TryGetProperty("name", out JsonElement n) && n.GetString() == "repetitions");
+        JsonElement topTitle = notes.Where(a => a.TryGetProperty("name", out JsonElement n) && n.GetString() == "panel-title").MaxBy(a => a.GetProperty("y").GetDouble());
+        Assert.Equal(topTitle.GetProperty("y").GetDouble(), note.GetProperty("y").GetDouble());
+        Assert.True(note.GetProperty("yshift").GetDouble() >= 20, "the repetition note overlaps the top panel titles");
 
         // Normalized time runs from 0 to 1 in every trial.
         using JsonDocument normalized = JsonDocument.Parse(Charts.MemoryOverTime(_fixture.Run, normalizedTime: true)!.ToJson());

@@ -57,7 +57,7 @@ internal static class MemoryOverTimeChart
         string what = data.HasSplit ? "heap and mmap" : "RSS";
         string title = $"{data.Benchmark}: {what} over the runtime's baseline, {t} thread{(t == 1 ? "" : "s")}, {reps} repetition{(reps == 1 ? "" : "s")}";
         string subtitle = data.Configuration + (reps > 1 ? "; fainter lines: repetitions after the first" : "");
-        string xTitle = data.NormalizedTime ? "fraction of the trial's run" : "time since the workload started (s)";
+        string xTitle = data.NormalizedTime ? "fraction of the run" : "time since start (s)";
         double margin = (high - low) * 0.05 + 0.01;
         GenericChart chart = Style.Layout(CSharpChart.Combine(traces), Style.Subtitled(title, subtitle),
             Style.Axis(xTitle), Style.Axis("memory over baseline (MiB)"), Style.Width, panels.Height, legendTitle: "memory",

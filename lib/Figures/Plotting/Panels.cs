@@ -4,7 +4,7 @@ namespace Workbench.Figures.Plotting;
 /// Small multiples: one panel per subject (an allocator, a size) in a grid of plotly.js axes, <c>x</c>/<c>y</c> for the
 /// first panel, <c>x2</c>/<c>y2</c> for the second and so on, each titled above its frame (in its subject's colour:
 /// an allocator's panel is titled in the allocator's colour, as its legend entry would be); the y axes share one range
-/// (so panels compare by eye), every x axis is titled (a panel may end a column above the last row) and the y axes only in the first column.
+/// (so panels compare by eye), the x axis of each column's last panel is titled (a column may end above the last row) and the y axes only in the first column.
 /// </summary>
 internal sealed class Panels
 {
@@ -38,8 +38,12 @@ internal sealed class Panels
 
     /// <summary>
     /// Adds the grid, every panel's axes (made by <paramref name="xAxis"/> and <paramref name="yAxis"/>, titled on the
-    /// outer panels only), the shared y range and the panel titles to a layout.
+    /// outer panels only), the shared y range and the panel titles to a layout. The panel titles are annotations named
+    /// <c>panel-title</c>, so that a note placed above the plot (<see cref="RepetitionNote"/>) can keep clear of them.
     /// </summary>
+    /// <summary>The name of the annotations that title the panels.</summary>
+    internal const string PanelTitle = "panel-title";
+
     internal void Apply(Plotly.NET.Layout layout, Func<Dictionary<string, object>> xAxis, Func<Dictionary<string, object>> yAxis, double[]? yRange)
     {
         const double gapX = 0.06;
@@ -64,6 +68,12 @@ internal sealed class Panels
             {
                 y.Remove("title");
             }
+            // The x axis is titled under the last panel of each column only: titled under every panel, the titles of
+            // side-by-side panels ran into each other, and rows below took the space between rows.
+            if (i + Columns < _titles.Count)
+            {
+                x.Remove("title");
+            }
             if (yRange is not null)
             {
                 y["range"] = yRange;
@@ -72,6 +82,7 @@ internal sealed class Panels
             layout.SetProperty(i == 0 ? "yaxis" : $"yaxis{i + 1}", y);
             annotations.Add(new Dictionary<string, object>
             {
+                ["name"] = PanelTitle,
                 ["text"] = $"<b>{System.Net.WebUtility.HtmlEncode(_titles[i])}</b>",
                 ["xref"] = "paper",
                 ["yref"] = "paper",
