@@ -72,8 +72,8 @@ public sealed class ExportTests(ExportedFixture exported) : IClassFixture<Export
                 Assert.True((panels ? titles : legend).Count(l => l == allocator) == 1, $"{figure.Name}: legend {string.Join(",", legend)}, panels {string.Join(",", titles)} lack {allocator}");
                 Assert.Contains(Rgb(AllocatorColors.Of(allocator)), text, StringComparison.Ordinal);
             }
-            // Axis titles are drawn.
-            Assert.Contains(svg.Descendants(Svg + "text"), t => (string?)t.Attribute("class") == "xtitle" && t.Value.Length > 0);
+            // Axis titles are drawn (small multiples title the x axis of each column's last panel: x2title, x3title, ...).
+            Assert.Contains(svg.Descendants(Svg + "text"), t => System.Text.RegularExpressions.Regex.IsMatch((string?)t.Attribute("class") ?? "", @"^x\d*title$") && t.Value.Length > 0);
             Assert.Contains(svg.Descendants(Svg + "text"), t => (string?)t.Attribute("class") == "ytitle" && t.Value.Length > 0);
         }
     }

@@ -36,14 +36,14 @@ internal sealed class Panels
     /// <summary>The y axis id of panel <paramref name="index"/> as a trace names it.</summary>
     internal static string Y(int index) => index == 0 ? "y" : $"y{index + 1}";
 
+    /// <summary>The name of the annotations that title the panels.</summary>
+    internal const string PanelTitle = "panel-title";
+
     /// <summary>
     /// Adds the grid, every panel's axes (made by <paramref name="xAxis"/> and <paramref name="yAxis"/>, titled on the
     /// outer panels only), the shared y range and the panel titles to a layout. The panel titles are annotations named
     /// <c>panel-title</c>, so that a note placed above the plot (<see cref="RepetitionNote"/>) can keep clear of them.
     /// </summary>
-    /// <summary>The name of the annotations that title the panels.</summary>
-    internal const string PanelTitle = "panel-title";
-
     internal void Apply(Plotly.NET.Layout layout, Func<Dictionary<string, object>> xAxis, Func<Dictionary<string, object>> yAxis, double[]? yRange)
     {
         const double gapX = 0.06;
