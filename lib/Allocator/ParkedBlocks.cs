@@ -66,20 +66,16 @@ internal static unsafe class ParkedBlocks
 
     /// <summary>
     /// Parks the free blocks of <paramref name="heap"/>'s buckets from <paramref name="firstBucket"/> up (every one that
-    /// holds a whole page) that the pad does not keep, taking them off its free lists and, when
-    /// <paramref name="drainRemote"/> (a heap nobody else owns now), its remote lists; then gives back every whole page
-    /// of each run of parked blocks that lie next to each other. The caller owns the heap (its own, or a pooled one under
-    /// the heap lock). Returns the bytes given back, or -1, with nothing changed, when the table cannot be mapped (the
-    /// caller then trims inside the blocks instead).
+    /// holds a whole page) that the pad does not keep, taking them off its free and remote lists; then gives back every
+    /// whole page of each run of parked blocks that lie next to each other. The caller owns the heap (its own, or a
+    /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with nothing
+    /// parked, when the table cannot be mapped (the caller then trims inside the blocks instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static long Park(ThreadHeap* heap, int firstBucket, bool drainRemote, nuint pad, ref nuint kept)
+    internal static long Park(ThreadHeap* heap, int firstBucket, nuint pad, ref nuint kept)
     {
-        if (drainRemote)
-        {
-            for (int i = firstBucket; i < SizeClasses.s_count; i++)
-                AppendRemote(heap, i);
-        }
+        for (int i = firstBucket; i < SizeClasses.s_count; i++)
+            AppendRemote(heap, i);
         // What the pad keeps stays on the free lists, from the largest bucket down, as trimming inside blocks keeps it.
         int total = 0;
         BlockHeader** parkFrom = stackalloc BlockHeader*[SizeClasses.s_count];
@@ -97,10 +93,10 @@ internal static unsafe class ParkedBlocks
             for (; b != null; b = (BlockHeader*)b->Word)
                 total++;
         }
-        ParkedTable* old = heap->Parked;
-        int capacity = total + (old == null ? 0 : old->Remaining);
         if (total == 0)
             return 0;
+        ParkedTable* old = heap->Parked;
+        int capacity = total + (old == null ? 0 : old->Remaining);
         nuint bytes = TableBytes(capacity);
         var table = (ParkedTable*)OsMemory.Map(bytes);
         if (table == null)

@@ -155,15 +155,38 @@ internal unsafe partial struct ThreadHeap
         byte* area = SharedArea.Take(bytes, OsMemory.s_pageSize);
         if (area == null)
             return false;
-        var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
-        if (heap->PrefaultedEnd > unused && OsMemory.Decommit(unused, (nuint)(heap->PrefaultedEnd - unused)))
-            heap->PrefaultedEnd = unused;
+        DecommitPrefaulted(heap);
         heap->BumpNext = area;
         heap->BumpEnd = area + bytes;
         heap->LastCarved = null;
         heap->PrefaultedEnd = area;
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
         return true;
+    }
+
+    /// <summary>
+    /// Bytes of the pages prefaulting made resident past the page the next block starts in, which no block uses yet (0
+    /// when none): what <see cref="DecommitPrefaulted"/> gives back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint PrefaultedUnused(ThreadHeap* heap)
+    {
+        var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
+        return heap->PrefaultedEnd > unused ? (nuint)(heap->PrefaultedEnd - unused) : 0;
+    }
+
+    /// <summary>
+    /// Gives back the <see cref="PrefaultedUnused"/> pages (the heap prefaults them again when it carves there). Returns
+    /// the bytes given back: 0 when there were none or the OS would not.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static nuint DecommitPrefaulted(ThreadHeap* heap)
+    {
+        nuint bytes = PrefaultedUnused(heap);
+        if (bytes == 0 || !OsMemory.Decommit(heap->PrefaultedEnd - bytes, bytes))
+            return 0;
+        heap->PrefaultedEnd -= bytes;
+        return bytes;
     }
 
     /// <summary>

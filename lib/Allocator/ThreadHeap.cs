@@ -110,7 +110,7 @@ internal unsafe struct Bucket
 /// last one carved: only then may it grow into the area, or give its end back, by moving <see cref="BumpNext"/>.
 /// <see cref="LastCarved"/>, when not null, is that block's header, allocated or free. Its pages below <see cref="PrefaultedEnd"/> are resident even
 /// where nothing is carved yet (<see cref="ThreadHeap.Prefault"/>); <see cref="PrefaultedEnd"/> only moves up, except
-/// when MallocTrim gives such pages back.</item>
+/// when such pages are given back (<see cref="ThreadHeap.DecommitPrefaulted"/>: by MallocTrim, or by a heap leaving its area).</item>
 /// <item>A block's bucket lies inside its heap's region, so "is this block mine" is one
 /// subtraction and compare against <see cref="Span"/> with no load from the block's heap.</item>
 /// <item>Every heap's region starts at a multiple of <see cref="Alignment"/>.</item>

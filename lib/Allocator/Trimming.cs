@@ -64,7 +64,7 @@ internal static unsafe class Trimming
             first--;
         // Free blocks of a page or more leave their lists for the heap's parked table, pages and headers given back;
         // only if the table cannot be mapped are they trimmed where they are, their header pages kept.
-        long parked = ParkedBlocks.Park(heap, first, drainRemote: true, pad, ref kept);
+        long parked = ParkedBlocks.Park(heap, first, pad, ref kept);
         if (parked >= 0)
         {
             released += parked;
@@ -134,18 +134,12 @@ internal static unsafe class Trimming
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TrimPrefaulted(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
-        var unused = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext);
-        if (heap->PrefaultedEnd <= unused)
-            return 0;
-        var bytes = (nuint)(heap->PrefaultedEnd - unused);
-        if (kept < pad)
+        nuint bytes = ThreadHeap.PrefaultedUnused(heap);
+        if (bytes != 0 && kept < pad)
         {
             kept += bytes;
             return 0;
         }
-        if (!OsMemory.Decommit(unused, bytes))
-            return 0;
-        heap->PrefaultedEnd = unused;
-        return (long)bytes;
+        return (long)ThreadHeap.DecommitPrefaulted(heap);
     }
 }
