@@ -92,7 +92,7 @@ public static class RunMetadata
     /// </summary>
     private static JsonObject AllocatorEnvironment()
     {
-        JsonObject found = new();
+        SortedDictionary<string, string> found = new(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
             string name = (string)variable.Key;
@@ -101,7 +101,7 @@ public static class RunMetadata
                 found[name] = (string?)variable.Value ?? "";
             }
         }
-        return new JsonObject(found.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        return new JsonObject(found.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
     }
 
     private static readonly string[] s_allocatorVariablePrefixes =

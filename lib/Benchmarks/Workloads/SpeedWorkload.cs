@@ -108,15 +108,15 @@ public sealed class SpeedWorkload : Workload
             return base.Obstacle(allocator, trial);
         }
         long Knob(string name) => trial.Knobs.TryGetValue(name, out long v) ? v : Knobs.First(k => k.Name == name).Default;
-        long min = Knob("min_size"), max = Knob("max_size"), step = Knob("size_step");
-        double rangeBytes = 0;
-        for (long size = min; min > 0 && size <= Math.Max(min, max); size += Math.Max(step, 1))
+        double rangeBytes;
+        try
         {
-            rangeBytes += size;
-            if (step == 0)
-            {
-                break;
-            }
+            // Without a range the routines run at the size spec's first size, unknown here: 1 byte keeps it a lower bound.
+            rangeBytes = RangeSizes(Knob("min_size"), Knob("max_size"), Knob("size_step"), specFirst: 1).Sum(s => (double)s);
+        }
+        catch (ArgumentException)
+        {
+            return base.Obstacle(allocator, trial); // the trial itself reports the range's mistake in one line
         }
         double asked = trial.Threads * ((double)Knob("calls") * rangeBytes * RangeNames.Length + (double)Knob("chains") * Knob("chain_max"));
         double memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;

@@ -1,5 +1,5 @@
-using Workbench.Benchmarks.Model;
 using Workbench.Benchmarks.Allocators;
+using Workbench.Benchmarks.Model;
 
 namespace Workbench.Benchmarks.Workloads;
 
