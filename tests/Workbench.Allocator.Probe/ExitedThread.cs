@@ -22,4 +22,25 @@ internal static unsafe class ExitedThread
         t.Start();
         t.Join();
     }
+
+    /// <summary>
+    /// Whether <paramref name="count"/> blocks of <paramref name="size"/> bytes, allocated on the calling thread (from the
+    /// blocks a trim gave back, when there are such), each keep the byte written into all of it; frees them.
+    /// </summary>
+    public static bool BlocksStillWork(int count, nuint size)
+    {
+        var blocks = new nint[count];
+        for (int i = 0; i < count; i++)
+        {
+            blocks[i] = (nint)CfaMalloc.Malloc(size);
+            Pattern.FillByte((void*)blocks[i], size, (byte)i);
+        }
+        bool ok = true;
+        for (int i = 0; i < count; i++)
+        {
+            ok &= Pattern.CheckByte((void*)blocks[i], size, (byte)i) < 0;
+            CfaMalloc.Free((void*)blocks[i]);
+        }
+        return ok;
+    }
 }

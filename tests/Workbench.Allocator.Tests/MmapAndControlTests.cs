@@ -334,17 +334,8 @@ public unsafe class MmapAndControlTests
         return [.. carved];
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mincore")]
-    private static extern int mincore(void* address, nuint length, byte* residency);
-
-    /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="start"/> are resident (mincore).</summary>
-    private static int ResidentPages(byte* start, int pages)
-    {
-        byte[] flags = new byte[pages];
-        fixed (byte* f = flags)
-            Assert.Equal(0, mincore(start, (nuint)pages * (nuint)Environment.SystemPageSize, f));
-        return flags.Count(f => (f & 1) != 0);
-    }
+    /// <summary>How many of the <paramref name="pages"/> pages from <paramref name="start"/> are resident (mincore; the probe's).</summary>
+    private static int ResidentPages(byte* start, int pages) => Workbench.Allocator.Probe.PageResidency.ResidentPages((nuint)start, pages);
 
     [Fact]
     public void MallocTrim_ReleasesWholePagesOfFreeBlocksAndHonoursThePad() => Support.WithoutMappingCache(() =>

@@ -1,4 +1,3 @@
-using Workbench.Allocator.Testing;
 using static Workbench.Allocator.Probe.Report;
 
 namespace Workbench.Allocator.Probe.Scenarios;
@@ -21,21 +20,8 @@ internal static unsafe class TrimExited
         Put("EXITED_AFTER", s1.ThreadsExited);
         Put("TRIM_BYTES", s1.TrimBytes - s0.TrimBytes);
         // The trimmed blocks are good blocks for the next thread, which takes the exited thread's heap.
-        bool ok = true;
-        var next = new Thread(() =>
-        {
-            var blocks = new nint[N];
-            for (int i = 0; i < N; i++)
-            {
-                blocks[i] = (nint)CfaMalloc.Malloc(Size);
-                Pattern.FillByte((void*)blocks[i], Size, (byte)i);
-            }
-            for (int i = 0; i < N; i++)
-            {
-                ok &= Pattern.CheckByte((void*)blocks[i], Size, (byte)i) < 0;
-                CfaMalloc.Free((void*)blocks[i]);
-            }
-        });
+        bool ok = false;
+        var next = new Thread(() => ok = ExitedThread.BlocksStillWork(N, Size));
         next.Start();
         next.Join();
         Put("REUSE_OK", ok);

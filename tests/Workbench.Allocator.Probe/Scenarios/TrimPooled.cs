@@ -1,4 +1,3 @@
-using Workbench.Allocator.Testing;
 using static Workbench.Allocator.Probe.Report;
 
 namespace Workbench.Allocator.Probe.Scenarios;
@@ -30,18 +29,6 @@ internal static unsafe class TrimPooled
         Put("ZERO_PAD_TRIM_BYTES", s2.TrimBytes - sHalf.TrimBytes);
         Put("ZERO_PAD_TRIM_CALLS", s2.TrimCalls - sHalf.TrimCalls);
         // The trimmed blocks are still good blocks.
-        var blocks = new nint[N];
-        bool ok = true;
-        for (int i = 0; i < N; i++)
-        {
-            blocks[i] = (nint)CfaMalloc.Malloc(Size);
-            Pattern.FillByte((void*)blocks[i], Size, (byte)i);
-        }
-        for (int i = 0; i < N; i++)
-        {
-            ok &= Pattern.CheckByte((void*)blocks[i], Size, (byte)i) < 0;
-            CfaMalloc.Free((void*)blocks[i]);
-        }
-        Put("REUSE_OK", ok);
+        Put("REUSE_OK", ExitedThread.BlocksStillWork(N, Size));
     }
 }
