@@ -90,14 +90,15 @@ public static unsafe partial class CfaMalloc
         // counts zero-size calls) and that size + alignment did not overflow.
         if (heap != null && payload > size - 1 && payload - 1 < FastPathValues.FastLimit)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(payload));
+            int index = FastPathValues.SmallBucket(payload);
+            Bucket* bucket = ThreadHeap.BucketOf(heap, index);
             if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
                 RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
                 tally->Calls++;
                 tally->Requested += (long)size;
                 tally->Allocated += (long)bucket->BlockSize;
-                ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
+                ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
                 if (!aligned)
                 {
                     p = block + 1;

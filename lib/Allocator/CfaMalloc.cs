@@ -174,7 +174,8 @@ public static unsafe partial class CfaMalloc
                     tally->Requested += (long)size;
                     return p;
                 }
-                Bucket* target = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(size));
+                int index = FastPathValues.SmallBucket(size);
+                Bucket* target = ThreadHeap.BucketOf(heap, index);
                 if (ThreadHeap.Take(target, size, word & BlockHeader.ZeroFlag, out BlockHeader* block))
                 {
                     BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)
@@ -183,7 +184,7 @@ public static unsafe partial class CfaMalloc
                     tally->Calls++;
                     tally->Requested += (long)size;
                     tally->Allocated += (long)target->BlockSize;
-                    ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(target))->OtherTakes++;
+                    ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
                     heap->InternalFreed += (long)bucket->BlockSize;
                     if (ReallocPaths.MustFreeMoved(heap, header, bucket->BlockSize, grew: size > usable))
                         FreePaths.PushLocal(bucket, header);

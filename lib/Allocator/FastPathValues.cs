@@ -11,8 +11,8 @@ namespace Workbench.Allocator;
 /// (<c>objdump -d</c> of <c>cfa_fast_malloc</c>: <c>Tunables</c>, <c>SizeClasses</c>, <c>BlockHeader</c>). So it reads
 /// copies kept here, in a class with no static constructor, which need no test.
 /// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is a constant to both compilers (true under the JIT, false under
-/// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/> and
-/// <see cref="ThreadHeap.Owns"/>).
+/// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/>,
+/// <see cref="ThreadHeap.Owns"/> and <see cref="ThreadHeap.BucketTallyOf"/>).
 /// </summary>
 /// <remarks>
 /// Invariant: the copies are 0 (null) until <see cref="Publish"/> runs, which <see cref="HeapPool.Acquire"/> does before
@@ -31,6 +31,9 @@ internal static unsafe class FastPathValues
     /// <summary>The copy of the bytes of a heap's region (<see cref="ThreadHeap.Owns"/> reads it).</summary>
     internal static nuint s_heapSpan;
 
+    /// <summary>The copy of where a heap's per-bucket tallies start (<see cref="ThreadHeap.BucketTallyOf"/> reads it).</summary>
+    internal static int s_bucketTallyOffset;
+
     /// <summary><see cref="Tunables.s_fastLimit"/>: sizes 1 to this (and below the mmap threshold) may take a fast path.</summary>
     internal static nuint FastLimit
     {
@@ -44,11 +47,12 @@ internal static unsafe class FastPathValues
 
     /// <summary>Copies the values, the limit last (idempotent; slow paths only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Publish(nuint freedMark, nuint heapSpan)
+    internal static void Publish(nuint freedMark, nuint heapSpan, int bucketTallyOffset)
     {
         s_lookup = SizeClasses.s_lookup;
         s_freedMark = freedMark;
         s_heapSpan = heapSpan;
+        s_bucketTallyOffset = bucketTallyOffset;
         Volatile.Write(ref s_fastLimit, Tunables.s_fastLimit);
     }
 

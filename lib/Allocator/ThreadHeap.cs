@@ -210,7 +210,8 @@ internal unsafe partial struct ThreadHeap
 
     /// <summary>The counters of size class <paramref name="index"/> that its bucket's line has no room for.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static BucketTally* BucketTallyOf(ThreadHeap* heap, int index) => (BucketTally*)((byte*)heap + s_bucketTallyOffset) + index;
+    internal static BucketTally* BucketTallyOf(ThreadHeap* heap, int index) =>
+        (BucketTally*)((byte*)heap + (RuntimeFeature.IsDynamicCodeSupported ? s_bucketTallyOffset : FastPathValues.s_bucketTallyOffset)) + index;
 
     /// <summary>Takes the first block off the bucket's free list (owner only); null when it is empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
