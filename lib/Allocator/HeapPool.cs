@@ -166,7 +166,7 @@ internal static unsafe class HeapPool
     /// ahead-of-time build made 26-112 heaps per second of larson this way where one yield makes 3 (issue 19,
     /// docs/results.md). One sched_yield per thread start that finds no free heap; the heap lock is not held.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void YieldToEndingThreads() => Thread.Yield();
 
     /// <summary>Puts a heap back on the free stack if it still belongs to assignment <paramref name="assignment"/>.</summary>
