@@ -77,7 +77,7 @@ internal static unsafe class BlockValidation
         // The common case first, accepted as free's fast path accepts it: a bucket of the caller's own heap.
         if (mine != null && ThreadHeap.Owns(mine, bucket))
             return null;
-        if (!IsBucket(bucket, out nuint blockBytes))
+        if (!(mine != null && IsChainTarget(mine, bucket, out nuint blockBytes)) && !IsBucket(bucket, out blockBytes))
         {
             detail = $"its header (0x{(ulong)realWord:x}) names no bucket of a cfa-malloc heap";
             return HeapProblem.UnknownPointer;
@@ -88,6 +88,24 @@ internal static unsafe class BlockValidation
             return HeapProblem.UnknownPointer;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="bucket"/> is the target of <paramref name="mine"/>'s outgoing remote-free chain of its size
+    /// class, with that class's block size: a bucket that <see cref="IsBucket"/> accepted when the chain took a block for
+    /// it, and heaps are never unmapped, so it is one still. The common remote free (a consumer freeing a producer's
+    /// blocks) then checks only the block, without reading the other heap's region.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsChainTarget(ThreadHeap* mine, Bucket* bucket, out nuint blockBytes)
+    {
+        blockBytes = 0;
+        nuint offset = ((nuint)bucket & (ThreadHeap.Alignment - 1)) - ThreadHeap.BucketsOffset;
+        nuint index = offset / (nuint)sizeof(Bucket);
+        if (index >= (nuint)SizeClasses.s_count || ThreadHeap.ChainOf(mine, (int)index)->Target != bucket)
+            return false;
+        blockBytes = SizeClasses.BlockSize((int)index);
+        return true;
     }
 
     /// <summary>

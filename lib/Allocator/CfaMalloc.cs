@@ -99,8 +99,9 @@ public static unsafe partial class CfaMalloc
             CheckedMode.Free(p);
             return;
         }
-        if (!FreeFast(CurrentHeap.Heap, p))
-            FreePaths.FreeSlow(p);
+        ThreadHeap* heap = CurrentHeap.Heap;
+        if (!FreeFast(heap, p))
+            FreePaths.FreeSlow(p, heap);
     }
 
     /// <summary>

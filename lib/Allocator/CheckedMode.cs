@@ -78,7 +78,7 @@ internal static unsafe class CheckedMode
     {
         if (p == null)
         {
-            FreePaths.FreeSlow(p);
+            FreePaths.FreeSlow(p, null);
             return;
         }
         using (s_lock.Hold())

@@ -9,11 +9,16 @@ namespace Workbench.Allocator;
 /// </summary>
 internal static unsafe class FreePaths
 {
-    /// <summary>The slow path of Free: null, first call of a thread, aligned, mmap'd or remote blocks.</summary>
+    /// <summary>
+    /// The slow path of Free: null, first call of a thread, aligned, mmap'd or remote blocks. <paramref name="heap"/> is
+    /// the caller's heap as the fast path read it (null: none yet, or not read), so that a remote free, the common case
+    /// here, does not read the thread-local slot again from a method that is not inlined (through __tls_get_addr).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void FreeSlow(void* data)
+    internal static void FreeSlow(void* data, ThreadHeap* heap)
     {
-        ThreadHeap* heap = HeapPool.Acquire();
+        if (heap == null)
+            heap = HeapPool.Acquire();
         if (data == null)
         {
             if (heap != null)

@@ -99,6 +99,9 @@ public partial class ProbeTests
         AssertReported(r, "INTERIOR", HeapProblem.UnknownPointer, "INTERIOR");
         AssertReported(r, "FOREIGN", HeapProblem.UnknownPointer, "FOREIGN");
         AssertReported(r, "FOREIGN_REALLOC", HeapProblem.UnknownPointer, "FOREIGN");
+        r.AssertEqual("REMOTE_FREE.EXCEPTION", "none");
+        AssertReported(r, "FORGED_REMOTE", HeapProblem.UnknownPointer, "FORGED_REMOTE");
+        r.AssertEqual("COPIED_FREE.EXCEPTION", "none");
         AssertReported(r, "STACK", HeapProblem.UnknownPointer, "STACK");
         AssertReported(r, "MISALIGNED", HeapProblem.UnknownPointer, "MISALIGNED");
         AssertReported(r, "MISALIGNED_REALLOC", HeapProblem.UnknownPointer, "MISALIGNED");

@@ -25,6 +25,25 @@ internal static unsafe class UnknownPointer
         Catch("FOREIGN", () => CfaMalloc.Free((void*)f));
         Catch("FOREIGN_REALLOC", () => CfaMalloc.Realloc((void*)f, 512));
         System.Runtime.InteropServices.NativeMemory.AlignedFree(foreign);
+        // A copy of another thread's block header in foreign memory, freed after a real block of that thread's bucket
+        // was freed here (so this heap's remote chain of the size class targets the bucket the copy names).
+        nint theirs = 0, copied = 0;
+        var other = new Thread(() =>
+        {
+            theirs = (nint)CfaMalloc.Malloc(64);
+            copied = (nint)CfaMalloc.Malloc(64);
+        });
+        other.Start();
+        other.Join();
+        Catch("REMOTE_FREE", () => CfaMalloc.Free((void*)theirs));
+        byte* forged = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(256, 64);
+        Pattern.FillByte(forged, 256, 0x00);
+        Buffer.MemoryCopy((byte*)copied - 16, forged + 112, 16, 16);
+        nint fr = (nint)(forged + 128);
+        Put("FORGED_REMOTE", Hex(fr));
+        Catch("FORGED_REMOTE", () => CfaMalloc.Free((void*)fr));
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(forged);
+        Catch("COPIED_FREE", () => CfaMalloc.Free((void*)copied));
         // Nothing was changed: the real block is intact and frees normally.
         Put("BLOCK_INTACT", Pattern.CheckByte(p, 256, 0x3C) < 0);
         Catch("BLOCK_FREE", () => CfaMalloc.Free(p));
