@@ -42,11 +42,14 @@ internal static unsafe class AllocPaths
     {
         if (size > SizeClasses.MaxRequest || alignment > SizeClasses.MaxRequest)
             return Errno.Fail(Errno.ENOMEM);
-        bool aligned = alignment > SizeClasses.HeaderSize;
-        // An aligned block needs room for the fake header and for sliding the data to the
-        // boundary: the data lands at most 'alignment' bytes past the natural position.
+        // A 64-byte alignment of a small request: a naturally aligned class's block, its data aligned already. Any other
+        // aligned block needs room for the fake header and for sliding the data to the boundary: the data lands at
+        // most 'alignment' bytes past the natural position.
+        bool natural = SizeClasses.IsNatural(alignment, size);
+        bool aligned = !natural && alignment > SizeClasses.HeaderSize;
         nuint payload = aligned ? size + alignment : size;
-        BlockHeader* real = AllocateBlock(heap, payload, zeroFill, out bool freshMapping);
+        bool freshMapping = false;
+        BlockHeader* real = natural ? TakeBlock(heap, SizeClasses.NaturalBucket(size)) : AllocateBlock(heap, payload, zeroFill, out freshMapping);
         if (real == null)
             return Errno.Fail(Errno.ENOMEM);
 
@@ -84,12 +87,22 @@ internal static unsafe class AllocPaths
         freshMapping = false;
         if (payload >= Tunables.s_mmapThreshold)
             return MapBlock(heap, payload, zeroFill, out freshMapping);
-        Bucket* bucket = ThreadHeap.BucketOf(heap, SizeClasses.Bucket(payload));
+        return TakeBlock(heap, SizeClasses.Bucket(payload));
+    }
+
+    /// <summary>
+    /// A block of bucket <paramref name="index"/>, from its free list or a refill; its header's word is set, its size
+    /// is not. Null when memory is exhausted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static BlockHeader* TakeBlock(ThreadHeap* heap, int index)
+    {
+        Bucket* bucket = ThreadHeap.BucketOf(heap, index);
         BlockHeader* block = PopVerified(bucket);
         if (block == null && (block = ThreadHeap.Refill(heap, bucket, Policy.Ownership)) == null)
             return null;
         block->Word = (nuint)bucket;
-        ThreadHeap.BucketTallyOf(heap, ThreadHeap.IndexOf(bucket))->OtherTakes++;
+        ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
         return block;
     }
 

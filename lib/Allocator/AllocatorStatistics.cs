@@ -186,9 +186,11 @@ public sealed class AllocatorStatistics
                 {
                     Bucket* b = ThreadHeap.BucketOf(h, i);
                     long blockSize = (long)b->BlockSize;
-                    sums[(int)Routine.Malloc].Calls += b->FastMallocs;
-                    sums[(int)Routine.Malloc].Requested += b->FastMallocBytes;
-                    sums[(int)Routine.Malloc].Allocated += b->FastMallocs * blockSize;
+                    // A naturally aligned class's fast takes are memalign's (CfaMalloc.MemalignFast); malloc never takes there.
+                    int taker = (int)(i < SizeClasses.s_plainCount ? Routine.Malloc : Routine.Memalign);
+                    sums[taker].Calls += b->FastMallocs;
+                    sums[taker].Requested += b->FastMallocBytes;
+                    sums[taker].Allocated += b->FastMallocs * blockSize;
                     sums[(int)Routine.Free].Calls += b->FastFrees;
                     sums[(int)Routine.Free].Requested += b->FastFreeBytes;
                     sums[(int)Routine.Free].Allocated += b->FastFrees * blockSize;
@@ -357,9 +359,14 @@ public sealed class AllocatorStatistics
         if (!buckets)
             return;
         writer.WriteLine("  buckets    block size B    allocations      reused (at least)     carved          fast frees");
-        foreach (BucketCounters b in Buckets)
+        for (int i = 0; i < Buckets.Count; i++)
+        {
+            BucketCounters b = Buckets[i];
+            // The naturally aligned classes come after the plain ones (SizeClasses), marked "a64".
             if (b.Allocations != 0 || b.Carved != 0)
-                writer.WriteLine(string.Format(inv, "  {0,21:N0} {1,14:N0} {2,19:N0} {3,14:N0} {4,19:N0}", b.BlockSize, b.Allocations, b.Reused, b.Carved, b.Frees));
+                writer.WriteLine(string.Format(inv, "  {0,21:N0} {1,14:N0} {2,19:N0} {3,14:N0} {4,19:N0}{5}", b.BlockSize, b.Allocations, b.Reused, b.Carved, b.Frees,
+                    i >= SizeClasses.s_plainCount ? "  a64" : ""));
+        }
     }
 
     /// <summary>

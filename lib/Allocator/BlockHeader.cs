@@ -102,12 +102,17 @@ internal unsafe struct BlockHeader
     internal static BlockHeader* RealOf(BlockHeader* h, nuint word) =>
         (word & FakeFlag) != 0 ? (BlockHeader*)((byte*)h - ((ulong)h->Size & OffsetMask)) : h;
 
-    /// <summary>The alignment of the block whose data starts at <paramref name="data"/>.</summary>
+    /// <summary>
+    /// The alignment of the block whose data starts at <paramref name="data"/>: a fake header's, 64 for a block of a
+    /// naturally aligned class, else 16.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static nuint AlignmentOf(void* data)
     {
         BlockHeader* h = Of(data);
-        return (h->Word & FakeFlag) != 0 ? (nuint)1 << (int)(h->Size >> AlignmentShift) : SizeClasses.HeaderSize;
+        if ((h->Word & FakeFlag) != 0)
+            return (nuint)1 << (int)(h->Size >> AlignmentShift);
+        return h->IsNatural ? SizeClasses.NaturalAlignment : SizeClasses.HeaderSize;
     }
 
     /// <summary>
@@ -128,6 +133,9 @@ internal unsafe struct BlockHeader
 
     /// <summary>Whether this real header describes an mmap'd block.</summary>
     internal readonly bool IsMapped => (Word & MmapFlag) != 0;
+
+    /// <summary>Whether this real header is a block of a naturally aligned class (its data 64-aligned, no fake header).</summary>
+    internal readonly bool IsNatural => (Word & (MmapFlag | LargeFlag)) == 0 && ThreadHeap.IsNatural(OwnerBucket);
 
     /// <summary>The bucket of a real, non-mapped header.</summary>
     internal readonly Bucket* OwnerBucket => (Bucket*)(Word & ~FlagMask);

@@ -153,14 +153,14 @@ public static unsafe partial class CfaMalloc
         if (Policy.Checked)
             return CheckedMode.Realloc(p, size, 0, resize: false);
         ThreadHeap* heap = CurrentHeap.Heap;
-        // Fast path: a plain block of this heap and a small new size, staying in place or moving
-        // to a block popped from a free list; everything else takes the general path.
+        // Fast path: a plain block of this heap (not aligned, naturally or with a fake header) and a small new size,
+        // staying in place or moving to a block popped from a free list; everything else takes the general path.
         if (p != null && heap != null && size - 1 < FastPathValues.FastLimit)
         {
             BlockHeader* header = (BlockHeader*)p - 1;
             nuint word = header->Word;
             var bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
-            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.Owns(heap, bucket))
+            if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag | BlockHeader.LargeFlag)) == 0 && ThreadHeap.OwnsPlain(heap, bucket))
             {
                 nuint usable = bucket->BlockSize - SizeClasses.HeaderSize;
                 nuint oldSize = header->Size;

@@ -12,7 +12,7 @@ namespace Workbench.Allocator;
 /// copies kept here, in a class with no static constructor, which need no test.
 /// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is a constant to both compilers (true under the JIT, false under
 /// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/>,
-/// <see cref="ThreadHeap.Owns"/> and <see cref="ThreadHeap.BucketTallyOf"/>).
+/// <see cref="ThreadHeap.Owns"/>, <see cref="ThreadHeap.OwnsPlain"/> and <see cref="ThreadHeap.BucketTallyOf"/>).
 /// </summary>
 /// <remarks>
 /// Invariant: the copies are 0 (null) until <see cref="Publish"/> runs, which <see cref="HeapPool.Acquire"/> does before
@@ -24,6 +24,7 @@ internal static unsafe class FastPathValues
 {
     private static nuint s_fastLimit;
     private static byte* s_lookup;
+    private static byte* s_naturalLookup;
 
     /// <summary>The copy of the heap layer's freed mark (<see cref="BlockHeader.Mark"/> reads it).</summary>
     internal static nuint s_freedMark;
@@ -33,6 +34,9 @@ internal static unsafe class FastPathValues
 
     /// <summary>The copy of where a heap's per-bucket tallies start (<see cref="ThreadHeap.BucketTallyOf"/> reads it).</summary>
     internal static int s_bucketTallyOffset;
+
+    /// <summary>The copy of where a heap's naturally aligned buckets start (<see cref="ThreadHeap.OwnsPlain"/> reads it).</summary>
+    internal static nuint s_naturalOffset;
 
     /// <summary><see cref="Tunables.s_fastLimit"/>: sizes 1 to this (and below the mmap threshold) may take a fast path.</summary>
     internal static nuint FastLimit
@@ -45,11 +49,17 @@ internal static unsafe class FastPathValues
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int SmallBucket(nuint size) => (RuntimeFeature.IsDynamicCodeSupported ? SizeClasses.s_lookup : s_lookup)[(size + 15) >> 4];
 
+    /// <summary>The naturally aligned class of a request of 1 to <see cref="SizeClasses.NaturalLimit"/> bytes: one load.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int NaturalBucket(nuint size) => (RuntimeFeature.IsDynamicCodeSupported ? SizeClasses.s_naturalLookup : s_naturalLookup)[(size + 15) >> 4];
+
     /// <summary>Copies the values, the limit last (idempotent; slow paths only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Publish(nuint freedMark, nuint heapSpan, int bucketTallyOffset)
+    internal static void Publish(nuint freedMark, nuint heapSpan, int bucketTallyOffset, nuint naturalOffset)
     {
+        s_naturalOffset = naturalOffset;
         s_lookup = SizeClasses.s_lookup;
+        s_naturalLookup = SizeClasses.s_naturalLookup;
         s_freedMark = freedMark;
         s_heapSpan = heapSpan;
         s_bucketTallyOffset = bucketTallyOffset;

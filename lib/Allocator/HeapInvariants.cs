@@ -26,6 +26,7 @@ namespace Workbench.Allocator;
 ///   L2  the list ends: no block is reached twice
 ///   L3  no block is on two lists of h (Check only: it walks every list)
 ///   L4  x.Size = FreedMark
+///   N1  i a naturally aligned class (i >= SizeClasses.s_plainCount): (x + 16) mod 64 = 0, the data 64-aligned
 /// Buckets
 ///   B1  b[i].BlockSize = size(i)
 ///   B2  0 &lt;= b[i].FastMallocBytes &lt;= b[i].FastMallocs * size(i), and the same for frees and callocs
@@ -92,7 +93,9 @@ internal static unsafe class HeapInvariants
             var last = (nuint)heap->LastCarved;
             nuint bytes = next - last;
             if (last >= next || bytes - SizeClasses.HeaderSize > SizeClasses.MaxPayload
-                || SizeClasses.BlockSize(SizeClasses.Bucket(bytes - SizeClasses.HeaderSize)) != bytes)
+                || (SizeClasses.BlockSize(SizeClasses.Bucket(bytes - SizeClasses.HeaderSize)) != bytes
+                    && (bytes - SizeClasses.HeaderSize > SizeClasses.NaturalLimit
+                        || SizeClasses.BlockSize(SizeClasses.NaturalBucket(bytes - SizeClasses.HeaderSize)) != bytes)))
                 return $"heap {heap->Id}: last block carved at {Hex(last)} does not end at the bump area's start {Hex(next)} with a block size (H3)";
         }
         var prefaulted = (nuint)heap->PrefaultedEnd;
@@ -180,6 +183,8 @@ internal static unsafe class HeapInvariants
                 return $"{Where(heap, index)}: {list} block {count} at {Hex(at)} is misaligned, inside the heap, or in the free bump area [{Hex(freeStart)}, {Hex(freeEnd)}) (L1)";
             if (x->Size != BlockHeader.FreedMark)
                 return $"{Where(heap, index)}: {list} block {count} at {Hex(at)} lacks the freed mark (its size field reads {Hex(x->Size)}) (L4)";
+            if (index >= SizeClasses.s_plainCount && (at + SizeClasses.HeaderSize) % SizeClasses.NaturalAlignment != 0)
+                return $"{Where(heap, index)}: {list} block {count} at {Hex(at)} of a naturally aligned class has its data off a 64-byte boundary (N1)";
             if (seen != null && !seen.TryAdd(at, name!))
             {
                 return seen[at] == name

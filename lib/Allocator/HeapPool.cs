@@ -151,7 +151,7 @@ internal static unsafe class HeapPool
         }
 
         // The fast paths' copies for code compiled ahead of time, before this thread (or any) has a heap to use them with.
-        FastPathValues.Publish(BlockHeader.FreedMark, ThreadHeap.Span, ThreadHeap.s_bucketTallyOffset);
+        FastPathValues.Publish(BlockHeader.FreedMark, ThreadHeap.Span, ThreadHeap.s_bucketTallyOffset, ThreadHeap.s_naturalOffset);
         CurrentHeap.Heap = heap;
         if (!s_hostReportsExits)
             t_releaser = new HeapReleaser(heap, assignment);

@@ -65,22 +65,25 @@ internal static unsafe class ParkedBlocks
             + (nuint)capacity * ((nuint)sizeof(BlockHeader*) + (nuint)sizeof(ParkedRange)));
 
     /// <summary>
-    /// Parks the free blocks of <paramref name="heap"/>'s buckets from <paramref name="firstBucket"/> up (every one that
-    /// holds a whole page) that the pad does not keep, taking them off its free and remote lists; then gives back every
+    /// Parks the free blocks of <paramref name="heap"/>'s buckets that hold whole pages
+    /// (<see cref="SizeClasses.HoldsWholePages"/>) that the pad does not keep, taking them off its free and remote lists; then gives back every
     /// whole page of each run of parked blocks that lie next to each other. The caller owns the heap (its own, or a
     /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with nothing
     /// parked, when the table cannot be mapped (the caller then trims inside the blocks instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static long Park(ThreadHeap* heap, int firstBucket, nuint pad, ref nuint kept)
+    internal static long Park(ThreadHeap* heap, nuint pad, ref nuint kept)
     {
-        for (int i = firstBucket; i < SizeClasses.s_count; i++)
-            AppendRemote(heap, i);
-        // What the pad keeps stays on the free lists, from the largest bucket down, as trimming inside blocks keeps it.
+        for (int i = 0; i < SizeClasses.s_count; i++)
+            if (SizeClasses.HoldsWholePages(i))
+                AppendRemote(heap, i);
+        // What the pad keeps stays on the free lists, from the last bucket down, as trimming inside blocks keeps it.
         int total = 0;
         BlockHeader** parkFrom = stackalloc BlockHeader*[SizeClasses.s_count];
-        for (int i = SizeClasses.s_count - 1; i >= firstBucket; i--)
+        for (int i = SizeClasses.s_count - 1; i >= 0; i--)
         {
+            if (!SizeClasses.HoldsWholePages(i))
+                continue;
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
             BlockHeader* keptLast = null;
             BlockHeader* b = bucket->FreeList;
@@ -115,7 +118,7 @@ internal static unsafe class ParkedBlocks
                 for (int k = 0; k < Counts(old)[i]; k++)
                     Add(entries, ranges, ref n, Entries(old)[Starts(old)[i] + k], blockBytes);
             }
-            if (i >= firstBucket)
+            if (SizeClasses.HoldsWholePages(i))
             {
                 Bucket* bucket = ThreadHeap.BucketOf(heap, i);
                 BlockHeader* keptLast = parkFrom[i];

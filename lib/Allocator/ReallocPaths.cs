@@ -30,10 +30,14 @@ internal static unsafe class ReallocPaths
         nuint newAlignment = alignment == 0 ? BlockHeader.AlignmentOf(data) : Math.Max(alignment, SizeClasses.HeaderSize);
         nuint usable = BlockHeader.UsableSize(data);
 
-        bool layoutFits = newAlignment <= SizeClasses.HeaderSize ? true : hasFake && ((nuint)data & (newAlignment - 1)) == 0;
+        // A naturally aligned block keeps its place only for the same alignment, and never changes bucket in place (the
+        // bucket is its alignment).
+        bool natural = !hasFake && real->IsNatural;
+        bool layoutFits = natural ? newAlignment == SizeClasses.NaturalAlignment
+            : newAlignment <= SizeClasses.HeaderSize || (hasFake && ((nuint)data & (newAlignment - 1)) == 0);
         // In place: by the thesis's rule (the block holds the new size and wastes at most half of it), or as the last
         // block carved from the bump area, which grows into the area or gives its tail back, with no copy.
-        if (layoutFits && (StaysInPlace(size, usable) || RebucketLastCarved(heap, tally, real, data, size)))
+        if (layoutFits && (StaysInPlace(size, usable) || (!natural && RebucketLastCarved(heap, tally, real, data, size))))
         {
             if (zeroFill && size > oldSize)
                 BulkMemory.Clear((byte*)data + oldSize, size - oldSize);
@@ -113,9 +117,12 @@ internal static unsafe class ReallocPaths
         BlockHeader* fake = BlockHeader.Of(data);
         bool hasFake = fake != real;
         nuint usable = BlockHeader.UsableSize(data);
-        bool layoutFits = wanted <= SizeClasses.HeaderSize ? !hasFake : hasFake && ((nuint)data & (wanted - 1)) == 0;
-        // In place: the block holds the new size, or it is the last block carved from the bump area and changes bucket.
-        if (layoutFits && (size <= usable || RebucketLastCarved(heap, tally, real, data, size)))
+        bool natural = !hasFake && real->IsNatural;
+        bool layoutFits = natural ? wanted == SizeClasses.NaturalAlignment
+            : wanted <= SizeClasses.HeaderSize ? !hasFake : hasFake && ((nuint)data & (wanted - 1)) == 0;
+        // In place: the block holds the new size, or it is the last block carved from the bump area and changes bucket
+        // (a naturally aligned one never does: its bucket is its alignment).
+        if (layoutFits && (size <= usable || (!natural && RebucketLastCarved(heap, tally, real, data, size))))
         {
             real->Word &= ~BlockHeader.ZeroFlag;
             real->Size = size;

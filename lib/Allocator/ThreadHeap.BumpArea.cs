@@ -31,17 +31,21 @@ internal unsafe partial struct ThreadHeap
             return parked;
 
         nuint blockSize = bucket->BlockSize;
+        bool natural = IsNatural(bucket);
         if (heap->LastCarved != null && !Policy.Checked)
             ReclaimLastCarved(heap);
-        if ((nuint)(heap->BumpEnd - heap->BumpNext) < blockSize && !ExtendBumpArea(heap, blockSize))
+        if ((nuint)(heap->BumpEnd - heap->BumpNext) < NaturalSkip(heap->BumpNext, natural) + blockSize
+            && !ExtendBumpArea(heap, blockSize + (natural ? SizeClasses.NaturalAlignment : 0)))
             return null;
 
         // Carve a batch (up to one page, at least one block) so that the next misses hit the free
         // list; the blocks are linked in address order for locality. Linking writes into every
-        // block, so a larger batch would fault in pages a short-lived program never uses.
-        nuint available = (nuint)(heap->BumpEnd - heap->BumpNext);
+        // block, so a larger batch would fault in pages a short-lived program never uses. A naturally aligned class's
+        // batch starts where its first block's data is 64-aligned (its block size is a multiple of 64, so every
+        // block's is); the 16 to 48 bytes skipped are never handed out.
+        byte* first = heap->BumpNext + NaturalSkip(heap->BumpNext, natural);
+        nuint available = (nuint)(heap->BumpEnd - first);
         nuint count = Math.Min(available / blockSize, Math.Max(1, OsMemory.s_pageSize / blockSize));
-        byte* first = heap->BumpNext;
         heap->BumpNext = first + count * blockSize;
         if (heap->BumpNext > heap->PrefaultedEnd && Tunables.s_prefault != 0)
             Prefault(heap, first);
@@ -57,6 +61,14 @@ internal unsafe partial struct ThreadHeap
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap) ?? HeapInvariants.CheckBucket(heap, IndexOf(bucket)));
         return (BlockHeader*)first;
     }
+
+    /// <summary>
+    /// The bytes a naturally aligned class's refill skips from <paramref name="next"/> so that its first block's data
+    /// lies at a multiple of <see cref="SizeClasses.NaturalAlignment"/>; 0 for a plain class.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint NaturalSkip(byte* next, bool natural) =>
+        natural ? (0 - ((nuint)next + SizeClasses.HeaderSize)) & (SizeClasses.NaturalAlignment - 1) : 0;
 
     /// <summary>
     /// Before a refill carves: when the last block carved is free and at the head of its bucket's free list, takes it

@@ -124,6 +124,12 @@ internal unsafe partial struct ThreadHeap
     /// <summary>Where the buckets start, from the heap's address (a constant for the fast path).</summary>
     internal const int BucketsOffset = 512;
 
+    /// <summary>
+    /// Where the naturally aligned classes' buckets start, from the heap's address: the end of the plain ones
+    /// (<see cref="SizeClasses.s_plainCount"/>).
+    /// </summary>
+    internal static readonly nuint s_naturalOffset = (nuint)(BucketsOffset + SizeClasses.s_plainCount * sizeof(Bucket));
+
     /// <summary>Where the remote heads start, from the heap's address.</summary>
     internal static readonly int s_remoteOffset = AlignUp(BucketsOffset + SizeClasses.s_count * sizeof(Bucket), 64);
 
@@ -252,6 +258,18 @@ internal unsafe partial struct ThreadHeap
     /// <summary>The size-class index of <paramref name="bucket"/>, from its address.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int IndexOf(Bucket* bucket) => (int)((((nuint)bucket & (Alignment - 1)) - BucketsOffset) / (nuint)sizeof(Bucket));
+
+    /// <summary>Whether <paramref name="bucket"/>, of any heap, is a naturally aligned class's (its blocks' data 64-aligned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsNatural(Bucket* bucket) => ((nuint)bucket & (Alignment - 1)) >= s_naturalOffset;
+
+    /// <summary>
+    /// Whether <paramref name="bucket"/> belongs to <paramref name="heap"/> and is a plain class's: <see cref="Owns"/>
+    /// and not <see cref="IsNatural"/> in one compare (realloc's fast path, which moves blocks between plain classes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool OwnsPlain(ThreadHeap* heap, Bucket* bucket) =>
+        (nuint)((byte*)bucket - (byte*)heap) < (RuntimeFeature.IsDynamicCodeSupported ? s_naturalOffset : FastPathValues.s_naturalOffset);
 
     /// <summary>Whether <paramref name="bucket"/> belongs to <paramref name="heap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -59,20 +59,19 @@ internal static unsafe class Trimming
         // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         long released = 0;
-        int first = SizeClasses.s_count;
-        while (first > 0 && HoldsWholePages(ThreadHeap.BucketOf(heap, first - 1)))
-            first--;
         // Free blocks of a page or more leave their lists for the heap's parked table, pages and headers given back;
         // only if the table cannot be mapped are they trimmed where they are, their header pages kept.
-        long parked = ParkedBlocks.Park(heap, first, pad, ref kept);
+        long parked = ParkedBlocks.Park(heap, pad, ref kept);
         if (parked >= 0)
         {
             released += parked;
         }
         else
         {
-            for (int i = SizeClasses.s_count - 1; i >= first; i--)
+            for (int i = SizeClasses.s_count - 1; i >= 0; i--)
             {
+                if (!SizeClasses.HoldsWholePages(i))
+                    continue;
                 Bucket* bucket = ThreadHeap.BucketOf(heap, i);
                 released += TrimList(bucket->FreeList, bucket->BlockSize, pad, ref kept, out _);
             }
@@ -83,7 +82,7 @@ internal static unsafe class Trimming
 
     /// <summary>Whether a block of <paramref name="bucket"/> can hold a whole page past its header: a page and a header or more.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HoldsWholePages(Bucket* bucket) => bucket->BlockSize >= OsMemory.s_pageSize + SizeClasses.HeaderSize;
+    private static bool HoldsWholePages(Bucket* bucket) => SizeClasses.HoldsWholePages(ThreadHeap.IndexOf(bucket));
 
     /// <summary>
     /// Trims the free list from <paramref name="first"/> (blocks of <paramref name="blockBytes"/> bytes), keeping the

@@ -77,8 +77,9 @@ public unsafe class StatisticsTests
         Assert.Equal(20, s2.Memalign.Calls - s1.Memalign.Calls);
         Assert.Equal(0, s2.Memalign.ZeroCalls - s1.Memalign.ZeroCalls);
         Assert.Equal(20 * 100, s2.Memalign.BytesRequested - s1.Memalign.BytesRequested);
-        // Each block is the bucket that holds 100 bytes plus the alignment slack, with its header.
-        long block = (long)Support.BucketFor(100 + 64) + 16;
+        // Each block is the naturally aligned class's that holds 100 bytes (block sizes step by 64 up to 256 B, header
+        // included, the data 64-aligned: no fake header and no alignment slack).
+        long block = (100 + 16 + 63) / 64 * 64;
         Assert.Equal(20 * block, s2.Memalign.BytesAllocated - s1.Memalign.BytesAllocated);
         Assert.Equal(s0.BytesInUse, s2.BytesInUse);
     }
