@@ -72,7 +72,7 @@ internal static unsafe class ParkedBlocks
     /// parked, when the table cannot be mapped (the caller then trims inside the blocks instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static long Park(ThreadHeap* heap, nuint pad, ref nuint kept)
+    internal static long Park(ThreadHeap* heap, ref TrimPad keep)
     {
         for (int i = 0; i < SizeClasses.s_count; i++)
             if (SizeClasses.HoldsWholePages(i))
@@ -87,11 +87,8 @@ internal static unsafe class ParkedBlocks
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
             BlockHeader* keptLast = null;
             BlockHeader* b = bucket->FreeList;
-            for (; b != null && kept < pad; b = (BlockHeader*)b->Word)
-            {
-                kept += bucket->BlockSize;
+            for (; b != null && keep.Keeps(bucket->BlockSize); b = (BlockHeader*)b->Word)
                 keptLast = b;
-            }
             parkFrom[i] = keptLast;
             for (; b != null; b = (BlockHeader*)b->Word)
                 total++;

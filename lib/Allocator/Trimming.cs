@@ -31,7 +31,7 @@ internal static unsafe class Trimming
         // Blocks this thread freed for other heaps go home first, where their owners can reuse them.
         if (mine != null)
             RemoteChain.FlushAll(mine);
-        nuint kept = 0;
+        var keep = new TrimPad(pad);
         long released = 0;
         using (HeapPool.HeapLock.Hold())
         {
@@ -41,11 +41,11 @@ internal static unsafe class Trimming
             // Pooled heaps have no owner while the heap lock is held (Acquire takes it), so
             // their free lists are safe to walk; the caller's own heap is its own.
             if (mine != null)
-                released += TrimHeap(mine, pad, ref kept);
+                released += TrimHeap(mine, ref keep);
             for (ThreadHeap* h = HeapPool.FreeHeaps; h != null; h = h->NextFree)
-                released += TrimHeap(h, pad, ref kept);
+                released += TrimHeap(h, ref keep);
             for (ThreadHeap* h = HeapPool.AllHeaps; h != null; h = h->NextInPool)
-                released += TrimRemote(h, pad, ref kept);
+                released += TrimRemote(h, ref keep);
             released += MappingCache.Release();
             if (released > 0)
                 HeapPool.CountTrim(released);
@@ -54,14 +54,14 @@ internal static unsafe class Trimming
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long TrimHeap(ThreadHeap* heap, nuint pad, ref nuint kept)
+    private static long TrimHeap(ThreadHeap* heap, ref TrimPad keep)
     {
         // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         long released = 0;
         // Free blocks of a page or more leave their lists for the heap's parked table, pages and headers given back;
         // only if the table cannot be mapped are they trimmed where they are, their header pages kept.
-        long parked = ParkedBlocks.Park(heap, pad, ref kept);
+        long parked = ParkedBlocks.Park(heap, ref keep);
         if (parked >= 0)
         {
             released += parked;
@@ -73,10 +73,10 @@ internal static unsafe class Trimming
                 if (!SizeClasses.HoldsWholePages(i))
                     continue;
                 Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-                released += TrimList(bucket->FreeList, bucket->BlockSize, pad, ref kept, out _);
+                released += TrimList(bucket->FreeList, bucket->BlockSize, ref keep, out _);
             }
         }
-        released += TrimPrefaulted(heap, pad, ref kept);
+        released += TrimPrefaulted(heap, ref keep);
         return released;
     }
 
@@ -89,16 +89,14 @@ internal static unsafe class Trimming
     /// headers, which hold the links; <paramref name="last"/> is its last block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long TrimList(BlockHeader* first, nuint blockBytes, nuint pad, ref nuint kept, out BlockHeader* last)
+    private static long TrimList(BlockHeader* first, nuint blockBytes, ref TrimPad keep, out BlockHeader* last)
     {
         long released = 0;
         last = null;
         for (BlockHeader* b = first; b != null; b = (BlockHeader*)b->Word)
         {
             last = b;
-            if (kept < pad)
-                kept += blockBytes;
-            else
+            if (!keep.Keeps(blockBytes))
                 released += (long)OsMemory.DecommitWholePages(b + 1, (byte*)b + blockBytes);
         }
         return released;
@@ -109,18 +107,18 @@ internal static unsafe class Trimming
     /// owner takes it, trimmed while no other thread can reach it, and pushed back, as other threads push.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long TrimRemote(ThreadHeap* heap, nuint pad, ref nuint kept)
+    private static long TrimRemote(ThreadHeap* heap, ref TrimPad keep)
     {
         long released = 0;
         for (int i = SizeClasses.s_count - 1; i >= 0; i--)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
             if (!HoldsWholePages(bucket))
-                break;
+                continue;
             BlockHeader* first = ThreadHeap.TakeRemoteList(heap, i);
             if (first == null)
                 continue;
-            released += TrimList(first, bucket->BlockSize, pad, ref kept, out BlockHeader* last);
+            released += TrimList(first, bucket->BlockSize, ref keep, out BlockHeader* last);
             ThreadHeap.PushRemote(bucket, first, last);
         }
         return released;
@@ -131,14 +129,11 @@ internal static unsafe class Trimming
     /// the next block starts in), once the pad is kept; the heap prefaults them again when it carves there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long TrimPrefaulted(ThreadHeap* heap, nuint pad, ref nuint kept)
+    private static long TrimPrefaulted(ThreadHeap* heap, ref TrimPad keep)
     {
         nuint bytes = ThreadHeap.PrefaultedUnused(heap);
-        if (bytes != 0 && kept < pad)
-        {
-            kept += bytes;
+        if (bytes != 0 && keep.Keeps(bytes))
             return 0;
-        }
         return (long)ThreadHeap.DecommitPrefaulted(heap);
     }
 }

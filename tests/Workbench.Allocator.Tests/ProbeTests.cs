@@ -210,6 +210,8 @@ public partial class ProbeTests
         r.AssertEqual("LARGE_RESIDENT_AFTER", "0");
         r.AssertEqual("SMALL_RESIDENT_AFTER", "0");
         r.AssertEqual("REUSE_OK", "True");
+        Assert.True(r.GetLong("LIVE_PAGES") >= 16 * 15 && r.GetLong("LIVE_RESIDENT_BEFORE") == r.GetLong("LIVE_PAGES"), r.Describe());
+        r.AssertEqual("LIVE_RESIDENT_AFTER", "0");
     }
 
     [Fact]

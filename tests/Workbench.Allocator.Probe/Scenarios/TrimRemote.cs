@@ -7,7 +7,8 @@ namespace Workbench.Allocator.Probe.Scenarios;
 /// Blocks this thread allocated and another thread freed (which wait on this heap's remote lists when ownership is on,
 /// and sit in the other thread's pooled heap when it is off): 32 blocks of 64 KiB and 64 blocks of 6000 bytes (under
 /// two pages, yet those that start early enough in a page hold a whole one). Reports how many of the whole pages inside them are resident before and
-/// after MallocTrim(0), and whether the trimmed blocks still work.
+/// after MallocTrim(0), and whether the trimmed blocks still work; then the same for 16 blocks of 64 KiB of a thread
+/// that is still alive when this one frees them and trims.
 /// </summary>
 internal static unsafe class TrimRemote
 {
@@ -43,6 +44,28 @@ internal static unsafe class TrimRemote
                 CfaMalloc.Free((void*)p);
         }
         Put("REUSE_OK", ok);
+
+        // Blocks of a thread that is still alive, freed here: they wait on that thread's remote lists (ownership on),
+        // which MallocTrim takes, trims and gives back while their owner waits.
+        nint[] live = [];
+        using var allocated = new ManualResetEventSlim();
+        using var finish = new ManualResetEventSlim();
+        var owner = new Thread(() =>
+        {
+            live = Allocate(16, 64 * 1024);
+            allocated.Set();
+            finish.Wait();
+        });
+        owner.Start();
+        allocated.Wait();
+        foreach (nint p in live)
+            CfaMalloc.Free((void*)p);
+        Put("LIVE_PAGES", WholePages(live, 64 * 1024, residentOnly: false));
+        Put("LIVE_RESIDENT_BEFORE", WholePages(live, 64 * 1024, residentOnly: true));
+        CfaMalloc.MallocTrim(0);
+        Put("LIVE_RESIDENT_AFTER", WholePages(live, 64 * 1024, residentOnly: true));
+        finish.Set();
+        owner.Join();
     }
 
     private static nint[] Allocate(int count, nuint size)
