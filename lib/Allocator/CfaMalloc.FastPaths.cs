@@ -23,27 +23,15 @@ public static unsafe partial class CfaMalloc
         // Sizes 1 to 128 KiB (and below the mmap threshold): see Tunables.s_fastLimit.
         // size - 1 wraps for 0, which takes the slow path (it counts zero-size calls).
         if (heap != null && size - 1 < FastPathValues.FastLimit)
-            return TakeCounted(heap, FastPathValues.SmallBucket(size), size, out p);
-        p = null;
-        return false;
-    }
-
-    /// <summary>
-    /// A block of <paramref name="heap"/>'s bucket <paramref name="index"/> from its free list, for a request of
-    /// <paramref name="size"/> bytes, counted on the bucket's line (<see cref="Bucket.FastMallocs"/>): malloc's fast
-    /// path, and memalign's for a naturally aligned class (the statistics credit those buckets to memalign). False, with
-    /// <paramref name="p"/> null, when the list is empty.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TakeCounted(ThreadHeap* heap, int index, nuint size, out void* p)
-    {
-        Bucket* bucket = ThreadHeap.BucketOf(heap, index);
-        if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
         {
-            bucket->FastMallocs++;
-            bucket->FastMallocBytes += (long)size;
-            p = block + 1;
-            return true;
+            Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(size));
+            if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
+            {
+                bucket->FastMallocs++;
+                bucket->FastMallocBytes += (long)size;
+                p = block + 1;
+                return true;
+            }
         }
         p = null;
         return false;
@@ -100,8 +88,20 @@ public static unsafe partial class CfaMalloc
     {
         if (alignment == SizeClasses.NaturalAlignment)
         {
+            // MallocFast's take and count, written again: a helper shared by both, inlined into MallocFast, made the JIT
+            // keep its bool result in a register and test it (DOTNET_JitDisasm of the speed benchmark's Tight loop),
+            // where MallocFast's own result folds into the caller's branch.
             if (heap != null && size - 1 < SizeClasses.NaturalLimit)
-                return TakeCounted(heap, FastPathValues.NaturalBucket(size), size, out p);
+            {
+                Bucket* natural = ThreadHeap.BucketOf(heap, FastPathValues.NaturalBucket(size));
+                if (ThreadHeap.Take(natural, size, 0, out BlockHeader* taken))
+                {
+                    natural->FastMallocs++;
+                    natural->FastMallocBytes += (long)size;
+                    p = taken + 1;
+                    return true;
+                }
+            }
             p = null;
             return false;
         }
