@@ -20,6 +20,16 @@ public sealed class AllocatorOptions
     /// </summary>
     public bool Ownership { get; set; } = true;
 
+    /// <summary>
+    /// Whether the fast paths of malloc, free, calloc, memalign and realloc count their calls in the statistics (the
+    /// default, the thesis's contention-free statistics). Off, as llheap's libraries built without statistics, only
+    /// the general paths count, and the statistics say so: the counting is four read-modify-writes per malloc-free
+    /// pair, 15-35% of the fast paths' time (docs/results.md, "Performance round two"). Environment:
+    /// <c>CFA_MALLOC_COUNT_FAST_PATHS=0</c> turns it off. JIT-compiled processes only: code compiled ahead of time (the
+    /// preloaded library, cfa-aot) always counts, since testing the switch there cost 3-8% with counting on.
+    /// </summary>
+    public bool CountFastPaths { get; set; } = true;
+
     /// <summary>The debugging mode (environment: <c>CFA_MALLOC_CHECKED=1</c>).</summary>
     public bool Checked { get; set; }
 
@@ -62,6 +72,8 @@ public sealed class AllocatorOptions
         var options = new AllocatorOptions();
         if (Environment.GetEnvironmentVariable("CFA_MALLOC_OWNERSHIP") is { } own)
             options.Ownership = own.Trim() is not ("0" or "false" or "off" or "no");
+        if (Environment.GetEnvironmentVariable("CFA_MALLOC_COUNT_FAST_PATHS") is { } count)
+            options.CountFastPaths = count.Trim() is not ("0" or "false" or "off" or "no");
         if (Environment.GetEnvironmentVariable("CFA_MALLOC_CHECKED") is { } chk)
             options.Checked = chk.Trim() is "1" or "true" or "on" or "yes";
         if (ReadSize("CFA_MALLOC_MMAP_THRESHOLD") is { } threshold)
@@ -130,6 +142,6 @@ public sealed class AllocatorOptions
             throw new ArgumentOutOfRangeException(nameof(options), $"MappingCache must be between 0 and {Tunables.MaxMappingCache} bytes.");
         if (!Tunables.IsValidPrefault(options.Prefault))
             throw new ArgumentOutOfRangeException(nameof(options), $"Prefault must be between 0 and {Tunables.MaxPrefault} bytes.");
-        return new AllocatorOptions { Ownership = options.Ownership, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault, Unfreed = options.Unfreed };
+        return new AllocatorOptions { Ownership = options.Ownership, CountFastPaths = options.CountFastPaths, Checked = options.Checked, MmapThreshold = options.MmapThreshold, Extension = options.Extension, MappingCache = options.MappingCache, Prefault = options.Prefault, Unfreed = options.Unfreed };
     }
 }

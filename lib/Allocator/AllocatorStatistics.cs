@@ -136,6 +136,12 @@ public sealed class AllocatorStatistics
     public long BytesInUse { get; init; }
 
     /// <summary>
+    /// Whether the fast paths counted their calls (<see cref="AllocatorOptions.CountFastPaths"/>, the default). When
+    /// not, the routine and bucket counts are the general paths' alone, and <see cref="BytesInUse"/> means nothing.
+    /// </summary>
+    public bool FastPathsCounted { get; init; } = true;
+
+    /// <summary>
     /// Per heap: its number, whether a thread owns it, and the block bytes allocated and
     /// freed by its owners (a block freed by another thread counts in that thread's heap).
     /// </summary>
@@ -266,6 +272,7 @@ public sealed class AllocatorStatistics
             PerHeap = perHeap.OrderBy(x => x.Number).ToArray(),
             Buckets = buckets,
             BytesInUse = allocated - sums[(int)Routine.Free].Allocated - internalFreed,
+            FastPathsCounted = FastPathValues.CountsFastPaths,
         };
     }
 
@@ -311,6 +318,7 @@ public sealed class AllocatorStatistics
             HeapsReused = HeapsReused - baseline.HeapsReused,
             Heaps = Heaps,
             BytesInUse = BytesInUse,
+            FastPathsCounted = FastPathsCounted,
             PerHeap = PerHeap.Select(h => before.TryGetValue(h.Number, out HeapSummary b)
                 ? h with { BytesAllocated = h.BytesAllocated - b.BytesAllocated, BytesFreed = h.BytesFreed - b.BytesFreed }
                 : h).ToArray(),
@@ -355,7 +363,10 @@ public sealed class AllocatorStatistics
         writer.WriteLine(string.Format(inv, "  extend     calls {0:N0}; {1:N0} B    trim calls {2:N0}; {3:N0} B", ExtendCalls, ExtendBytes, TrimCalls, TrimBytes));
         writer.WriteLine(string.Format(inv, "  prefault   calls {0:N0}; {1:N0} B", PrefaultCalls, PrefaultBytes));
         writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
-        writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
+        if (FastPathsCounted)
+            writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
+        else
+            writer.WriteLine("  counts     the general paths' alone: the fast paths do not count (CFA_MALLOC_COUNT_FAST_PATHS=0); bytes in use unknown");
         if (!buckets)
             return;
         writer.WriteLine("  buckets    block size B    allocations      reused (at least)     carved          fast frees");

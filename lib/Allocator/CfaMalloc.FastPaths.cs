@@ -27,8 +27,11 @@ public static unsafe partial class CfaMalloc
             Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(size));
             if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
-                bucket->FastMallocs++;
-                bucket->FastMallocBytes += (long)size;
+                if (FastPathValues.CountsFastPaths)
+                {
+                    bucket->FastMallocs++;
+                    bucket->FastMallocBytes += (long)size;
+                }
                 p = block + 1;
                 return true;
             }
@@ -66,8 +69,11 @@ public static unsafe partial class CfaMalloc
                     if (block->Size == BlockHeader.Mark)
                         return false;
                 }
-                bucket->FastFrees++;
-                bucket->FastFreeBytes += (long)block->Size;
+                if (FastPathValues.CountsFastPaths)
+                {
+                    bucket->FastFrees++;
+                    bucket->FastFreeBytes += (long)block->Size;
+                }
                 FreePaths.PushLocal(bucket, block);
                 return true;
             }
@@ -96,8 +102,11 @@ public static unsafe partial class CfaMalloc
                 Bucket* natural = ThreadHeap.BucketOf(heap, FastPathValues.NaturalBucket(size));
                 if (ThreadHeap.Take(natural, size, 0, out BlockHeader* taken))
                 {
-                    natural->FastMallocs++;
-                    natural->FastMallocBytes += (long)size;
+                    if (FastPathValues.CountsFastPaths)
+                    {
+                        natural->FastMallocs++;
+                        natural->FastMallocBytes += (long)size;
+                    }
                     p = taken + 1;
                     return true;
                 }
@@ -116,11 +125,14 @@ public static unsafe partial class CfaMalloc
             Bucket* bucket = ThreadHeap.BucketOf(heap, index);
             if (ThreadHeap.Take(bucket, size, 0, out BlockHeader* block))
             {
-                RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
-                tally->Calls++;
-                tally->Requested += (long)size;
-                tally->Allocated += (long)bucket->BlockSize;
-                ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
+                if (FastPathValues.CountsFastPaths)
+                {
+                    RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Memalign);
+                    tally->Calls++;
+                    tally->Requested += (long)size;
+                    tally->Allocated += (long)bucket->BlockSize;
+                    ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
+                }
                 if (!aligned)
                 {
                     p = block + 1;

@@ -123,8 +123,11 @@ public static unsafe partial class CfaMalloc
             Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(bytes));
             if (ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag, out BlockHeader* block))
             {
-                bucket->FastCallocs++;
-                bucket->FastCallocBytes += (long)bytes;
+                if (FastPathValues.CountsFastPaths)
+                {
+                    bucket->FastCallocs++;
+                    bucket->FastCallocBytes += (long)bytes;
+                }
                 BulkMemory.Clear(block + 1, bytes);
                 return block + 1;
             }
@@ -171,8 +174,11 @@ public static unsafe partial class CfaMalloc
                     if (zeroFill && size > oldSize)
                         BulkMemory.Clear((byte*)p + oldSize, size - oldSize);
                     header->Size = size;
-                    tally->Calls++;
-                    tally->Requested += (long)size;
+                    if (FastPathValues.CountsFastPaths)
+                    {
+                        tally->Calls++;
+                        tally->Requested += (long)size;
+                    }
                     return p;
                 }
                 int index = FastPathValues.SmallBucket(size);
@@ -182,11 +188,14 @@ public static unsafe partial class CfaMalloc
                     BulkMemory.Copy(p, block + 1, Math.Min(usable, size)); // the usable slack too (ReallocPaths.Realloc says why)
                     if (zeroFill && size > oldSize)
                         BulkMemory.Clear((byte*)(block + 1) + oldSize, size - oldSize);
-                    tally->Calls++;
-                    tally->Requested += (long)size;
-                    tally->Allocated += (long)target->BlockSize;
-                    ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
-                    heap->InternalFreed += (long)bucket->BlockSize;
+                    if (FastPathValues.CountsFastPaths)
+                    {
+                        tally->Calls++;
+                        tally->Requested += (long)size;
+                        tally->Allocated += (long)target->BlockSize;
+                        ThreadHeap.BucketTallyOf(heap, index)->OtherTakes++;
+                        heap->InternalFreed += (long)bucket->BlockSize;
+                    }
                     if (ReallocPaths.MustFreeMoved(heap, header, bucket->BlockSize, grew: size > usable))
                         FreePaths.PushLocal(bucket, header);
                     return block + 1;

@@ -12,7 +12,8 @@ namespace Workbench.Allocator;
 /// copies kept here, in a class with no static constructor, which need no test.
 /// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is a constant to both compilers (true under the JIT, false under
 /// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/>,
-/// <see cref="ThreadHeap.Owns"/>, <see cref="ThreadHeap.OwnsPlain"/> and <see cref="ThreadHeap.BucketTallyOf"/>).
+/// <see cref="ThreadHeap.Owns"/>, <see cref="ThreadHeap.OwnsPlain"/>, <see cref="ThreadHeap.BucketTallyOf"/> and
+/// <see cref="CountsFastPaths"/>, which has no copy: code compiled ahead of time always counts).
 /// </summary>
 /// <remarks>
 /// Invariant: the copies are 0 (null) until <see cref="Publish"/> runs, which <see cref="HeapPool.Acquire"/> does before
@@ -37,6 +38,17 @@ internal static unsafe class FastPathValues
 
     /// <summary>The copy of where a heap's naturally aligned buckets start (<see cref="ThreadHeap.OwnsPlain"/> reads it).</summary>
     internal static nuint s_naturalOffset;
+
+    /// <summary>
+    /// <see cref="Policy.CountFastPaths"/> in JIT-compiled code, which folds it; always true in code compiled ahead of
+    /// time, where a copy tested on every call cost the malloc-free pair 3-8% with counting on (the preloaded library
+    /// and cfa-aot count their fast paths whatever the switch says).
+    /// </summary>
+    internal static bool CountsFastPaths
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !RuntimeFeature.IsDynamicCodeSupported || Policy.CountFastPaths;
+    }
 
     /// <summary><see cref="Tunables.s_fastLimit"/>: sizes 1 to this (and below the mmap threshold) may take a fast path.</summary>
     internal static nuint FastLimit

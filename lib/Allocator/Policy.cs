@@ -9,4 +9,5 @@ internal static class Policy
 {
     internal static readonly bool Ownership = AllocatorOptions.Effective.Ownership;
     internal static readonly bool Checked = AllocatorOptions.Effective.Checked;
+    internal static readonly bool CountFastPaths = AllocatorOptions.Effective.CountFastPaths;
 }

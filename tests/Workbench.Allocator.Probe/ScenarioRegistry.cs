@@ -44,6 +44,7 @@ internal static class ScenarioRegistry
         { "trim-remote", TrimRemote.Run },
         { "realloc-huge", ReallocHuge.Run },
         { "statistics-clear", StatisticsClear.Run },
+        { "uncounted-fast-paths", UncountedFastPaths.Run },
     };
 
     /// <summary>The registered names.</summary>

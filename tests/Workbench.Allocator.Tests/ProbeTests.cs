@@ -587,6 +587,24 @@ public partial class ProbeTests
         r.AssertEqual("UNFREED", "0");
     }
 
+    // ---- counting the fast paths ----
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheFastPathsCountTheirCalls_UnlessCountingIsOff_AndTheGeneralPathsAlwaysCount(bool counting)
+    {
+        var r = counting ? Probe.Run("uncounted-fast-paths") : Probe.Run("uncounted-fast-paths", ("CFA_MALLOC_COUNT_FAST_PATHS", "0"));
+        r.AssertRan();
+        r.AssertEqual("CONTENTS_OK", "True");
+        r.AssertEqual("COUNTED", counting ? "True" : "False");
+        // 1,000 rounds of malloc, calloc, aligned_alloc, realloc and three frees.
+        r.AssertEqual("FAST_CALLS", counting ? "7000" : "0");
+        r.AssertEqual("LARGE_MALLOC_CALLS", "1");
+        r.AssertEqual("LARGE_FREE_CALLS", "1");
+        r.AssertEqual("PRINTED_NOTE", counting ? "False" : "True");
+    }
+
     // ---- heap pool ----
 
     [Fact]
