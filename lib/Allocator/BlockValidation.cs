@@ -77,7 +77,7 @@ internal static unsafe class BlockValidation
         // The common case first, accepted as free's fast path accepts it: a bucket of the caller's own heap.
         if (mine != null && ThreadHeap.Owns(mine, bucket))
             return null;
-        if (!(mine != null && IsChainTarget(mine, bucket, out nuint blockBytes)) && !IsBucket(bucket, out blockBytes))
+        if (!IsBucket(bucket, out nuint blockBytes))
         {
             detail = $"its header (0x{(ulong)realWord:x}) names no bucket of a cfa-malloc heap";
             return HeapProblem.UnknownPointer;
@@ -88,6 +88,30 @@ internal static unsafe class BlockValidation
             return HeapProblem.UnknownPointer;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="data"/> is a live plain block of a bucket that <paramref name="mine"/>'s remote chain of its
+    /// size class already sends to: the common remote free (a consumer freeing a producer's blocks), accepted with the
+    /// checks <see cref="Check"/> makes of such a block (data 16-aligned, no freed mark, a bucket of this allocator,
+    /// a block of the shared area), in <paramref name="header"/>, <paramref name="bucket"/> and
+    /// <paramref name="index"/>. False for anything else, which <see cref="Check"/> then judges and names.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsKnownRemote(void* data, ThreadHeap* mine, out BlockHeader* header, out Bucket* bucket, out int index)
+    {
+        header = BlockHeader.Of(data);
+        bucket = null;
+        index = 0;
+        if ((nuint)data % SizeClasses.HeaderSize != 0)
+            return false;
+        nuint word = header->Word;
+        bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
+        if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag | BlockHeader.LargeFlag)) != 0 || header->Size == BlockHeader.FreedMark
+            || !IsChainTarget(mine, bucket, out nuint blockBytes))
+            return false;
+        index = ThreadHeap.IndexOf(bucket);
+        return SharedArea.Contains(header, blockBytes);
     }
 
     /// <summary>

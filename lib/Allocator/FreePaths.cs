@@ -29,6 +29,14 @@ internal static unsafe class FreePaths
             }
             return;
         }
+        // The common case here: a block of a bucket this heap already sends blocks to (BlockValidation.IsKnownRemote).
+        if (heap != null && BlockValidation.IsKnownRemote(data, heap, out BlockHeader* header, out Bucket* bucket, out int index))
+        {
+            CountFree(heap, header->Size, SizeClasses.BlockSize(index));
+            heap->RemotePushes++;
+            RemoteChain.Append(heap, index, bucket, header);
+            return;
+        }
         if (BlockValidation.Check(data, heap, out BlockHeader* real, out string detail) is HeapProblem problem)
             throw new HeapCorruptionException(problem, (nuint)data, detail);
         FreeBlock(heap, real);
@@ -42,13 +50,18 @@ internal static unsafe class FreePaths
     internal static void FreeBlock(ThreadHeap* heap, BlockHeader* real)
     {
         if (heap != null)
-        {
-            RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Free);
-            tally->Calls++;
-            tally->Requested += (long)real->Size;
-            tally->Allocated += (long)real->BlockBytes;
-        }
+            CountFree(heap, real->Size, real->BlockBytes);
         ReleaseBlock(heap, real);
+    }
+
+    /// <summary>Counts a Free of <paramref name="requested"/> bytes in a block of <paramref name="blockBytes"/> in <paramref name="heap"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountFree(ThreadHeap* heap, nuint requested, nuint blockBytes)
+    {
+        RoutineTally* tally = ThreadHeap.Tally(heap, Routine.Free);
+        tally->Calls++;
+        tally->Requested += (long)requested;
+        tally->Allocated += (long)blockBytes;
     }
 
     /// <summary>

@@ -42,9 +42,12 @@ internal unsafe struct RemoteChain
     /// the owner's remote head a contended cache line under producer/consumer traffic (xmalloc-test).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Add(ThreadHeap* heap, Bucket* bucket, BlockHeader* block)
+    internal static void Add(ThreadHeap* heap, Bucket* bucket, BlockHeader* block) => Append(heap, ThreadHeap.IndexOf(bucket), bucket, block);
+
+    /// <summary><see cref="Add"/> for a caller that knows the bucket's size class <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Append(ThreadHeap* heap, int index, Bucket* bucket, BlockHeader* block)
     {
-        int index = ThreadHeap.IndexOf(bucket);
         RemoteChain* chain = ThreadHeap.ChainOf(heap, index);
         if (chain->Target != bucket)
         {
