@@ -108,28 +108,29 @@ internal static unsafe class BlockValidation
         nuint word = header->Word;
         bucket = (Bucket*)(word & ~BlockHeader.ZeroFlag);
         if ((word & (BlockHeader.FakeFlag | BlockHeader.MmapFlag | BlockHeader.LargeFlag)) != 0 || header->Size == BlockHeader.FreedMark
-            || !IsChainTarget(mine, bucket, out nuint blockBytes))
+            || !IsChainTarget(mine, bucket, out index))
             return false;
-        index = ThreadHeap.IndexOf(bucket);
-        return SharedArea.Contains(header, blockBytes);
+        return SharedArea.Contains(header, SizeClasses.BlockSize(index));
     }
 
     /// <summary>
     /// Whether <paramref name="bucket"/> is the target of <paramref name="mine"/>'s outgoing remote-free chain of its size
-    /// class, with that class's block size: a bucket that <see cref="IsBucket"/> accepted when the chain took a block for
-    /// it, and heaps are never unmapped, so it is one still. The common remote free (a consumer freeing a producer's
+    /// class, that class in <paramref name="index"/>: a bucket that <see cref="IsBucket"/> accepted when the chain took a
+    /// block for it, and heaps are never unmapped, so it is one still. The common remote free (a consumer freeing a producer's
     /// blocks) then checks only the block, without reading the other heap's region.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsChainTarget(ThreadHeap* mine, Bucket* bucket, out nuint blockBytes)
+    private static bool IsChainTarget(ThreadHeap* mine, Bucket* bucket, out int index)
     {
-        blockBytes = 0;
         nuint offset = ((nuint)bucket & (ThreadHeap.Alignment - 1)) - ThreadHeap.BucketsOffset;
-        nuint index = offset / (nuint)sizeof(Bucket);
-        if (index >= (nuint)SizeClasses.s_count || ThreadHeap.ChainOf(mine, (int)index)->Target != bucket)
+        nuint slot = offset / (nuint)sizeof(Bucket);
+        if (slot >= (nuint)SizeClasses.s_count)
+        {
+            index = 0;
             return false;
-        blockBytes = SizeClasses.BlockSize((int)index);
-        return true;
+        }
+        index = (int)slot;
+        return ThreadHeap.ChainOf(mine, index)->Target == bucket;
     }
 
     /// <summary>

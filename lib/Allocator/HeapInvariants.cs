@@ -92,10 +92,7 @@ internal static unsafe class HeapInvariants
         {
             var last = (nuint)heap->LastCarved;
             nuint bytes = next - last;
-            if (last >= next || bytes - SizeClasses.HeaderSize > SizeClasses.MaxPayload
-                || (SizeClasses.BlockSize(SizeClasses.Bucket(bytes - SizeClasses.HeaderSize)) != bytes
-                    && (bytes - SizeClasses.HeaderSize > SizeClasses.NaturalLimit
-                        || SizeClasses.BlockSize(SizeClasses.NaturalBucket(bytes - SizeClasses.HeaderSize)) != bytes)))
+            if (last >= next || !SizeClasses.IsBlockSize(bytes))
                 return $"heap {heap->Id}: last block carved at {Hex(last)} does not end at the bump area's start {Hex(next)} with a block size (H3)";
         }
         var prefaulted = (nuint)heap->PrefaultedEnd;

@@ -17,8 +17,8 @@ namespace Workbench.Allocator;
 /// below 4 KiB and 12.5% above.</item>
 /// <item><see cref="s_lookup"/> answers requests up to <see cref="LookupLimit"/> in one load;
 /// larger requests use a binary search over <see cref="s_payload"/>'s first <see cref="s_plainCount"/> entries.</item>
-/// <item>After the <see cref="s_plainCount"/> plain classes come the naturally aligned ones, for requests aligned to 32
-/// or 64 bytes of at most <see cref="NaturalLimit"/> bytes (<see cref="NaturalBucket"/>): block sizes that are
+/// <item>After the <see cref="s_plainCount"/> plain classes come the naturally aligned ones, for requests aligned to 64
+/// bytes of at most <see cref="NaturalLimit"/> bytes (<see cref="NaturalBucket"/>): block sizes that are
 /// multiples of <see cref="NaturalAlignment"/>, 64 B to 8 KiB, whose blocks a refill carves with the data at a
 /// multiple of 64 (N1 of <see cref="HeapInvariants"/>). Their blocks need no fake header, so aligned_alloc(64) and
 /// its free take the same fast paths as malloc and free, and the bucket says the alignment (sticky for realloc).
@@ -151,6 +151,16 @@ internal static unsafe class SizeClasses
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool HoldsWholePages(int index) => BlockSize(index) >= OsMemory.s_pageSize + HeaderSize;
+
+    /// <summary>Whether <paramref name="bytes"/> is the block size of some class, plain or naturally aligned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool IsBlockSize(nuint bytes)
+    {
+        nuint payload = bytes - HeaderSize;
+        if (payload > MaxPayload)
+            return false;
+        return BlockSize(Bucket(payload)) == bytes || (payload <= NaturalLimit && BlockSize(NaturalBucket(payload)) == bytes);
+    }
 
     /// <summary>The bucket for any request up to <see cref="MaxPayload"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -80,10 +80,6 @@ internal static unsafe class Trimming
         return released;
     }
 
-    /// <summary>Whether a block of <paramref name="bucket"/> can hold a whole page past its header: a page and a header or more.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HoldsWholePages(Bucket* bucket) => SizeClasses.HoldsWholePages(ThreadHeap.IndexOf(bucket));
-
     /// <summary>
     /// Trims the free list from <paramref name="first"/> (blocks of <paramref name="blockBytes"/> bytes), keeping the
     /// headers, which hold the links; <paramref name="last"/> is its last block.
@@ -112,9 +108,9 @@ internal static unsafe class Trimming
         long released = 0;
         for (int i = SizeClasses.s_count - 1; i >= 0; i--)
         {
-            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-            if (!HoldsWholePages(bucket))
+            if (!SizeClasses.HoldsWholePages(i))
                 continue;
+            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
             BlockHeader* first = ThreadHeap.TakeRemoteList(heap, i);
             if (first == null)
                 continue;
