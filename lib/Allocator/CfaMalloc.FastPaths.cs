@@ -8,7 +8,7 @@ namespace Workbench.Allocator;
 //   - pointer code only: no managed object, no allocation, no exception, nothing that calls out (no P/Invoke, no
 //     libc function pointer, no slow path): a miss returns false, and the caller takes the slow path;
 //   - it reads statics of classes whose constructors have run (every routine has been called once before);
-//   - it never takes a block in checked mode: the callers test Policy.Checked first.
+//   - it never takes a block in checked mode: the callers test FastPathValues.Checked (Policy.Checked) first.
 public static unsafe partial class CfaMalloc
 {
     /// <summary>

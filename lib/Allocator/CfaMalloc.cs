@@ -82,7 +82,7 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Malloc(nuint size)
     {
-        if (Policy.Checked)
+        if (FastPathValues.Checked)
             return CheckedMode.Malloc(size);
         return MallocFast(CurrentHeap.Heap, size, out void* p) ? p : AllocPaths.MallocSlow(size);
     }
@@ -94,7 +94,7 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Free(void* p)
     {
-        if (Policy.Checked)
+        if (FastPathValues.Checked)
         {
             CheckedMode.Free(p);
             return;
@@ -118,7 +118,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         // The fast path of Malloc, plus the zero fill: a small request on a thread with a heap
         // and a block on the free list.
-        if (!Policy.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < FastPathValues.FastLimit)
+        if (!FastPathValues.Checked && ((count | size) >> (sizeof(nuint) * 4)) == 0 && heap != null && bytes - 1 < FastPathValues.FastLimit)
         {
             Bucket* bucket = ThreadHeap.BucketOf(heap, FastPathValues.SmallBucket(bytes));
             if (ThreadHeap.Take(bucket, bytes, BlockHeader.ZeroFlag, out BlockHeader* block))
@@ -153,7 +153,7 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void* Realloc(void* p, nuint size)
     {
-        if (Policy.Checked)
+        if (FastPathValues.Checked)
             return CheckedMode.Realloc(p, size, 0, resize: false);
         ThreadHeap* heap = CurrentHeap.Heap;
         // Fast path: a plain block of this heap (not aligned, naturally or with a fake header) and a small new size,
@@ -232,7 +232,7 @@ public static unsafe partial class CfaMalloc
         ThreadHeap* heap = CurrentHeap.Heap;
         if (!BitOperations.IsPow2(alignment))
             return Errno.Fail(EINVAL);
-        return !Policy.Checked && MemalignFast(heap, alignment, size, out void* p)
+        return !FastPathValues.Checked && MemalignFast(heap, alignment, size, out void* p)
             ? p
             : Allocated(AllocPaths.Allocate(size, alignment, false, Routine.Memalign), false);
     }
@@ -378,7 +378,7 @@ public static unsafe partial class CfaMalloc
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void* Allocated(void* p, bool zeroFilled)
     {
-        if (Policy.Checked && p != null)
+        if (FastPathValues.Checked && p != null)
             CheckedMode.Track(p, zeroFilled);
         return p;
     }

@@ -13,19 +13,26 @@ namespace Workbench.Allocator;
 /// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is a constant to both compilers (true under the JIT, false under
 /// NativeAOT), so each keeps one branch of each accessor (these, <see cref="BlockHeader.Mark"/>,
 /// <see cref="ThreadHeap.Owns"/>, <see cref="ThreadHeap.OwnsPlain"/>, <see cref="ThreadHeap.BucketTallyOf"/> and
-/// <see cref="CountsFastPaths"/>, which has no copy: code compiled ahead of time always counts).
+/// <see cref="CountsFastPaths"/>, which has no copy: code compiled ahead of time always counts). <see cref="Checked"/> is
+/// the one switch read before the heap: its copy says only "published, and off", so that code compiled ahead of time
+/// tests <see cref="Policy"/>'s initialisation only before <see cref="Publish"/> or in checked mode.
 /// </summary>
 /// <remarks>
 /// Invariant: the copies are 0 (null) until <see cref="Publish"/> runs, which <see cref="HeapPool.Acquire"/> does before
 /// any thread has a heap; every fast path tests for a heap, and for a size under the limit, before it reads the others,
 /// so an unpublished 0 only sends a call to the slow path. The limit is written last, and
 /// <see cref="Tunables.SetMmapThreshold"/> keeps it equal to <see cref="Tunables.s_fastLimit"/>.
+/// <code>
+///   V1  s_publishedUnchecked  =&gt;  !Policy.Checked        (false until Publish; never reset)
+/// </code>
+/// so a false copy sends a call to the test of <see cref="Policy.Checked"/> itself, which is always right.
 /// </remarks>
 internal static unsafe class FastPathValues
 {
     private static nuint s_fastLimit;
     private static byte* s_lookup;
     private static byte* s_naturalLookup;
+    private static bool s_publishedUnchecked;
 
     /// <summary>The copy of the heap layer's freed mark (<see cref="BlockHeader.Mark"/> reads it).</summary>
     internal static nuint s_freedMark;
@@ -48,6 +55,19 @@ internal static unsafe class FastPathValues
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => !RuntimeFeature.IsDynamicCodeSupported || Policy.CountFastPaths;
+    }
+
+    /// <summary>
+    /// <see cref="Policy.Checked"/>, for the public routines' first test. JIT code reads the original, which tier 1
+    /// folds. Code compiled ahead of time reads the copy first (V1): once published in the default mode that is one
+    /// load of a byte and a branch, where reading <see cref="Policy"/> tested its class's initialisation on every call
+    /// and kept the class's address in a register or a stack slot across the caller's loop (<c>objdump -d</c> of
+    /// <c>SpeedWorkload.AlignedFree&lt;CfaAllocator&gt;</c> in the cfa-aot trial program).
+    /// </summary>
+    internal static bool Checked
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => RuntimeFeature.IsDynamicCodeSupported ? Policy.Checked : !s_publishedUnchecked && Policy.Checked;
     }
 
     /// <summary><see cref="Tunables.s_fastLimit"/>: sizes 1 to this (and below the mmap threshold) may take a fast path.</summary>
@@ -75,6 +95,7 @@ internal static unsafe class FastPathValues
         s_freedMark = freedMark;
         s_heapSpan = heapSpan;
         s_bucketTallyOffset = bucketTallyOffset;
+        s_publishedUnchecked = !Policy.Checked;
         Volatile.Write(ref s_fastLimit, Tunables.s_fastLimit);
     }
 
