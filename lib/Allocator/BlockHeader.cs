@@ -58,6 +58,14 @@ internal unsafe struct BlockHeader
     internal static readonly nuint FreedMark = ((nuint)1 << (8 * sizeof(nuint) - 1)) | (nuint)(ulong)Random.Shared.NextInt64();
 
     /// <summary>
+    /// The size field of the header-sized record a heap writes where it leaves a bump area (its word 0), when that is
+    /// inside a page (<see cref="ThreadHeap.ExtendBumpArea"/>): nothing after it in the area is ever carved, so MallocTrim
+    /// may give back that page once free blocks cover the rest of it (<see cref="ParkedBlocks"/>). It differs from
+    /// <see cref="FreedMark"/> in the low bit: neither a request size nor a free block's mark.
+    /// </summary>
+    internal static readonly nuint AbandonedMark = FreedMark ^ 1;
+
+    /// <summary>
     /// <see cref="FreedMark"/> as the fast paths read it: the field itself under the JIT (a constant in tier-1 code), the
     /// copy in <see cref="FastPathValues"/> in code compiled ahead of time, which then tests no class initialisation.
     /// </summary>

@@ -3,17 +3,22 @@ using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
-/// Parked blocks: the free bucket blocks of a page or more that MallocTrim took off a heap's free and remote lists and
-/// gave back to the OS whole, the page of their header included. A free block's header holds its free-list link, so
-/// such a block can no longer be on a list: the heap keeps it in a side table, a mapping of its own, and a refill of
-/// its bucket takes it back before carving anything new (<see cref="Unpark"/>).
+/// Parked blocks: free bucket blocks that MallocTrim took off a heap's free and remote lists and gave back to the OS, the
+/// page of their header included: every free block of a page or more, and each smaller one whose header lies in a page
+/// given back. A free block's header holds its free-list link, so such a block can no longer be on a list: the heap
+/// keeps it in a side table, a mapping of its own, and a refill of its bucket takes it back before carving anything new
+/// (<see cref="Unpark"/>, <see cref="UnparkBatch"/>).
 /// </summary>
 /// <remarks>
-/// <para>Why: trimming inside free blocks (<see cref="Trimming"/>) must keep the page each header lies in, and blocks
-/// carved one after another share those pages with their neighbours. After a burst of blocks of 4 KiB to 512 KiB that
-/// kept about one page per free block: 15 MiB of 4 threads' heaps in the giveback benchmark (4 x 300,000 operations,
-/// 1 B to 3 MiB), where mimalloc and glibc keep nothing measurable after their own trim. Parking lets MallocTrim give
-/// back every page that lies wholly inside a run of parked blocks next to each other, headers included.</para>
+/// <para>Why: trimming inside free blocks must keep the page each header lies in, and blocks carved one after another
+/// share those pages with their neighbours. After a burst of blocks of 4 KiB to 512 KiB that kept about one page per
+/// free block: 15 MiB of 4 threads' heaps in the giveback benchmark (4 x 300,000 operations, 1 B to 3 MiB), where
+/// mimalloc and glibc keep nothing measurable after their own trim. Parking the blocks of a page or more took that to
+/// 5 MiB: the pages a parked block shares with a smaller free neighbour, and the pages of small free blocks. So a trim
+/// now sorts every free block it may take by address, finds the runs of blocks next to each other (whatever their
+/// sizes), and gives back every whole page inside a run; a small block is parked only when its header lies in such a
+/// page, and stays on its list otherwise (the pages its data shares with the run are given back under it), so the
+/// table never costs more than the pages it frees.</para>
 /// Table layout: <c>[ParkedTable | int Count x buckets | int Start x buckets | BlockHeader* x Capacity]</c>.
 /// Invariants, for the table <c>t = h.Parked</c> of heap <c>h</c>:
 /// <code>
@@ -21,9 +26,10 @@ namespace Workbench.Allocator;
 ///   P2  t.Remaining = sum over i of Count[i];  Start[i] + Count[i] &lt;= Start[i + 1] (Start[buckets] = t.Capacity)
 ///   P3  Entries[Start[i] .. Start[i] + Count[i]) are free blocks of bucket i of h, on no list and not in the bump area
 /// </code>
-/// A parked block's bytes are zeros or old (the partial pages at its ends, which a neighbour shares), and so is its
-/// header, until the refill that takes it writes one. Only the heap's owner reads or writes the table, or the thread
-/// that trims a pooled heap under <see cref="HeapPool.HeapLock"/>. Checked mode never trims, so it never parks.
+/// A parked block's bytes are zeros or old (the partial pages at its run's ends, which a neighbour shares), and so is its
+/// header, until the refill that takes it writes one. A free block left on its list may have its data's pages given
+/// back (they read as zeros), never its header's. Only the heap's owner reads or writes the table, or the thread that
+/// trims a pooled heap under <see cref="HeapPool.HeapLock"/>. Checked mode never trims, so it never parks.
 /// </remarks>
 internal static unsafe class ParkedBlocks
 {
@@ -40,13 +46,15 @@ internal static unsafe class ParkedBlocks
         internal int Remaining;
     }
 
-    /// <summary>A block's range, to find the runs of parked blocks next to each other.</summary>
-    private struct ParkedRange : IComparable<ParkedRange>
+    /// <summary>A free block <see cref="Park"/> may take: its range, its bucket, and whether it is parked.</summary>
+    private struct TrimCandidate : IComparable<TrimCandidate>
     {
         internal nuint Start;
         internal nuint End;
+        internal int Bucket;
+        internal bool Parks;
 
-        public readonly int CompareTo(ParkedRange other) => Start.CompareTo(other.Start);
+        public readonly int CompareTo(TrimCandidate other) => Start.CompareTo(other.Start);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,91 +67,236 @@ internal static unsafe class ParkedBlocks
     private static BlockHeader** Entries(ParkedTable* t) =>
         (BlockHeader**)(((nuint)(Starts(t) + SizeClasses.s_count) + 15) & ~(nuint)15);
 
-    /// <summary>The bytes of a table with room for <paramref name="capacity"/> entries and as many ranges after them.</summary>
+    /// <summary>The bytes of a table with room for <paramref name="capacity"/> entries.</summary>
     private static nuint TableBytes(int capacity) =>
         OsMemory.RoundUpToPage((nuint)sizeof(ParkedTable) + 2 * (nuint)SizeClasses.s_count * sizeof(int) + 16
-            + (nuint)capacity * ((nuint)sizeof(BlockHeader*) + (nuint)sizeof(ParkedRange)));
+            + (nuint)capacity * (nuint)sizeof(BlockHeader*));
 
     /// <summary>
-    /// Parks the free blocks of <paramref name="heap"/>'s buckets that hold whole pages
-    /// (<see cref="SizeClasses.HoldsWholePages"/>) that the pad does not keep, taking them off its free and remote lists; then gives back every
-    /// whole page of each run of parked blocks that lie next to each other. The caller owns the heap (its own, or a
-    /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with nothing
-    /// parked, when the table cannot be mapped (the caller then trims inside the blocks instead).
+    /// Gathers <paramref name="heap"/>'s free blocks of every bucket (its remote lists moved onto its free lists first)
+    /// but for what the pad keeps; sorts them, with the blocks parked before, by address; parks the blocks of a page or more and each smaller
+    /// one whose header lies in a whole page of its run of free blocks next to each other, leaving the others on their
+    /// lists; and gives back every whole page of every run. The caller owns the heap (its own, or a
+    /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with every list
+    /// as it was but for the remote blocks moved onto the free lists, when a mapping cannot be had (the caller then
+    /// trims inside the blocks instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long Park(ThreadHeap* heap, ref TrimPad keep)
     {
         for (int i = 0; i < SizeClasses.s_count; i++)
-            if (SizeClasses.HoldsWholePages(i))
-                AppendRemote(heap, i);
+            AppendRemote(heap, i);
         // What the pad keeps stays on the free lists, from the last bucket down, as trimming inside blocks keeps it.
+        // No list holds more blocks than the committed shared area has room for: a longer one is a cycle, which a write
+        // after free can make (debug builds report it before the trim), and then nothing of this heap is trimmed.
+        long area = SharedArea.Counters.ExtendBytes;
         int total = 0;
-        BlockHeader** parkFrom = stackalloc BlockHeader*[SizeClasses.s_count];
+        BlockHeader** keptLast = stackalloc BlockHeader*[SizeClasses.s_count];
         for (int i = SizeClasses.s_count - 1; i >= 0; i--)
         {
-            if (!SizeClasses.HoldsWholePages(i))
-                continue;
             Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-            BlockHeader* keptLast = null;
+            long room = area / (long)bucket->BlockSize, length = 0;
+            BlockHeader* last = null;
             BlockHeader* b = bucket->FreeList;
             for (; b != null && keep.Keeps(bucket->BlockSize); b = (BlockHeader*)b->Word)
-                keptLast = b;
-            parkFrom[i] = keptLast;
-            for (; b != null; b = (BlockHeader*)b->Word)
-                total++;
+            {
+                last = b;
+                if (++length > room)
+                    return 0;
+            }
+            keptLast[i] = last;
+            for (; b != null; b = (BlockHeader*)b->Word, total++)
+            {
+                if (++length > room)
+                    return 0;
+            }
         }
         if (total == 0)
             return 0;
         ParkedTable* old = heap->Parked;
-        int capacity = total + (old == null ? 0 : old->Remaining);
-        nuint bytes = TableBytes(capacity);
-        var table = (ParkedTable*)OsMemory.Map(bytes);
-        if (table == null)
+        int n = total + (old == null ? 0 : old->Remaining);
+        nuint scratchBytes = OsMemory.RoundUpToPage((nuint)n * (nuint)sizeof(TrimCandidate));
+        var candidates = (TrimCandidate*)OsMemory.Map(scratchBytes);
+        if (candidates == null)
             return -1;
-        table->Bytes = bytes;
-        table->Capacity = capacity;
-        BlockHeader** entries = Entries(table);
-        var ranges = (ParkedRange*)(entries + capacity);
-        int n = 0;
+        int k = 0;
         for (int i = 0; i < SizeClasses.s_count; i++)
         {
-            Starts(table)[i] = n;
             nuint blockBytes = SizeClasses.BlockSize(i);
             if (old != null)
             {
-                for (int k = 0; k < Counts(old)[i]; k++)
-                    Add(entries, ranges, ref n, Entries(old)[Starts(old)[i] + k], blockBytes);
+                for (int j = 0; j < Counts(old)[i]; j++)
+                    Add(candidates, ref k, Entries(old)[Starts(old)[i] + j], blockBytes, i, parks: true);
             }
-            if (SizeClasses.HoldsWholePages(i))
-            {
-                Bucket* bucket = ThreadHeap.BucketOf(heap, i);
-                BlockHeader* keptLast = parkFrom[i];
-                BlockHeader* b = keptLast == null ? bucket->FreeList : (BlockHeader*)keptLast->Word;
-                for (; b != null; b = (BlockHeader*)b->Word)
-                    Add(entries, ranges, ref n, b, blockBytes);
-                if (keptLast == null)
-                    bucket->FreeList = null;
-                else
-                    keptLast->Word = 0;
-            }
-            Counts(table)[i] = n - Starts(table)[i];
+            bool wholePages = SizeClasses.HoldsWholePages(i);
+            for (BlockHeader* b = FirstUnkept(heap, i, keptLast[i]); b != null; b = (BlockHeader*)b->Word)
+                Add(candidates, ref k, b, blockBytes, i, wholePages);
         }
-        table->Remaining = n;
+        new Span<TrimCandidate>(candidates, n).Sort();
+        int parked = ChooseParked(heap, candidates, n);
+        ParkedTable* table = null;
+        if (parked > 0)
+        {
+            nuint bytes = TableBytes(parked);
+            table = (ParkedTable*)OsMemory.Map(bytes);
+            if (table == null)
+            {
+                OsMemory.Unmap(candidates, scratchBytes);
+                return -1;
+            }
+            table->Bytes = bytes;
+            table->Capacity = parked;
+            table->Remaining = parked;
+            Fill(table, candidates, n);
+        }
+        Unlink(heap, keptLast, candidates, n);
         heap->Parked = table;
         if (old != null)
             OsMemory.Unmap(old, old->Bytes);
-        HeapInvariants.Assert(HeapInvariants.CheckParked(heap));
-        return GiveBackRuns(ranges, n);
+        long released = GiveBackRuns(heap, candidates, n);
+        OsMemory.Unmap(candidates, scratchBytes);
+        HeapInvariants.Assert(HeapInvariants.Check(heap));
+        return released;
     }
 
+    /// <summary>The first block of bucket <paramref name="index"/>'s free list after the kept ones (<paramref name="keptLast"/> the last of those, or null).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(BlockHeader** entries, ParkedRange* ranges, ref int n, BlockHeader* block, nuint blockBytes)
+    private static BlockHeader* FirstUnkept(ThreadHeap* heap, int index, BlockHeader* keptLast) =>
+        keptLast == null ? ThreadHeap.BucketOf(heap, index)->FreeList : (BlockHeader*)keptLast->Word;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(TrimCandidate* candidates, ref int k, BlockHeader* block, nuint blockBytes, int bucket, bool parks)
     {
-        entries[n] = block;
-        ranges[n].Start = (nuint)block;
-        ranges[n].End = (nuint)block + blockBytes;
-        n++;
+        candidates[k].Start = (nuint)block;
+        candidates[k].End = (nuint)block + blockBytes;
+        candidates[k].Bucket = bucket;
+        candidates[k].Parks = parks;
+        k++;
+    }
+
+    /// <summary>The index one past the run of blocks next to each other that starts at <paramref name="first"/> (sorted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RunEnd(TrimCandidate* sorted, int n, int first)
+    {
+        int i = first + 1;
+        while (i < n && sorted[i].Start == sorted[i - 1].End)
+            i++;
+        return i;
+    }
+
+    /// <summary>
+    /// The whole pages of the run of free blocks <c>[start, end)</c>: from the first page boundary at or after
+    /// <paramref name="start"/> to the last at or before <paramref name="end"/>, or to the next after it when nothing
+    /// after <paramref name="end"/> in its page is ever handed out: <paramref name="end"/> is where
+    /// <paramref name="heap"/> carves next, or where a heap left a bump area (<see cref="BlockHeader.AbandonedMark"/>;
+    /// the 16 bytes at an end inside a page lie in the page of the run's last block).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPages(ThreadHeap* heap, nuint start, nuint end, out nuint from, out nuint to)
+    {
+        from = OsMemory.RoundUpToPage(start);
+        to = end & ~(OsMemory.s_pageSize - 1);
+        if (to != end && (end == (nuint)heap->BumpNext
+            || (((BlockHeader*)end)->Word == 0 && ((BlockHeader*)end)->Size == BlockHeader.AbandonedMark)))
+            to += OsMemory.s_pageSize;
+    }
+
+    /// <summary>
+    /// Marks as parked each block whose header lies in a whole page of its run (the blocks of a page or more are marked
+    /// already), and returns how many are parked in all.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ChooseParked(ThreadHeap* heap, TrimCandidate* sorted, int n)
+    {
+        int parked = 0;
+        for (int i = 0; i < n;)
+        {
+            int end = RunEnd(sorted, n, i);
+            RunPages(heap, sorted[i].Start, sorted[end - 1].End, out nuint from, out nuint to);
+            for (; i < end; i++)
+            {
+                if (sorted[i].Start >= from && sorted[i].Start < to)
+                    sorted[i].Parks = true;
+                if (sorted[i].Parks)
+                    parked++;
+            }
+        }
+        return parked;
+    }
+
+    /// <summary>Writes the parked blocks into <paramref name="table"/>, grouped by bucket (P2, P3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Fill(ParkedTable* table, TrimCandidate* sorted, int n)
+    {
+        int* counts = Counts(table), starts = Starts(table);
+        for (int i = 0; i < SizeClasses.s_count; i++)
+            counts[i] = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (sorted[i].Parks)
+                counts[sorted[i].Bucket]++;
+        }
+        for (int i = 0, start = 0; i < SizeClasses.s_count; i++)
+        {
+            starts[i] = start;
+            start += counts[i];
+            counts[i] = 0;
+        }
+        BlockHeader** entries = Entries(table);
+        for (int i = 0; i < n; i++)
+        {
+            if (sorted[i].Parks)
+            {
+                int bucket = sorted[i].Bucket;
+                entries[starts[bucket] + counts[bucket]++] = (BlockHeader*)sorted[i].Start;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the parked blocks off the free lists (after the kept ones, <paramref name="keptLast"/>); the others keep
+    /// their order, the most recently freed first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Unlink(ThreadHeap* heap, BlockHeader** keptLast, TrimCandidate* sorted, int n)
+    {
+        for (int i = 0; i < SizeClasses.s_count; i++)
+        {
+            Bucket* bucket = ThreadHeap.BucketOf(heap, i);
+            BlockHeader* previous = keptLast[i];
+            for (BlockHeader* b = FirstUnkept(heap, i, previous); b != null;)
+            {
+                var next = (BlockHeader*)b->Word;
+                if (sorted[IndexOf(sorted, n, (nuint)b)].Parks)
+                {
+                    if (previous == null)
+                        bucket->FreeList = next;
+                    else
+                        previous->Word = (nuint)next;
+                }
+                else
+                {
+                    previous = b;
+                }
+                b = next;
+            }
+        }
+    }
+
+    /// <summary>The index of the block at <paramref name="start"/> among the <paramref name="n"/> sorted ones (it is there).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOf(TrimCandidate* sorted, int n, nuint start)
+    {
+        int lo = 0, hi = n - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid].Start < start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>Moves the blocks waiting on <paramref name="heap"/>'s remote list of bucket <paramref name="index"/> to the front of its free list.</summary>
@@ -163,32 +316,30 @@ internal static unsafe class ParkedBlocks
     }
 
     /// <summary>
-    /// Runs the sort once, on 64 ranges in descending order (its partitioning and insertion paths), so that
+    /// Runs the sort once, on 64 blocks in descending order (its partitioning and insertion paths), so that
     /// <see cref="CfaMalloc.Precompile"/> leaves none of its generic code to compile at the first trim.
     /// </summary>
     internal static void PrepareSort()
     {
         const int n = 64;
-        ParkedRange* ranges = stackalloc ParkedRange[n];
+        TrimCandidate* candidates = stackalloc TrimCandidate[n];
         for (int i = 0; i < n; i++)
-            ranges[i].Start = (nuint)(n - i);
-        new Span<ParkedRange>(ranges, n).Sort();
+            candidates[i].Start = (nuint)(n - i);
+        new Span<TrimCandidate>(candidates, n).Sort();
     }
 
-    /// <summary>Sorts the parked blocks' ranges and gives back the whole pages of each run of adjacent ones. Returns the bytes.</summary>
+    /// <summary>Gives back the whole pages of each run of free blocks next to each other (sorted; <see cref="RunPages"/>). Returns the bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long GiveBackRuns(ParkedRange* ranges, int n)
+    private static long GiveBackRuns(ThreadHeap* heap, TrimCandidate* sorted, int n)
     {
-        var sorted = new Span<ParkedRange>(ranges, n);
-        sorted.Sort();
         long released = 0;
-        int i = 0;
-        while (i < n)
+        for (int i = 0; i < n;)
         {
-            nuint start = ranges[i].Start, end = ranges[i].End;
-            for (i++; i < n && ranges[i].Start == end; i++)
-                end = ranges[i].End;
-            released += (long)OsMemory.DecommitWholePages((void*)start, (void*)end);
+            int end = RunEnd(sorted, n, i);
+            RunPages(heap, sorted[i].Start, sorted[end - 1].End, out nuint from, out nuint to);
+            if (to > from && OsMemory.Decommit((void*)from, to - from))
+                released += (long)(to - from);
+            i = end;
         }
         return released;
     }
@@ -212,6 +363,29 @@ internal static unsafe class ParkedBlocks
         }
         HeapInvariants.Assert(HeapInvariants.CheckParked(heap));
         return block;
+    }
+
+    /// <summary>
+    /// For a refill of <paramref name="bucket"/> of <paramref name="heap"/> (the caller's own): a parked block of the
+    /// bucket, its header not yet written, with as many more as a carve would link, up to a page's worth, pushed onto
+    /// the bucket's free list; null when none is parked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static BlockHeader* UnparkBatch(ThreadHeap* heap, Bucket* bucket)
+    {
+        int index = ThreadHeap.IndexOf(bucket);
+        BlockHeader* first = Unpark(heap, index);
+        if (first == null)
+            return null;
+        nuint batch = OsMemory.s_pageSize / bucket->BlockSize;
+        BlockHeader* block;
+        for (nuint i = 1; i < batch && (block = Unpark(heap, index)) != null; i++)
+        {
+            block->Word = (nuint)bucket->FreeList;
+            block->Size = BlockHeader.FreedMark;
+            bucket->FreeList = block;
+        }
+        return first;
     }
 
     /// <summary>Blocks parked in <paramref name="heap"/>'s table of bucket <paramref name="index"/> (0 without a table).</summary>

@@ -25,8 +25,8 @@ internal unsafe partial struct ThreadHeap
             }
         }
 
-        // A block MallocTrim parked, whole pages given back, before anything new is carved.
-        BlockHeader* parked = ParkedBlocks.Unpark(heap, IndexOf(bucket));
+        // Blocks MallocTrim parked, whole pages given back, before anything new is carved.
+        BlockHeader* parked = ParkedBlocks.UnparkBatch(heap, bucket);
         if (parked != null)
             return parked;
 
@@ -168,12 +168,30 @@ internal unsafe partial struct ThreadHeap
         if (area == null)
             return false;
         DecommitPrefaulted(heap);
+        MarkLeft(heap);
         heap->BumpNext = area;
         heap->BumpEnd = area + bytes;
         heap->LastCarved = null;
         heap->PrefaultedEnd = area;
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
         return true;
+    }
+
+    /// <summary>
+    /// Where the heap leaves its bump area inside a page, writes a header-sized record with word 0 and size
+    /// <see cref="BlockHeader.AbandonedMark"/>: nothing is carved there again, so once the blocks before it are free,
+    /// MallocTrim may give back the page it lies in (without it, one page per area stayed after a trim: 170 pages, 0.7
+    /// MiB, of the 0.76 MiB of the shared area still resident in the giveback benchmark). The page is resident already
+    /// but where the last block's tail was never written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MarkLeft(ThreadHeap* heap)
+    {
+        var next = (BlockHeader*)heap->BumpNext;
+        if (next == null || ((nuint)next & (OsMemory.s_pageSize - 1)) == 0)
+            return;
+        next->Word = 0;
+        next->Size = BlockHeader.AbandonedMark;
     }
 
     /// <summary>

@@ -3,14 +3,15 @@ using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
-/// MallocTrim: gives back to the OS the free blocks of a page or more of the heaps it may touch, whole (they wait in the
-/// heap's parked table, <see cref="ParkedBlocks"/>, for a refill of their bucket), the whole pages inside the free blocks
+/// MallocTrim: gives back to the OS the whole pages of the runs of free blocks of the heaps it may touch, headers
+/// included (the blocks whose header went wait in the heap's parked table, <see cref="ParkedBlocks"/>, for a refill of
+/// their bucket), the whole pages inside the free blocks
 /// on other heaps' remote lists, which stay where they are (the pages read as zeros when next touched), the prefaulted
 /// pages of bump areas that no block uses yet, and the cached mappings of freed large blocks.
 /// </summary>
 /// <remarks>
-/// The free blocks it sees: the free and remote lists of the caller's heap and of every pooled heap, whose blocks of a
-/// page or more it parks; the remote lists of the heaps live threads own (blocks other threads freed, waiting for their
+/// The free blocks it sees: the free and remote lists of the caller's heap and of every pooled heap, whose blocks it
+/// parks where their header's page goes; the remote lists of the heaps live threads own (blocks other threads freed, waiting for their
 /// owner), taken off in one exchange, trimmed inside and put back, so that an owner, which takes them the same way,
 /// never finds one half-trimmed (only an owner parks its heap's blocks); and the caller's own outgoing chains, which
 /// it sends home first. It cannot see the free lists of heaps that other live threads own, nor their outgoing chains
@@ -56,11 +57,12 @@ internal static unsafe class Trimming
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TrimHeap(ThreadHeap* heap, ref TrimPad keep)
     {
-        // A cycle in a free list would keep the walk below from ending: debug builds check the heap first.
+        // A cycle in a free list would keep the walk below from ending: debug builds check the heap first (release
+        // builds bound the walk, ParkedBlocks.Park).
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         long released = 0;
-        // Free blocks of a page or more leave their lists for the heap's parked table, pages and headers given back;
-        // only if the table cannot be mapped are they trimmed where they are, their header pages kept.
+        // Runs of free blocks give back their whole pages, the blocks whose headers lie there parked; only if a
+        // mapping cannot be had are the blocks of a page or more trimmed where they are, their header pages kept.
         long parked = ParkedBlocks.Park(heap, ref keep);
         if (parked >= 0)
         {

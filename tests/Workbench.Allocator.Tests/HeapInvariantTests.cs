@@ -280,7 +280,7 @@ public unsafe class HeapInvariantTests
         Assert.Contains("(L2)", message);
         Assert.Contains(debug.Get("CYCLE_AT"), message);
         debug.AssertEqual("AFTER.EXCEPTION", "none");
-        debug.AssertEqual("SAME_BLOCK_BACK", "True");
+        debug.AssertEqual("BLOCK_BACK_WRITABLE", "True");
 
 #if !DEBUG
         // The suite's own probe is the release build (unless the suite itself runs in Debug).
@@ -289,7 +289,7 @@ public unsafe class HeapInvariantTests
         release.AssertEqual("DEBUG_BUILD", "False");
         release.AssertEqual("STRESS_ERRORS", "0");
         release.AssertEqual("TRIM.EXCEPTION", "none");
-        release.AssertEqual("SAME_BLOCK_BACK", "True");
+        release.AssertEqual("BLOCK_BACK_WRITABLE", "True");
 #endif
     }
 }

@@ -319,6 +319,75 @@ public unsafe class MmapAndControlTests
     /// <paramref name="heap"/>, this thread's. A pooled heap may hold free or parked blocks of the size: mallocs take
     /// those first, and they go to <paramref name="others"/>, for the caller to free.
     /// </summary>
+    [Fact]
+    public void MallocTrim_GivesBackThePagesOfSmallFreeBlocks_AndThePageWhereAnAreaWasLeft_ButNotALiveBlocksPage()
+    {
+        Support.OnOwnThread(() =>
+        {
+            // Blocks of five small sizes carved one after another from a new bump area, then the area left in the
+            // middle of a page (the heap marks where); every block is freed but one in the middle.
+            nuint[] sizes = [24, 48, 100, 200, 1000];
+            ThreadHeap* heap = CurrentHeap.Heap;
+            Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+            nuint start = (nuint)heap->BumpNext, end = (nuint)heap->BumpEnd;
+            var carved = new List<nint>();
+            var others = new List<nint>();
+            for (int i = 0; carved.Count < 3000 || ((nuint)heap->BumpNext & (Support.Page - 1)) == 0; i++)
+            {
+                var p = (nint)CfaMalloc.Malloc(sizes[i % sizes.Length]);
+                Support.NotNull((void*)p, "Malloc");
+                ((nuint)p >= start && (nuint)p < end ? carved : others).Add(p);
+                Assert.True(others.Count < 1_000_000, "a million mallocs carved nothing from the new bump area");
+            }
+            var left = (nuint)heap->BumpNext;
+            Assert.True(left - start > 64 * Support.Page, $"only {left - start} bytes carved");
+            Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+            nint live = carved[carved.Count / 2];
+            ulong seed = Support.FillUsable((void*)live);
+            foreach (nint p in carved)
+            {
+                if (p != live)
+                    CfaMalloc.Free((void*)p);
+            }
+            others.ForEach(p => CfaMalloc.Free((void*)p));
+
+            Assert.True(CfaMalloc.MallocTrim(0) == 1);
+            // Every page of the area from its start up to the live block's header page is given back, and every page
+            // after the live block's end up to and with the page where the heap left the area (blocks freed by refills
+            // of these sizes are free too, so nothing else lies there).
+            nuint liveHeader = (nuint)live - 16, liveEnd = (nuint)live + CfaMalloc.MallocUsableSize((void*)live);
+            int before = (int)(((liveHeader & ~(Support.Page - 1)) - start) / Support.Page);
+            var after = (byte*)OsMemory.RoundUpToPage(liveEnd);
+            int afterPages = (int)((OsMemory.RoundUpToPage(left) - (nuint)after) / Support.Page);
+            Assert.True(before > 8 && afterPages > 8, $"{before} and {afterPages} pages around the live block");
+            Assert.Equal(0, ResidentPages((byte*)start, before));
+            Assert.Equal(0, ResidentPages(after, afterPages));
+            int parked = 0;
+            foreach (nuint size in sizes)
+                parked += ParkedBlocks.Count(heap, SizeClasses.Bucket(size));
+            Assert.True(parked > 1000, $"{parked} small blocks parked");
+            Support.AssertPattern((void*)live, CfaMalloc.MallocUsableSize((void*)live), seed, "the live block beside the given-back pages");
+            Assert.Null(HeapInvariants.Check(heap));
+
+            // Mallocs of the sizes take the free and parked blocks back, whole and writable.
+            var again = new List<(nint P, ulong Seed)>();
+            for (int i = 0; i < 2 * carved.Count; i++)
+            {
+                void* p = CfaMalloc.Malloc(sizes[i % sizes.Length]);
+                Support.NotNull(p, "Malloc after trim");
+                again.Add(((nint)p, Support.FillUsable(p)));
+            }
+            foreach ((nint p, ulong s) in again)
+            {
+                Support.AssertPattern((void*)p, CfaMalloc.MallocUsableSize((void*)p), s, "a block taken after the trim");
+                CfaMalloc.Free((void*)p);
+            }
+            Support.AssertPattern((void*)live, CfaMalloc.MallocUsableSize((void*)live), seed, "the live block");
+            CfaMalloc.Free((void*)live);
+            Assert.Null(HeapInvariants.Check(heap));
+        });
+    }
+
     private static nint[] CarvedInANewArea(ThreadHeap* heap, nuint size, int count, List<nint> others)
     {
         Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));

@@ -7,7 +7,7 @@ namespace Workbench.Allocator.Probe.Scenarios;
 /// Whether this build asserts the heap's invariants on its slow paths (a debug build does, a release build does not):
 /// a stress with cross-thread frees runs under the assertions, then a free list is bent into a cycle and MallocTrim,
 /// which checks the caller's heap before it walks the free lists, reports it (TRIM) or not; the list is restored
-/// and trimmed again (AFTER).
+/// and trimmed again (AFTER), and a block of the size is taken and written (BLOCK_BACK_WRITABLE).
 /// </summary>
 internal static unsafe class HeapInvariantsOnSlowPaths
 {
@@ -34,8 +34,17 @@ internal static unsafe class HeapInvariantsOnSlowPaths
             Catch("TRIM", () => CfaMalloc.MallocTrim(0));
             *aLink = saved;
             Catch("AFTER", () => CfaMalloc.MallocTrim(0));
-            Put("SAME_BLOCK_BACK", CfaMalloc.Malloc(64) == c);
-            CfaMalloc.Free(c);
+            // The trim may park c, its header's page given back with the free blocks around it, so the next block of
+            // the size is c or another free one: whole and writable, and the heap's invariants hold (debug builds
+            // check them at the end of the trim, AFTER).
+            var again = (byte*)CfaMalloc.Malloc(64);
+            bool writable = again != null;
+            for (int i = 0; writable && i < 64; i++)
+                again[i] = (byte)(i + 1);
+            for (int i = 0; writable && i < 64; i++)
+                writable = again[i] == (byte)(i + 1);
+            Put("BLOCK_BACK_WRITABLE", writable);
+            CfaMalloc.Free(again);
         });
         thread.Start();
         thread.Join();
