@@ -73,7 +73,11 @@ public static class RunMetadata
         ["page_size"] = Environment.SystemPageSize,
     };
 
-    /// <summary>The commit of the working tree (with <c>-dirty</c> when it has changes), or <c>unknown</c>.</summary>
+    /// <summary>
+    /// The commit of the working tree (with <c>-dirty</c> when a tracked file outside <c>data/</c> has changed), or
+    /// <c>unknown</c>. Changes under <c>data/</c> do not count: a sweep run again into its committed run folder, or a
+    /// results page being edited, leaves the code that is measured as committed.
+    /// </summary>
     public static string GitCommit()
     {
         string? commit = Run("git", "rev-parse", "HEAD");
@@ -81,7 +85,7 @@ public static class RunMetadata
         {
             return "unknown";
         }
-        string? status = Run("git", "status", "--porcelain", "--untracked-files=no");
+        string? status = Run("git", "status", "--porcelain", "--untracked-files=no", "--", ":/", ":(exclude,top)data");
         return string.IsNullOrEmpty(status) ? commit : commit + "-dirty";
     }
 
