@@ -109,9 +109,9 @@ internal static unsafe class HeapPool
         if (heap != null)
             return heap;
 
-        // No heap is free, and the process runs on one CPU: give a thread that is ending a chance to be seen to end
-        // before a heap is made for this one (see YieldToEndingThreads).
-        if (s_freeHeaps == null && s_allHeaps != null && Environment.ProcessorCount == 1)
+        // No heap is free, and the pool holds twice as many heaps as the process has CPUs: give a thread that is ending
+        // a chance to be seen to end before a heap is made for this one (see YieldToEndingThreads).
+        if (s_freeHeaps == null && Volatile.Read(ref s_heapsNew) >= 2 * Environment.ProcessorCount)
             YieldToEndingThreads();
 
         long assignment;
@@ -159,16 +159,18 @@ internal static unsafe class HeapPool
     }
 
     /// <summary>
-    /// Lets the threads that are ready run once before the pool grows, in a process that runs on one CPU. A thread that
-    /// starts its successor and then ends (larson's pattern, a thread per request) is still alive when the successor's
-    /// first call arrives, and on that one CPU it cannot run again, to finish its exit, until the successor's time slice
-    /// is over: the successor then takes a new heap, and the blocks the predecessor freed stay on a heap no one uses.
-    /// Pinned to one CPU, the ahead-of-time build made 26-112 heaps per second of larson this way where one yield makes
-    /// 3 (issue 19, docs/results.md). With more CPUs the ending thread runs on another, and the yield only cost the new
-    /// thread a scheduler slice whenever its own CPU was shared: the speed benchmark's two workers, started together
-    /// on two CPUs, took 3.7-7.2 ns per malloc+free over their first routine with it, 1.7-2.1 without.
-    /// (<see cref="Environment.ProcessorCount"/> is the CPUs of the process's affinity when it started.) One sched_yield
-    /// per thread start that finds no free heap; the heap lock is not held.
+    /// Lets the threads that are ready run once before the pool grows past twice the process's CPUs
+    /// (<see cref="Environment.ProcessorCount"/>: those of the affinity it started with). A thread that starts its
+    /// successor and then ends (larson's pattern, a thread per request) is still alive when the successor's first call
+    /// arrives, and on a busy CPU it may not run again, to finish its exit, until the successor's time slice is over:
+    /// the successor then takes a new heap, and the blocks the predecessor freed stay on a heap no one uses. Pinned to
+    /// one CPU, the ahead-of-time build made 26-112 heaps per second of larson this way where one yield makes 3 (issue
+    /// 19, docs/results.md). But a yield costs the new thread a scheduler slice whenever its CPU is shared: yielding
+    /// at every thread start that found no free heap, the speed benchmark's two workers, started on two CPUs while the
+    /// warm-up threads were ending, took 3.7-7.2 ns per malloc+free over their first routine, against 1.7-2.1 without.
+    /// Below twice the CPUs a new heap is most likely a thread's that runs beside the others; past it the process runs
+    /// more threads than CPUs, where a new thread waits for a slice anyway. One sched_yield per thread start that finds
+    /// no free heap; the heap lock is not held.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void YieldToEndingThreads() => Thread.Yield();
