@@ -174,31 +174,27 @@ internal static unsafe class ParkedBlocks
         k++;
     }
 
-    /// <summary>The index one past the run of blocks next to each other that starts at <paramref name="first"/> (sorted).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int RunEnd(TrimCandidate* sorted, int n, int first)
-    {
-        int i = first + 1;
-        while (i < n && sorted[i].Start == sorted[i - 1].End)
-            i++;
-        return i;
-    }
-
     /// <summary>
-    /// The whole pages of the run of free blocks <c>[start, end)</c>: from the first page boundary at or after
-    /// <paramref name="start"/> to the last at or before <paramref name="end"/>, or to the next after it when nothing
-    /// after <paramref name="end"/> in its page is ever handed out: <paramref name="end"/> is where
-    /// <paramref name="heap"/> carves next, or where a heap left a bump area (<see cref="BlockHeader.AbandonedMark"/>;
-    /// the 16 bytes at an end inside a page lie in the page of the run's last block).
+    /// The run of free blocks next to each other that starts at <paramref name="first"/> (sorted): returns the index one
+    /// past it, and in <paramref name="from"/> and <paramref name="to"/> its whole pages: from the first page boundary at
+    /// or after its start to the last at or before its end, or to the next after its end when nothing after the end in
+    /// its page is ever handed out: the end is where <paramref name="heap"/> carves next, or where a heap left a bump
+    /// area (<see cref="BlockHeader.AbandonedMark"/>; the 16 bytes at an end inside a page lie in the page of the run's
+    /// last block).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPages(ThreadHeap* heap, nuint start, nuint end, out nuint from, out nuint to)
+    private static int Run(ThreadHeap* heap, TrimCandidate* sorted, int n, int first, out nuint from, out nuint to)
     {
-        from = OsMemory.RoundUpToPage(start);
+        int next = first + 1;
+        while (next < n && sorted[next].Start == sorted[next - 1].End)
+            next++;
+        nuint end = sorted[next - 1].End;
+        from = OsMemory.RoundUpToPage(sorted[first].Start);
         to = end & ~(OsMemory.s_pageSize - 1);
         if (to != end && (end == (nuint)heap->BumpNext
             || (((BlockHeader*)end)->Word == 0 && ((BlockHeader*)end)->Size == BlockHeader.AbandonedMark)))
             to += OsMemory.s_pageSize;
+        return next;
     }
 
     /// <summary>
@@ -211,8 +207,7 @@ internal static unsafe class ParkedBlocks
         int parked = 0;
         for (int i = 0; i < n;)
         {
-            int end = RunEnd(sorted, n, i);
-            RunPages(heap, sorted[i].Start, sorted[end - 1].End, out nuint from, out nuint to);
+            int end = Run(heap, sorted, n, i, out nuint from, out nuint to);
             for (; i < end; i++)
             {
                 if (sorted[i].Start >= from && sorted[i].Start < to)
@@ -328,18 +323,16 @@ internal static unsafe class ParkedBlocks
         new Span<TrimCandidate>(candidates, n).Sort();
     }
 
-    /// <summary>Gives back the whole pages of each run of free blocks next to each other (sorted; <see cref="RunPages"/>). Returns the bytes.</summary>
+    /// <summary>Gives back the whole pages of each run of free blocks next to each other (sorted; <see cref="Run"/>). Returns the bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long GiveBackRuns(ThreadHeap* heap, TrimCandidate* sorted, int n)
     {
         long released = 0;
         for (int i = 0; i < n;)
         {
-            int end = RunEnd(sorted, n, i);
-            RunPages(heap, sorted[i].Start, sorted[end - 1].End, out nuint from, out nuint to);
+            i = Run(heap, sorted, n, i, out nuint from, out nuint to);
             if (to > from && OsMemory.Decommit((void*)from, to - from))
                 released += (long)(to - from);
-            i = end;
         }
         return released;
     }

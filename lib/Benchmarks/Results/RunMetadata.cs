@@ -75,8 +75,8 @@ public static class RunMetadata
 
     /// <summary>
     /// The commit of the working tree (with <c>-dirty</c> when a tracked file outside <c>data/</c> has changed), or
-    /// <c>unknown</c>. Changes under <c>data/</c> do not count: a sweep run again into its committed run folder, or a
-    /// results page being edited, leaves the code that is measured as committed.
+    /// <c>unknown</c>. Changes under <c>data/</c> do not count: a sweep run again into its committed run folder deletes
+    /// the tracked files there first, and the runs' index is written anew; neither changes the code that is measured.
     /// </summary>
     public static string GitCommit()
     {
