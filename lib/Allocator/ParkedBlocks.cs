@@ -74,9 +74,9 @@ internal static unsafe class ParkedBlocks
 
     /// <summary>
     /// Gathers <paramref name="heap"/>'s free blocks of every bucket (its remote lists moved onto its free lists first)
-    /// but for what the pad keeps; sorts them, with the blocks parked before, by address; parks the blocks of a page or more and each smaller
-    /// one whose header lies in a whole page of its run of free blocks next to each other, leaving the others on their
-    /// lists; and gives back every whole page of every run. The caller owns the heap (its own, or a
+    /// but for what the pad keeps; sorts them, with the blocks parked before, by address; parks the blocks of a page or
+    /// more and each smaller one whose header lies in a whole page of its run of free blocks next to each other, leaving
+    /// the others on their lists; and gives back every whole page of every run. The caller owns the heap (its own, or a
     /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with every list
     /// as it was but for the remote blocks moved onto the free lists, when a mapping cannot be had (the caller then
     /// trims inside the blocks instead).
@@ -159,7 +159,10 @@ internal static unsafe class ParkedBlocks
         return released;
     }
 
-    /// <summary>The first block of bucket <paramref name="index"/>'s free list after the kept ones (<paramref name="keptLast"/> the last of those, or null).</summary>
+    /// <summary>
+    /// The first block of bucket <paramref name="index"/>'s free list after the kept ones (<paramref name="keptLast"/>
+    /// the last of those, or null).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static BlockHeader* FirstUnkept(ThreadHeap* heap, int index, BlockHeader* keptLast) =>
         keptLast == null ? ThreadHeap.BucketOf(heap, index)->FreeList : (BlockHeader*)keptLast->Word;
@@ -278,7 +281,7 @@ internal static unsafe class ParkedBlocks
         }
     }
 
-    /// <summary>The index of the block at <paramref name="start"/> among the <paramref name="n"/> sorted ones (it is there).</summary>
+    /// <summary>The index of the block at <paramref name="start"/> among the <paramref name="n"/> sorted (it is one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int IndexOf(TrimCandidate* sorted, int n, nuint start)
     {
@@ -323,7 +326,7 @@ internal static unsafe class ParkedBlocks
         new Span<TrimCandidate>(candidates, n).Sort();
     }
 
-    /// <summary>Gives back the whole pages of each run of free blocks next to each other (sorted; <see cref="Run"/>). Returns the bytes.</summary>
+    /// <summary>Gives back the whole pages of each run of free blocks next to each other (<see cref="Run"/>); returns the bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long GiveBackRuns(ThreadHeap* heap, TrimCandidate* sorted, int n)
     {
