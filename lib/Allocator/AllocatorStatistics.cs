@@ -129,6 +129,12 @@ public sealed class AllocatorStatistics
     /// <summary>Heaps handed from an exited thread to a new one.</summary>
     public long HeapsReused { get; init; }
 
+    /// <summary>
+    /// New threads that found no free heap, with the pool at twice the process's CPUs or more, and yielded once before
+    /// a heap was made for them (docs/allocator.md).
+    /// </summary>
+    public long GrowthYields { get; init; }
+
     /// <summary>Heaps that exist (live and pooled).</summary>
     public long Heaps { get; init; }
 
@@ -268,6 +274,7 @@ public sealed class AllocatorStatistics
             ThreadsExited = global.ThreadsExited,
             HeapsNew = global.HeapsNew,
             HeapsReused = global.HeapsReused,
+            GrowthYields = global.GrowthYields,
             Heaps = heaps,
             PerHeap = perHeap.OrderBy(x => x.Number).ToArray(),
             Buckets = buckets,
@@ -314,6 +321,7 @@ public sealed class AllocatorStatistics
             TrimBytes = TrimBytes - baseline.TrimBytes,
             ThreadsStarted = ThreadsStarted - baseline.ThreadsStarted,
             ThreadsExited = ThreadsExited - baseline.ThreadsExited,
+            GrowthYields = GrowthYields - baseline.GrowthYields,
             HeapsNew = HeapsNew - baseline.HeapsNew,
             HeapsReused = HeapsReused - baseline.HeapsReused,
             Heaps = Heaps,
@@ -362,7 +370,7 @@ public sealed class AllocatorStatistics
         writer.WriteLine(string.Format(inv, "  map cache  hits {0:N0}; holding {1:N0} B", MappingCacheHits, MappingCacheBytes));
         writer.WriteLine(string.Format(inv, "  extend     calls {0:N0}; {1:N0} B    trim calls {2:N0}; {3:N0} B", ExtendCalls, ExtendBytes, TrimCalls, TrimBytes));
         writer.WriteLine(string.Format(inv, "  prefault   calls {0:N0}; {1:N0} B", PrefaultCalls, PrefaultBytes));
-        writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused));
+        writer.WriteLine(string.Format(inv, "  threads    started {0:N0}; exited {1:N0}    heaps {2:N0} (new {3:N0}; reused {4:N0}; yields before new {5:N0})", ThreadsStarted, ThreadsExited, Heaps, HeapsNew, HeapsReused, GrowthYields));
         if (FastPathsCounted)
             writer.WriteLine(string.Format(inv, "  in use     {0:N0} B", BytesInUse));
         else
@@ -436,6 +444,7 @@ public sealed class AllocatorStatistics
         Element("threads", "exited", ("count", ThreadsExited));
         Element("heaps", "new", ("count", HeapsNew));
         Element("heaps", "reused", ("count", HeapsReused));
+        Element("heaps", "yields", ("count", GrowthYields));
         xml.WriteEndElement();
         xml.Flush();
         writer.WriteLine();

@@ -44,6 +44,7 @@ internal static unsafe class HeapPool
     private static long s_threadsExited;
     private static long s_heapsNew;
     private static long s_heapsReused;
+    private static long s_growthYields;
     private static long s_trimCalls;
     private static long s_trimBytes;
 
@@ -57,8 +58,9 @@ internal static unsafe class HeapPool
     internal static ThreadHeap* FreeHeaps => s_freeHeaps;
 
     /// <summary>Process-wide counters that change only under a lock.</summary>
-    internal static (long ExtendCalls, long ExtendBytes, long ThreadsStarted, long ThreadsExited, long HeapsNew, long HeapsReused, long TrimCalls, long TrimBytes) GlobalCounters
-        => (SharedArea.Counters.ExtendCalls, SharedArea.Counters.ExtendBytes, s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused, s_trimCalls, s_trimBytes);
+    internal static (long ExtendCalls, long ExtendBytes, long ThreadsStarted, long ThreadsExited, long HeapsNew, long HeapsReused, long GrowthYields, long TrimCalls, long TrimBytes) GlobalCounters
+        => (SharedArea.Counters.ExtendCalls, SharedArea.Counters.ExtendBytes, s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused,
+            Volatile.Read(ref s_growthYields), s_trimCalls, s_trimBytes);
 
     /// <summary>Whether a live thread owns <paramref name="heap"/> (call under <see cref="HeapLock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -173,7 +175,11 @@ internal static unsafe class HeapPool
     /// no free heap; the heap lock is not held.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void YieldToEndingThreads() => Thread.Yield();
+    private static void YieldToEndingThreads()
+    {
+        Interlocked.Increment(ref s_growthYields);
+        Thread.Yield();
+    }
 
     /// <summary>Puts a heap back on the free stack if it still belongs to assignment <paramref name="assignment"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -36,6 +36,7 @@ internal static class ScenarioRegistry
         { "precompile-off", () => Precompile.Run(precompile: false) },
         { "precompile-on", () => Precompile.Run(precompile: true) },
         { "heap-invariants", HeapInvariantsOnSlowPaths.Run },
+        { "pool-yield", PoolYield.Run },
         { "prefault", Prefault.Run },
         { "realloc-last-carved", ReallocLastCarved.Run },
         { "realloc-past-threshold", ReallocPastThreshold.Run },

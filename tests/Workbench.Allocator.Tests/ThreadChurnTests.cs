@@ -114,4 +114,19 @@ public unsafe class ThreadChurnTests
         Assert.True(lateMmap <= 8L << 20, $"{lateMmap} bytes stayed mapped after the warm-up waves");
         Assert.Equal(s0.BytesInUse, s1.BytesInUse);
     }
+
+    [Fact]
+    public void ANewThread_YieldsBeforeThePoolGrows_OnlyOnceThePoolHoldsTwiceTheCpusHeaps()
+    {
+        // Threads that stay alive, started one after another in a process of its own: each makes a heap. Below twice
+        // the CPUs' heaps a yield only costs a thread started beside busy ones a time slice (the speed benchmark's
+        // two workers); past it the pool waits once for threads that may be ending (larson's successors).
+        var run = Probe.Run("pool-yield");
+        run.AssertRan();
+        long cpus = run.GetLong("CPUS"), before = run.GetLong("HEAPS_BEFORE"), threads = run.GetLong("THREADS");
+        Assert.Equal(threads, run.GetLong("HEAPS_NEW_DELTA"));
+        long belowThreshold = Math.Max(0, 2 * cpus - before);
+        Assert.True(belowThreshold > 0 && belowThreshold < threads, $"{cpus} CPUs, {before} heaps before {threads} threads");
+        Assert.Equal(threads - belowThreshold, run.GetLong("YIELDS"));
+    }
 }
