@@ -65,6 +65,18 @@ internal unsafe struct BlockHeader
     /// </summary>
     internal static readonly nuint AbandonedMark = FreedMark ^ 1;
 
+    /// <summary>Writes the record of <see cref="AbandonedMark"/> at <paramref name="h"/>: word 0, size the mark.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MarkAbandoned(BlockHeader* h)
+    {
+        h->Word = 0;
+        h->Size = AbandonedMark;
+    }
+
+    /// <summary>Whether <paramref name="h"/> holds the record <see cref="MarkAbandoned"/> writes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsAbandoned(BlockHeader* h) => h->Word == 0 && h->Size == AbandonedMark;
+
     /// <summary>
     /// <see cref="FreedMark"/> as the fast paths read it: the field itself under the JIT (a constant in tier-1 code), the
     /// copy in <see cref="FastPathValues"/> in code compiled ahead of time, which then tests no class initialisation.

@@ -57,7 +57,7 @@ internal static unsafe class HeapPool
     /// <summary>The first heap of the stack of heaps with no owner.</summary>
     internal static ThreadHeap* FreeHeaps => s_freeHeaps;
 
-    /// <summary>Process-wide counters that change only under a lock.</summary>
+    /// <summary>Process-wide counters that change only under a lock, but the yields' (an interlocked increment).</summary>
     internal static (long ExtendCalls, long ExtendBytes, long ThreadsStarted, long ThreadsExited, long HeapsNew, long HeapsReused, long GrowthYields, long TrimCalls, long TrimBytes) GlobalCounters
         => (SharedArea.Counters.ExtendCalls, SharedArea.Counters.ExtendBytes, s_threadsStarted, s_threadsExited, s_heapsNew, s_heapsReused,
             Volatile.Read(ref s_growthYields), s_trimCalls, s_trimBytes);

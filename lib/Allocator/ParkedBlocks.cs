@@ -194,8 +194,7 @@ internal static unsafe class ParkedBlocks
         nuint end = sorted[next - 1].End;
         from = OsMemory.RoundUpToPage(sorted[first].Start);
         to = end & ~(OsMemory.s_pageSize - 1);
-        if (to != end && (end == (nuint)heap->BumpNext
-            || (((BlockHeader*)end)->Word == 0 && ((BlockHeader*)end)->Size == BlockHeader.AbandonedMark)))
+        if (to != end && (end == (nuint)heap->BumpNext || BlockHeader.IsAbandoned((BlockHeader*)end)))
             to += OsMemory.s_pageSize;
         return next;
     }

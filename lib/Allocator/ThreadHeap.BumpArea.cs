@@ -190,8 +190,7 @@ internal unsafe partial struct ThreadHeap
         var next = (BlockHeader*)heap->BumpNext;
         if (next == null || ((nuint)next & (OsMemory.s_pageSize - 1)) == 0)
             return;
-        next->Word = 0;
-        next->Size = BlockHeader.AbandonedMark;
+        BlockHeader.MarkAbandoned(next);
     }
 
     /// <summary>
