@@ -60,7 +60,7 @@ internal unsafe struct BlockHeader
     /// <summary>
     /// The size field of the header-sized record a heap writes where it leaves a bump area (its word 0), when that is
     /// inside a page (<see cref="ThreadHeap.ExtendBumpArea"/>): nothing after it in the area is ever carved, so MallocTrim
-    /// may give back that page once free blocks cover the rest of it (<see cref="ParkedBlocks"/>). It differs from
+    /// may give back that page once free blocks cover the rest of it (<see cref="TrimmedExtents"/>). It differs from
     /// <see cref="FreedMark"/> in the low bit: neither a request size nor a free block's mark.
     /// </summary>
     internal static readonly nuint AbandonedMark = FreedMark ^ 1;

@@ -20,7 +20,7 @@ namespace Workbench.Allocator;
 ///   H1  h mod Alignment = 0
 ///   H2  h.BumpNext &lt;= h.BumpEnd;  h.BumpNext mod 16 = h.BumpEnd mod 16 = 0;  (h.BumpNext = null) = (h.BumpEnd = null)
 ///   H3  h.LastCarved = null  or  (h.LastCarved &lt; h.BumpNext  and  h.BumpNext - h.LastCarved = size(j) for some j)
-///   H4  h.PrefaultedEnd mod page = 0;  h.PrefaultedEnd &lt;= roundUpToPage(h.BumpEnd)
+///   H4  h.PrefaultedEnd mod page = 0;  h.PrefaultedEnd &lt;= roundDownToPage(h.BumpEnd)  (a page it shares is not the area's)
 /// Free lists (Bucket), remote lists, chains (RemoteChain): for every block x on any of them
 ///   L1  x mod 16 = 0;  x outside [h, h + Span);  [x, x + size(i)) and free(h) disjoint
 ///   L2  the list ends: no block is reached twice
@@ -35,9 +35,9 @@ namespace Workbench.Allocator;
 ///   C2  c[i] has c[i].Count blocks, the last being c[i].Tail
 ///   C3  c[i].Count &lt; RemoteBatchBlocks;  c[i].Count * size(i) &lt; RemoteBatchBytes
 ///   C4  c[i].Count > 0  implies  IndexOf(c[i].Target) = i  and  HeapOf(c[i].Target) != h
-/// Parked blocks (ParkedBlocks, which states them)
-///   P1-P3  the heap's table of blocks MallocTrim gave back whole is absent or non-empty, counts its blocks, and holds
-///          free blocks of the heap's buckets outside the heap and its bump area
+/// Trimmed extents (TrimmedExtents, which states them)
+///   E1-E3  the heap's table of the ranges MallocTrim gave back is absent or non-empty, holds 16-aligned ranges in
+///          address order that do not overlap, and none lies in the heap's region or its bump area
 /// Tallies (RoutineTally), per routine
 ///   T1  0 &lt;= ZeroCalls &lt;= Calls;  0 &lt;= Requested;  0 &lt;= Allocated
 ///   T2  Requested &lt;= Allocated, for every routine but realloc and resize (which count sizes that stay in place)
@@ -71,12 +71,12 @@ internal static unsafe class HeapInvariants
         var seen = new Dictionary<nuint, string>();
         for (int i = 0; violation == null && i < SizeClasses.s_count; i++)
             violation = CheckBucket(heap, i, seen) ?? CheckRemote(heap, i, seen) ?? CheckChain(heap, i, seen);
-        return violation ?? CheckParked(heap) ?? CheckTallies(heap);
+        return violation ?? CheckExtents(heap) ?? CheckTallies(heap);
     }
 
-    /// <summary>P1-P3: the blocks MallocTrim parked (the formulas are with <see cref="ParkedBlocks"/>).</summary>
+    /// <summary>E1-E3: the extents MallocTrim made (the formulas are with <see cref="TrimmedExtents"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static string? CheckParked(ThreadHeap* heap) => ParkedBlocks.Check(heap);
+    internal static string? CheckExtents(ThreadHeap* heap) => TrimmedExtents.Check(heap);
 
     /// <summary>H1-H4: where the heap lies, and its bump area.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -96,8 +96,8 @@ internal static unsafe class HeapInvariants
                 return $"heap {heap->Id}: last block carved at {Hex(last)} does not end at the bump area's start {Hex(next)} with a block size (H3)";
         }
         var prefaulted = (nuint)heap->PrefaultedEnd;
-        if (prefaulted % OsMemory.s_pageSize != 0 || prefaulted > OsMemory.RoundUpToPage(end))
-            return $"heap {heap->Id}: prefaulted end {Hex(prefaulted)} is not a page boundary at most the bump area's end {Hex(end)} (H4)";
+        if (prefaulted % OsMemory.s_pageSize != 0 || prefaulted > (end & ~(OsMemory.s_pageSize - 1)))
+            return $"heap {heap->Id}: prefaulted end {Hex(prefaulted)} is not a page boundary at most the bump area's last whole page's end {Hex(end)} (H4)";
         return null;
     }
 

@@ -44,8 +44,8 @@ internal static class Precompilation
         Compile(typeof(FreePaths));
         Compile(typeof(ReallocPaths));
         Compile(typeof(Trimming));
-        Compile(typeof(ParkedBlocks));
-        ParkedBlocks.PrepareSort();
+        Compile(typeof(TrimmedExtents));
+        TrimmedExtents.PrepareSort();
         Compile(typeof(CheckedMode));
         Compile(typeof(CfaMalloc));
 #if DEBUG

@@ -196,8 +196,6 @@ internal static unsafe class ReallocPaths
         if (block == null && Policy.Ownership)
             block = ThreadHeap.TakeRemote(heap, bucket);
         if (block == null)
-            block = ParkedBlocks.Unpark(heap, ThreadHeap.IndexOf(bucket));
-        if (block == null)
             return null;
         block->Word = (nuint)bucket | BlockHeader.LargeFlag;
         block->Size = size;

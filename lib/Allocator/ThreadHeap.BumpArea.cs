@@ -7,8 +7,8 @@ namespace Workbench.Allocator;
 internal unsafe partial struct ThreadHeap
 {
     /// <summary>
-    /// Refills an empty bucket: first from the remote list (one exchange), else with a block MallocTrim parked, else by
-    /// carving blocks from the bump area, else by extending the bump area from the shared area.
+    /// Refills an empty bucket: first from the remote list (one exchange), else by carving blocks from the bump area, else
+    /// by taking a new bump area: one of the heap's trimmed extents, else a range of the shared area.
     /// Returns the first block (already unlinked) or null when memory is exhausted.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -24,11 +24,6 @@ internal unsafe partial struct ThreadHeap
                 return taken;
             }
         }
-
-        // Blocks MallocTrim parked, whole pages given back, before anything new is carved.
-        BlockHeader* parked = ParkedBlocks.UnparkBatch(heap, bucket);
-        if (parked != null)
-            return parked;
 
         nuint blockSize = bucket->BlockSize;
         bool natural = IsNatural(bucket);
@@ -163,23 +158,29 @@ internal unsafe partial struct ThreadHeap
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static bool ExtendBumpArea(ThreadHeap* heap, nuint minBytes)
     {
-        nuint bytes = Math.Max(Tunables.BumpChunk, OsMemory.RoundUpToPage(minBytes));
-        byte* area = SharedArea.Take(bytes, OsMemory.s_pageSize);
-        if (area == null)
-            return false;
+        // The heap's trimmed extents first, in address order: memory it has had before, before the shared area grows.
+        if (!TrimmedExtents.TakeFor(heap, minBytes, out byte* area, out byte* end))
+        {
+            nuint bytes = Math.Max(Tunables.BumpChunk, OsMemory.RoundUpToPage(minBytes));
+            area = SharedArea.Take(bytes, OsMemory.s_pageSize);
+            if (area == null)
+                return false;
+            end = area + bytes;
+        }
         DecommitPrefaulted(heap);
         MarkLeft(heap);
         heap->BumpNext = area;
-        heap->BumpEnd = area + bytes;
+        heap->BumpEnd = end;
         heap->LastCarved = null;
-        heap->PrefaultedEnd = area;
+        // Page-aligned at or below the area's start (an extent may start inside a page): nothing above it prefaulted.
+        heap->PrefaultedEnd = (byte*)((nuint)area & ~(OsMemory.s_pageSize - 1));
         HeapInvariants.Assert(HeapInvariants.CheckBumpArea(heap));
         return true;
     }
 
     /// <summary>
-    /// Where the heap leaves its bump area inside a page, writes a header-sized record with word 0 and size
-    /// <see cref="BlockHeader.AbandonedMark"/>: nothing is carved there again, so once the blocks before it are free,
+    /// Where the heap leaves its bump area inside a page that the area runs to the end of (<see cref="OwnsRestOfPage"/>),
+    /// writes a header-sized record with word 0 and size <see cref="BlockHeader.AbandonedMark"/>: nothing is carved there again, so once the blocks before it are free,
     /// MallocTrim may give back the page it lies in (without it, one page per area stayed after a trim: 170 pages, 0.7
     /// MiB, of the 0.76 MiB of the shared area still resident in the giveback benchmark). The page is resident already
     /// but where the last block's tail was never written.
@@ -188,10 +189,18 @@ internal unsafe partial struct ThreadHeap
     private static void MarkLeft(ThreadHeap* heap)
     {
         var next = (BlockHeader*)heap->BumpNext;
-        if (next == null || ((nuint)next & (OsMemory.s_pageSize - 1)) == 0)
+        if (next == null || ((nuint)next & (OsMemory.s_pageSize - 1)) == 0 || !OwnsRestOfPage(heap))
             return;
         BlockHeader.MarkAbandoned(next);
     }
+
+    /// <summary>
+    /// Whether the bump area runs at least to the end of the page <see cref="BumpNext"/> lies in: then nothing after
+    /// the carving point in that page is any other block's. An area from the shared area always does (it ends at a
+    /// page boundary); a trimmed extent may end inside a page, which a neighbouring block then shares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool OwnsRestOfPage(ThreadHeap* heap) => (nuint)heap->BumpEnd >= OsMemory.RoundUpToPage((nuint)heap->BumpNext);
 
     /// <summary>
     /// Bytes of the pages prefaulting made resident past the page the next block starts in, which no block uses yet (0
@@ -236,7 +245,9 @@ internal unsafe partial struct ThreadHeap
     {
         var from = (byte*)Math.Max((nuint)heap->PrefaultedEnd, (nuint)carvedFrom & ~(OsMemory.s_pageSize - 1));
         var to = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpNext + Tunables.s_prefault);
-        var end = (byte*)OsMemory.RoundUpToPage((nuint)heap->BumpEnd);
+        // Not past the area's last whole page: an area that is a trimmed extent may end inside a page that a
+        // neighbouring block shares, and the pages below the prefaulted end are given back when the heap leaves.
+        var end = (byte*)((nuint)heap->BumpEnd & ~(OsMemory.s_pageSize - 1));
         if (to > end)
             to = end;
         if (to <= from)

@@ -161,12 +161,12 @@ internal unsafe partial struct ThreadHeap
 
     /// <summary>
     /// The end of the prefaulted part of the bump area: the pages below it (from the area's start) are resident;
-    /// above it only carving has touched pages. Page-aligned, at most <see cref="BumpEnd"/> rounded up to a page.
+    /// above it only carving has touched pages. Page-aligned, at most <see cref="BumpEnd"/> rounded down to a page (an area may end inside a page a neighbouring block shares, whose pages it must never give back).
     /// </summary>
     internal byte* PrefaultedEnd;
 
-    /// <summary>The blocks MallocTrim gave back whole, which refills take before carving (<see cref="ParkedBlocks"/>); null when none.</summary>
-    internal ParkedBlocks.ParkedTable* Parked;
+    /// <summary>The ranges MallocTrim made of free blocks and gave back, which serve the next bump areas before the shared area (<see cref="TrimmedExtents"/>); null when none.</summary>
+    internal TrimmedExtents.ExtentTable* Extents;
     internal RoutineTallies Tallies;
 
     /// <summary>Block bytes freed inside realloc/resize moves (not counted as Free calls).</summary>

@@ -3,86 +3,89 @@ using System.Runtime.CompilerServices;
 namespace Workbench.Allocator;
 
 /// <summary>
-/// Parked blocks: free bucket blocks that MallocTrim took off a heap's free and remote lists and gave back to the OS, the
-/// page of their header included: every free block of a page or more, and each smaller one whose header lies in a page
-/// given back. A free block's header holds its free-list link, so such a block can no longer be on a list: the heap
-/// keeps it in a side table, a mapping of its own, and a refill of its bucket takes it back before carving anything new
-/// (<see cref="Unpark"/>, <see cref="UnparkBatch"/>).
+/// Trimmed extents: ranges of a heap's memory that MallocTrim made out of runs of free blocks next to each other and
+/// gave back to the OS, headers included. A free block's header holds its free-list link, so a block whose header's
+/// page goes can no longer be on a list; instead of remembering each such block, the heap keeps the range it lies in,
+/// merged with its free neighbours of any size, and carves from it again as from a new bump area: a range that ends
+/// where the heap carves next becomes part of its bump area at once, and the others serve the heap's next bump areas
+/// before the shared area grows (<see cref="TakeFor"/>).
 /// </summary>
 /// <remarks>
 /// <para>Why: trimming inside free blocks must keep the page each header lies in, and blocks carved one after another
-/// share those pages with their neighbours. After a burst of blocks of 4 KiB to 512 KiB that kept about one page per
-/// free block: 15 MiB of 4 threads' heaps in the giveback benchmark (4 x 300,000 operations, 1 B to 3 MiB), where
-/// mimalloc and glibc keep nothing measurable after their own trim. Parking the blocks of a page or more took that to
-/// 5 MiB: the pages a parked block shares with a smaller free neighbour, and the pages of small free blocks. So a trim
-/// now sorts every free block it may take by address, finds the runs of blocks next to each other (whatever their
-/// sizes), and gives back every whole page inside a run; a small block is parked only when its header lies in such a
-/// page, and stays on its list otherwise (the pages its data shares with the run are given back under it), so the
-/// table never costs more than the pages it frees.</para>
-/// Table layout: <c>[ParkedTable | int Count x buckets | int Start x buckets | BlockHeader* x Capacity]</c>.
-/// Invariants, for the table <c>t = h.Parked</c> of heap <c>h</c>:
+/// share those pages with their neighbours: after a burst of blocks of 4 KiB to 512 KiB that kept about one page per
+/// free block (15 MiB of 4 threads' heaps in the giveback benchmark). So a trim sorts every free block it may take by
+/// address, finds the runs of blocks next to each other, and gives back every whole page inside a run; a block is taken
+/// off its list when it is a page or more, or when its header lies in such a page, and stays on its list otherwise (the
+/// pages its data shares with the run are given back under it). The blocks taken, adjacent in each run, become one
+/// extent. Before extents, the heap kept each block taken in a table of 8 bytes per block, for a refill of its own
+/// size: 20-24 KiB of tables per heap after the giveback benchmark (2,100-2,800 blocks in 44-46 runs), where an extent
+/// costs 16 bytes per run, and a refill of any size can use it.</para>
+/// Table layout: <c>[ExtentTable | Extent x Capacity]</c>, a mapping of its own. Invariants, for the table
+/// <c>t = h.Extents</c> of heap <c>h</c>, with <c>e = t.Entries</c>:
 /// <code>
-///   P1  t = null  or  t.Remaining &gt; 0
-///   P2  t.Remaining = sum over i of Count[i];  Start[i] + Count[i] &lt;= Start[i + 1] (Start[buckets] = t.Capacity)
-///   P3  Entries[Start[i] .. Start[i] + Count[i]) are free blocks of bucket i of h, on no list and not in the bump area
+///   E1  t = null  or  0 &lt; t.Count &lt;= t.Capacity
+///   E2  e[i].Start mod 16 = e[i].End mod 16 = 0;  e[i].Start &lt; e[i].End;  e[i].End &lt;= e[i + 1].Start
+///   E3  [e[i].Start, e[i].End) lies outside [h, h + Span) and outside the bump area [h.BumpNext, h.BumpEnd)
 /// </code>
-/// A parked block's bytes are zeros or old (the partial pages at its run's ends, which a neighbour shares), and so is its
-/// header, until the refill that takes it writes one. A free block left on its list may have its data's pages given
-/// back (they read as zeros), never its header's. Only the heap's owner reads or writes the table, or the thread that
-/// trims a pooled heap under <see cref="HeapPool.HeapLock"/>. Checked mode never trims, so it never parks.
+/// An extent holds no live block and is on no list; its bytes are zeros (the pages given back) or old (the partial
+/// pages at its ends, which a neighbour may share), as a bump area's may be. Only the heap's owner reads or writes the
+/// table, or the thread that trims a pooled heap under <see cref="HeapPool.HeapLock"/>. Checked mode never trims.
 /// </remarks>
-internal static unsafe class ParkedBlocks
+internal static unsafe class TrimmedExtents
 {
-    /// <summary>The table's fixed part.</summary>
-    internal struct ParkedTable
+    /// <summary>The table's fixed part; the extents follow it, in address order.</summary>
+    internal struct ExtentTable
     {
         /// <summary>Bytes of the table's mapping.</summary>
         internal nuint Bytes;
 
-        /// <summary>Entries the table has room for.</summary>
+        /// <summary>Extents the table has room for.</summary>
         internal int Capacity;
 
-        /// <summary>Blocks parked in it now (P2).</summary>
-        internal int Remaining;
+        /// <summary>Extents in it now (E1).</summary>
+        internal int Count;
     }
 
-    /// <summary>A free block <see cref="Park"/> may take: its range, its bucket, and whether it is parked.</summary>
+    /// <summary>A range of free memory, given back but for the partial pages at its ends.</summary>
+    internal struct Extent
+    {
+        internal nuint Start;
+        internal nuint End;
+    }
+
+    /// <summary>
+    /// A range <see cref="Release"/> may take: a free block (its range and bucket) or an extent of the table (bucket
+    /// -1), and whether it is taken into an extent.
+    /// </summary>
     private struct TrimCandidate : IComparable<TrimCandidate>
     {
         internal nuint Start;
         internal nuint End;
         internal int Bucket;
-        internal bool Parks;
+        internal bool Taken;
 
         public readonly int CompareTo(TrimCandidate other) => Start.CompareTo(other.Start);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int* Counts(ParkedTable* t) => (int*)(t + 1);
+    private static Extent* Entries(ExtentTable* t) => (Extent*)(t + 1);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int* Starts(ParkedTable* t) => Counts(t) + SizeClasses.s_count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static BlockHeader** Entries(ParkedTable* t) =>
-        (BlockHeader**)(((nuint)(Starts(t) + SizeClasses.s_count) + 15) & ~(nuint)15);
-
-    /// <summary>The bytes of a table with room for <paramref name="capacity"/> entries.</summary>
+    /// <summary>The bytes of a table with room for <paramref name="capacity"/> extents.</summary>
     private static nuint TableBytes(int capacity) =>
-        OsMemory.RoundUpToPage((nuint)sizeof(ParkedTable) + 2 * (nuint)SizeClasses.s_count * sizeof(int) + 16
-            + (nuint)capacity * (nuint)sizeof(BlockHeader*));
+        OsMemory.RoundUpToPage((nuint)sizeof(ExtentTable) + (nuint)capacity * (nuint)sizeof(Extent));
 
     /// <summary>
     /// Gathers <paramref name="heap"/>'s free blocks of every bucket (its remote lists moved onto its free lists first)
-    /// but for what the pad keeps; sorts them, with the blocks parked before, by address; parks the blocks of a page or
-    /// more and each smaller one whose header lies in a whole page of its run of free blocks next to each other, leaving
-    /// the others on their lists; and gives back every whole page of every run. The caller owns the heap (its own, or a
-    /// pooled one under the heap lock, which nobody else owns now). Returns the bytes given back, or -1, with every list
-    /// as it was but for the remote blocks moved onto the free lists, when a mapping cannot be had (the caller then
-    /// trims inside the blocks instead).
+    /// but for what the pad keeps; sorts them, with the heap's extents, by address; takes off their lists the blocks of
+    /// a page or more and each smaller one whose header lies in a whole page of its run of free blocks next to each
+    /// other, leaving the others on their lists; gives back every whole page of every run; and keeps the blocks taken,
+    /// adjacent ones joined, as the heap's extents (one that ends where the heap carves next joins its bump area). The
+    /// caller owns the heap (its own, or a pooled one under the heap lock, which nobody else owns now). Returns the
+    /// bytes given back, or -1, with every list as it was but for the remote blocks moved onto the free lists, when a
+    /// mapping cannot be had (the caller then trims inside the blocks instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static long Park(ThreadHeap* heap, ref TrimPad keep)
+    internal static long Release(ThreadHeap* heap, ref TrimPad keep)
     {
         for (int i = 0; i < SizeClasses.s_count; i++)
             AppendRemote(heap, i);
@@ -113,48 +116,45 @@ internal static unsafe class ParkedBlocks
         }
         if (total == 0)
             return 0;
-        ParkedTable* old = heap->Parked;
-        int n = total + (old == null ? 0 : old->Remaining);
+        ExtentTable* old = heap->Extents;
+        int n = total + (old == null ? 0 : old->Count);
         nuint scratchBytes = OsMemory.RoundUpToPage((nuint)n * (nuint)sizeof(TrimCandidate));
         var candidates = (TrimCandidate*)OsMemory.Map(scratchBytes);
         if (candidates == null)
             return -1;
         int k = 0;
+        for (int j = 0; old != null && j < old->Count; j++)
+            Add(candidates, ref k, Entries(old)[j].Start, Entries(old)[j].End, -1, taken: true);
         for (int i = 0; i < SizeClasses.s_count; i++)
         {
             nuint blockBytes = SizeClasses.BlockSize(i);
-            if (old != null)
-            {
-                for (int j = 0; j < Counts(old)[i]; j++)
-                    Add(candidates, ref k, Entries(old)[Starts(old)[i] + j], blockBytes, i, parks: true);
-            }
             bool wholePages = SizeClasses.HoldsWholePages(i);
             for (BlockHeader* b = FirstUnkept(heap, i, keptLast[i]); b != null; b = (BlockHeader*)b->Word)
-                Add(candidates, ref k, b, blockBytes, i, wholePages);
+                Add(candidates, ref k, (nuint)b, (nuint)b + blockBytes, i, wholePages);
         }
         new Span<TrimCandidate>(candidates, n).Sort();
-        int parked = ChooseParked(heap, candidates, n);
-        ParkedTable* table = null;
-        if (parked > 0)
+        int extents = ChooseTaken(heap, candidates, n);
+        ExtentTable* table = null;
+        if (extents > 0)
         {
-            nuint bytes = TableBytes(parked);
-            table = (ParkedTable*)OsMemory.Map(bytes);
+            nuint bytes = TableBytes(extents);
+            table = (ExtentTable*)OsMemory.Map(bytes);
             if (table == null)
             {
                 OsMemory.Unmap(candidates, scratchBytes);
                 return -1;
             }
             table->Bytes = bytes;
-            table->Capacity = parked;
-            table->Remaining = parked;
-            Fill(table, candidates, n);
+            table->Capacity = extents;
+            table->Count = Fill(table, candidates, n);
         }
         Unlink(heap, keptLast, candidates, n);
-        heap->Parked = table;
-        if (old != null)
-            OsMemory.Unmap(old, old->Bytes);
         long released = GiveBackRuns(heap, candidates, n);
         OsMemory.Unmap(candidates, scratchBytes);
+        if (old != null)
+            OsMemory.Unmap(old, old->Bytes);
+        heap->Extents = table;
+        JoinBumpArea(heap);
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         return released;
     }
@@ -168,22 +168,23 @@ internal static unsafe class ParkedBlocks
         keptLast == null ? ThreadHeap.BucketOf(heap, index)->FreeList : (BlockHeader*)keptLast->Word;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(TrimCandidate* candidates, ref int k, BlockHeader* block, nuint blockBytes, int bucket, bool parks)
+    private static void Add(TrimCandidate* candidates, ref int k, nuint start, nuint end, int bucket, bool taken)
     {
-        candidates[k].Start = (nuint)block;
-        candidates[k].End = (nuint)block + blockBytes;
+        candidates[k].Start = start;
+        candidates[k].End = end;
         candidates[k].Bucket = bucket;
-        candidates[k].Parks = parks;
+        candidates[k].Taken = taken;
         k++;
     }
 
     /// <summary>
-    /// The run of free blocks next to each other that starts at <paramref name="first"/> (sorted): returns the index one
-    /// past it, and in <paramref name="from"/> and <paramref name="to"/> its whole pages: from the first page boundary at
-    /// or after its start to the last at or before its end, or to the next after its end when nothing after the end in
-    /// its page is ever handed out: the end is where <paramref name="heap"/> carves next, or where a heap left a bump
-    /// area (<see cref="BlockHeader.AbandonedMark"/>; the 16 bytes at an end inside a page lie in the page of the run's
-    /// last block).
+    /// The run of free blocks and extents next to each other that starts at <paramref name="first"/> (sorted): returns
+    /// the index one past it, and in <paramref name="from"/> and <paramref name="to"/> its whole pages: from the first
+    /// page boundary at or after its start to the last at or before its end, or to the next after its end when nothing
+    /// after the end in its page is ever handed out: the end is where <paramref name="heap"/> carves next and its bump
+    /// area runs to the page's end (<see cref="ThreadHeap.OwnsRestOfPage"/>), or where a heap left such a bump area
+    /// (<see cref="BlockHeader.AbandonedMark"/>; the 16 bytes at an end inside a page lie in the page of the run's last
+    /// block).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Run(ThreadHeap* heap, TrimCandidate* sorted, int n, int first, out nuint from, out nuint to)
@@ -194,65 +195,63 @@ internal static unsafe class ParkedBlocks
         nuint end = sorted[next - 1].End;
         from = OsMemory.RoundUpToPage(sorted[first].Start);
         to = end & ~(OsMemory.s_pageSize - 1);
-        if (to != end && (end == (nuint)heap->BumpNext || BlockHeader.IsAbandoned((BlockHeader*)end)))
+        if (to != end && ((end == (nuint)heap->BumpNext && ThreadHeap.OwnsRestOfPage(heap)) || BlockHeader.IsAbandoned((BlockHeader*)end)))
             to += OsMemory.s_pageSize;
         return next;
     }
 
     /// <summary>
-    /// Marks as parked each block whose header lies in a whole page of its run (the blocks of a page or more are marked
-    /// already), and returns how many are parked in all.
+    /// Marks as taken each block whose header lies in a whole page of its run (the blocks of a page or more, and the
+    /// extents, are marked already), and returns how many extents the taken ranges make: each stretch of taken ranges
+    /// next to each other is one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ChooseParked(ThreadHeap* heap, TrimCandidate* sorted, int n)
+    private static int ChooseTaken(ThreadHeap* heap, TrimCandidate* sorted, int n)
     {
-        int parked = 0;
+        int extents = 0;
         for (int i = 0; i < n;)
         {
             int end = Run(heap, sorted, n, i, out nuint from, out nuint to);
+            bool previousTaken = false;
             for (; i < end; i++)
             {
                 if (sorted[i].Start >= from && sorted[i].Start < to)
-                    sorted[i].Parks = true;
-                if (sorted[i].Parks)
-                    parked++;
+                    sorted[i].Taken = true;
+                if (sorted[i].Taken && !previousTaken)
+                    extents++;
+                previousTaken = sorted[i].Taken;
             }
         }
-        return parked;
+        return extents;
     }
 
-    /// <summary>Writes the parked blocks into <paramref name="table"/>, grouped by bucket (P2, P3).</summary>
+    /// <summary>Writes the stretches of taken ranges next to each other into <paramref name="table"/> as extents, in address order; returns how many.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Fill(ParkedTable* table, TrimCandidate* sorted, int n)
+    private static int Fill(ExtentTable* table, TrimCandidate* sorted, int n)
     {
-        int* counts = Counts(table), starts = Starts(table);
-        for (int i = 0; i < SizeClasses.s_count; i++)
-            counts[i] = 0;
+        Extent* entries = Entries(table);
+        int count = 0;
         for (int i = 0; i < n; i++)
         {
-            if (sorted[i].Parks)
-                counts[sorted[i].Bucket]++;
-        }
-        for (int i = 0, start = 0; i < SizeClasses.s_count; i++)
-        {
-            starts[i] = start;
-            start += counts[i];
-            counts[i] = 0;
-        }
-        BlockHeader** entries = Entries(table);
-        for (int i = 0; i < n; i++)
-        {
-            if (sorted[i].Parks)
+            if (!sorted[i].Taken)
+                continue;
+            if (count > 0 && entries[count - 1].End == sorted[i].Start)
             {
-                int bucket = sorted[i].Bucket;
-                entries[starts[bucket] + counts[bucket]++] = (BlockHeader*)sorted[i].Start;
+                entries[count - 1].End = sorted[i].End;
+            }
+            else
+            {
+                entries[count].Start = sorted[i].Start;
+                entries[count].End = sorted[i].End;
+                count++;
             }
         }
+        return count;
     }
 
     /// <summary>
-    /// Takes the parked blocks off the free lists (after the kept ones, <paramref name="keptLast"/>); the others keep
-    /// their order, the most recently freed first.
+    /// Takes the blocks that went into extents off the free lists (after the kept ones, <paramref name="keptLast"/>);
+    /// the others keep their order, the most recently freed first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Unlink(ThreadHeap* heap, BlockHeader** keptLast, TrimCandidate* sorted, int n)
@@ -264,7 +263,7 @@ internal static unsafe class ParkedBlocks
             for (BlockHeader* b = FirstUnkept(heap, i, previous); b != null;)
             {
                 var next = (BlockHeader*)b->Word;
-                if (sorted[IndexOf(sorted, n, (nuint)b)].Parks)
+                if (sorted[IndexOf(sorted, n, (nuint)b)].Taken)
                 {
                     if (previous == null)
                         bucket->FreeList = next;
@@ -313,7 +312,7 @@ internal static unsafe class ParkedBlocks
     }
 
     /// <summary>
-    /// Runs the sort once, on 64 blocks in descending order (its partitioning and insertion paths), so that
+    /// Runs the sort once, on 64 ranges in descending order (its partitioning and insertion paths), so that
     /// <see cref="CfaMalloc.Precompile"/> leaves none of its generic code to compile at the first trim.
     /// </summary>
     internal static void PrepareSort()
@@ -340,76 +339,109 @@ internal static unsafe class ParkedBlocks
     }
 
     /// <summary>
-    /// A parked block of bucket <paramref name="index"/> of <paramref name="heap"/> (the caller's own), taken out of the
-    /// table, its header not yet written; null when none is parked. Unmaps the table when it empties.
+    /// When one of the heap's extents ends where it carves next, moves the bump area's start back to the extent's start
+    /// and drops the extent: the heap carves there next, as if those blocks had never been carved. The prefaulted
+    /// pages past the carving point are given back first (their pages are the extent's, given back already, or past
+    /// it), and the prefaulted end starts again below the new carving point (H4).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static BlockHeader* Unpark(ThreadHeap* heap, int index)
+    private static void JoinBumpArea(ThreadHeap* heap)
     {
-        ParkedTable* table = heap->Parked;
-        if (table == null || Counts(table)[index] == 0)
-            return null;
-        int count = --Counts(table)[index];
-        BlockHeader* block = Entries(table)[Starts(table)[index] + count];
-        if (--table->Remaining == 0)
+        ExtentTable* table = heap->Extents;
+        for (int i = 0; table != null && i < table->Count; i++)
         {
-            heap->Parked = null;
-            OsMemory.Unmap(table, table->Bytes);
+            if (Entries(table)[i].End != (nuint)heap->BumpNext)
+                continue;
+            nuint start = Entries(table)[i].Start;
+            ThreadHeap.DecommitPrefaulted(heap);
+            heap->BumpNext = (byte*)start;
+            heap->LastCarved = null;
+            heap->PrefaultedEnd = (byte*)Math.Min((nuint)heap->PrefaultedEnd, start & ~(OsMemory.s_pageSize - 1));
+            Remove(heap, i);
+            return;
         }
-        HeapInvariants.Assert(HeapInvariants.CheckParked(heap));
-        return block;
     }
 
     /// <summary>
-    /// For a refill of <paramref name="bucket"/> of <paramref name="heap"/> (the caller's own): a parked block of the
-    /// bucket, its header not yet written, with as many more as a carve would link, up to a page's worth, pushed onto
-    /// the bucket's free list; null when none is parked.
+    /// For a heap whose bump area is used up: takes the first of its extents, in address order, that holds
+    /// <paramref name="minBytes"/>, in <paramref name="start"/> and <paramref name="end"/>; false when none does. The
+    /// caller makes it the bump area.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static BlockHeader* UnparkBatch(ThreadHeap* heap, Bucket* bucket)
+    internal static bool TakeFor(ThreadHeap* heap, nuint minBytes, out byte* start, out byte* end)
     {
-        int index = ThreadHeap.IndexOf(bucket);
-        BlockHeader* first = Unpark(heap, index);
-        if (first == null)
-            return null;
-        nuint batch = OsMemory.s_pageSize / bucket->BlockSize;
-        BlockHeader* block;
-        for (nuint i = 1; i < batch && (block = Unpark(heap, index)) != null; i++)
+        ExtentTable* table = heap->Extents;
+        for (int i = 0; table != null && i < table->Count; i++)
         {
-            block->Word = (nuint)bucket->FreeList;
-            block->Size = BlockHeader.FreedMark;
-            bucket->FreeList = block;
-        }
-        return first;
-    }
-
-    /// <summary>Blocks parked in <paramref name="heap"/>'s table of bucket <paramref name="index"/> (0 without a table).</summary>
-    internal static int Count(ThreadHeap* heap, int index) => heap->Parked == null ? 0 : Counts(heap->Parked)[index];
-
-    /// <summary>Checks P1-P3 of <paramref name="heap"/>'s table (the formulas in the remarks): null, or the first that fails.</summary>
-    internal static string? Check(ThreadHeap* heap)
-    {
-        ParkedTable* t = heap->Parked;
-        if (t == null)
-            return null;
-        if (t->Remaining <= 0)
-            return FormattableString.Invariant($"P1: the parked table of heap {heap->Id} is kept with {t->Remaining} blocks");
-        long sum = 0;
-        for (int i = 0; i < SizeClasses.s_count; i++)
-        {
-            int count = Counts(t)[i], start = Starts(t)[i];
-            int next = i + 1 < SizeClasses.s_count ? Starts(t)[i + 1] : t->Capacity;
-            if (count < 0 || start < 0 || start + count > next)
-                return FormattableString.Invariant($"P2: bucket {i}'s parked entries [{start}, {start + count}) overrun the next ({next})");
-            sum += count;
-            for (int k = start; k < start + count; k++)
+            Extent extent = Entries(table)[i];
+            if (extent.End - extent.Start >= minBytes)
             {
-                var block = (nuint)Entries(t)[k];
-                if (block % 16 != 0 || block - (nuint)heap < ThreadHeap.Span
-                    || (block < (nuint)heap->BumpEnd && block + SizeClasses.BlockSize(i) > (nuint)heap->BumpNext))
-                    return FormattableString.Invariant($"P3: parked block 0x{(ulong)block:x} of bucket {i} is misaligned, in the heap or in the bump area");
+                start = (byte*)extent.Start;
+                end = (byte*)extent.End;
+                Remove(heap, i);
+                return true;
             }
         }
-        return sum == t->Remaining ? null : FormattableString.Invariant($"P2: {t->Remaining} blocks said parked, {sum} found");
+        start = end = null;
+        return false;
+    }
+
+    /// <summary>Removes extent <paramref name="index"/> of the heap's table; unmaps the table when it empties (E1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Remove(ThreadHeap* heap, int index)
+    {
+        ExtentTable* table = heap->Extents;
+        Extent* entries = Entries(table);
+        for (int i = index + 1; i < table->Count; i++)
+            entries[i - 1] = entries[i];
+        if (--table->Count == 0)
+        {
+            heap->Extents = null;
+            OsMemory.Unmap(table, table->Bytes);
+        }
+    }
+
+    /// <summary>The bytes of <paramref name="heap"/>'s extents (0 without a table).</summary>
+    internal static nuint Bytes(ThreadHeap* heap)
+    {
+        ExtentTable* table = heap->Extents;
+        nuint bytes = 0;
+        for (int i = 0; table != null && i < table->Count; i++)
+            bytes += Entries(table)[i].End - Entries(table)[i].Start;
+        return bytes;
+    }
+
+    /// <summary>Whether <paramref name="heap"/>'s extents or its bump area hold the range [<paramref name="start"/>, <paramref name="end"/>) whole.</summary>
+    internal static bool Holds(ThreadHeap* heap, nuint start, nuint end)
+    {
+        if (start >= (nuint)heap->BumpNext && end <= (nuint)heap->BumpEnd)
+            return true;
+        ExtentTable* table = heap->Extents;
+        for (int i = 0; table != null && i < table->Count; i++)
+        {
+            if (start >= Entries(table)[i].Start && end <= Entries(table)[i].End)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Checks E1-E3 of <paramref name="heap"/>'s table (the formulas in the remarks): null, or the first that fails.</summary>
+    internal static string? Check(ThreadHeap* heap)
+    {
+        ExtentTable* t = heap->Extents;
+        if (t == null)
+            return null;
+        if (t->Count <= 0 || t->Count > t->Capacity)
+            return FormattableString.Invariant($"E1: the extent table of heap {heap->Id} is kept with {t->Count} of {t->Capacity} extents");
+        for (int i = 0; i < t->Count; i++)
+        {
+            Extent e = Entries(t)[i];
+            if (e.Start % 16 != 0 || e.End % 16 != 0 || e.Start >= e.End || (i + 1 < t->Count && e.End > Entries(t)[i + 1].Start))
+                return FormattableString.Invariant($"E2: extent {i} of heap {heap->Id}, [0x{(ulong)e.Start:x}, 0x{(ulong)e.End:x}), is misaligned, empty or out of order");
+            if ((e.End > (nuint)heap && e.Start < (nuint)heap + ThreadHeap.Span)
+                || (e.End > (nuint)heap->BumpNext && e.Start < (nuint)heap->BumpEnd))
+                return FormattableString.Invariant($"E3: extent {i} of heap {heap->Id}, [0x{(ulong)e.Start:x}, 0x{(ulong)e.End:x}), overlaps the heap's region or its bump area");
+        }
+        return null;
     }
 }

@@ -4,14 +4,14 @@ namespace Workbench.Allocator;
 
 /// <summary>
 /// MallocTrim: gives back to the OS the whole pages of the runs of free blocks of the heaps it may touch, headers
-/// included (the blocks whose header went wait in the heap's parked table, <see cref="ParkedBlocks"/>, for a refill of
-/// their bucket), the whole pages inside the free blocks on other heaps' remote lists, which stay where they are (the
+/// included (the blocks whose header went become ranges the heap carves from again, its trimmed extents,
+/// <see cref="TrimmedExtents"/>), the whole pages inside the free blocks on other heaps' remote lists, which stay where they are (the
 /// pages read as zeros when next touched), the prefaulted pages of bump areas that no block uses yet, and the cached
 /// mappings of freed large blocks.
 /// </summary>
 /// <remarks>
 /// The free blocks it sees: the free and remote lists of the caller's heap and of every pooled heap, whose blocks it
-/// parks where their header's page goes; the remote lists of the heaps live threads own (blocks other threads freed,
+/// takes into extents where their header's page goes; the remote lists of the heaps live threads own (blocks other threads freed,
 /// waiting for their owner), taken off in one exchange, trimmed inside and put back, so that an owner, which takes
 /// them the same way, never finds one half-trimmed (only an owner parks its heap's blocks); and the caller's own
 /// outgoing chains, which it sends home first. It cannot see the free lists of heaps that other live threads own, nor their outgoing chains
@@ -58,15 +58,15 @@ internal static unsafe class Trimming
     private static long TrimHeap(ThreadHeap* heap, ref TrimPad keep)
     {
         // A cycle in a free list would keep the walk below from ending: debug builds check the heap first (release
-        // builds bound the walk, ParkedBlocks.Park).
+        // builds bound the walk, TrimmedExtents.Release).
         HeapInvariants.Assert(HeapInvariants.Check(heap));
         long released = 0;
-        // Runs of free blocks give back their whole pages, the blocks whose headers lie there parked; only if a
+        // Runs of free blocks give back their whole pages, the blocks whose headers lie there kept as extents; only if a
         // mapping cannot be had are the blocks of a page or more trimmed where they are, their header pages kept.
-        long parked = ParkedBlocks.Park(heap, ref keep);
-        if (parked >= 0)
+        long runs = TrimmedExtents.Release(heap, ref keep);
+        if (runs >= 0)
         {
-            released += parked;
+            released += runs;
         }
         else
         {

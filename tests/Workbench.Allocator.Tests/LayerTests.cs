@@ -16,7 +16,7 @@ public partial class LayerTests
         ["CheckedMode", "LiveBlock", "UnfreedBlock"],
         ["AllocPaths", "FreePaths", "ReallocPaths", "Trimming", "AllocatorStatistics", "StatisticsBaseline", "HeapSummary", "RoutineCounters", "BucketCounters"],
         ["HeapPool", "HeapReleaser", "MappingCache"],
-        ["ThreadHeap", "ParkedBlocks", "ParkedTable", "TrimCandidate", "TrimPad", "Bucket", "BucketTally", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
+        ["ThreadHeap", "TrimmedExtents", "ExtentTable", "Extent", "TrimCandidate", "TrimPad", "Bucket", "BucketTally", "Routine", "RoutineTally", "RoutineTallies", "RemoteChain", "BlockHeader", "HeapInvariants", "BlockValidation", "CurrentHeap",
          "BulkMemory"],
         ["SharedArea"],
         ["OsMemory", "SizeClasses", "FastPathValues", "NativeFront", "Errno", "Tunables", "Policy", "AllocatorOptions", "AllocatorLock", "Scope",

@@ -196,7 +196,7 @@ public unsafe class MmapAndControlTests
             Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
             Assert.Equal(0, ResidentPages(unused, pages));
             Assert.False(new Span<byte>(block, 5000).ContainsAnyExcept((byte)0x5A));
-            Assert.True(heap->PrefaultedEnd == heap->BumpNext);
+            Assert.True(heap->PrefaultedEnd == (byte*)((nuint)heap->BumpNext & ~((nuint)Environment.SystemPageSize - 1)));
             Assert.Null(HeapInvariants.Check(heap));
             CfaMalloc.Free(block);
             others.ForEach(p => CfaMalloc.Free((void*)p));
@@ -204,12 +204,12 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
-    public void MallocTrim_ParksFreeBlocksOfAPageOrMore_HeadersIncluded_AndRefillsTakeThemBack()
+    public void MallocTrim_GivesBackARunOfFreeBlocks_HeadersIncluded_AndTheHeapCarvesThereAgain()
     {
         Support.OnOwnThread(() =>
         {
             // Eight 64 KiB blocks carved one after another from a new bump area: each block's header lies in the
-            // page its neighbour ends in.
+            // page its neighbour ends in, and the last ends where the heap carves next.
             const int N = 8;
             nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
             ThreadHeap* heap = CurrentHeap.Heap;
@@ -220,35 +220,37 @@ public unsafe class MmapAndControlTests
                 Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x3C);
             for (int i = 1; i < N; i++)
                 Assert.Equal((nuint)blocks[i - 1] + blockBytes, (nuint)blocks[i]);
+            nuint first = (nuint)blocks[0] - 16, end = (nuint)blocks[N - 1] - 16 + blockBytes;
+            Assert.Equal(end, (nuint)heap->BumpNext);
             foreach (nint p in blocks)
                 CfaMalloc.Free((void*)p);
             int index = SizeClasses.Bucket(64 * KiB);
 
             Assert.True(CfaMalloc.MallocTrim(0) == 1);
             // Every page from the first block's data to the last block's end is given back, the pages that hold the
-            // headers of blocks 2 to 8 with the others: before parking, those 7 stayed.
+            // headers of blocks 2 to 8 with the others: trimming inside the blocks kept those 7.
             var from = (byte*)OsMemory.RoundUpToPage((nuint)blocks[0]);
-            var to = (byte*)(((nuint)blocks[N - 1] - 16 + blockBytes) & ~((nuint)Environment.SystemPageSize - 1));
+            var to = (byte*)(end & ~((nuint)Environment.SystemPageSize - 1));
             int pages = (int)((to - from) / Environment.SystemPageSize);
             Assert.Equal(0, ResidentPages(from, pages));
-            int parked = ParkedBlocks.Count(heap, index);
-            Assert.True(parked >= N, $"{parked} blocks parked");
             Assert.True(ThreadHeap.BucketOf(heap, index)->FreeList == null, "the free list still holds a block");
+            // The run ended where the heap carves next: the bump area starts at the run's start again.
+            Assert.True((nuint)heap->BumpNext <= first && (nuint)heap->BumpEnd >= end,
+                $"the bump area [0x{(ulong)heap->BumpNext:x}, 0x{(ulong)heap->BumpEnd:x}) does not hold the run [0x{(ulong)first:x}, 0x{(ulong)end:x})");
             Assert.Null(HeapInvariants.Check(heap));
 
-            // Mallocs of the size take the parked blocks back (the 8, and those set aside above), whole and
-            // writable, before carving anything new.
-            var again = new HashSet<nint>();
-            for (int i = 0; i < parked; i++)
+            // Mallocs of the size are carved there again, one after another, whole and writable.
+            var start = (nuint)heap->BumpNext;
+            var again = new List<nint>();
+            for (int i = 0; i < N; i++)
             {
                 void* p = CfaMalloc.Malloc(64 * KiB);
                 Support.NotNull(p, "Malloc after trim");
+                Assert.Equal(start + (nuint)i * blockBytes + 16, (nuint)p);
                 ulong seed = Support.FillUsable(p);
-                Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block taken back from the parked table");
+                Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block carved again where the trim gave pages back");
                 again.Add((nint)p);
             }
-            Assert.True(again.IsSupersetOf(blocks), "the mallocs after the trim did not take the parked blocks back");
-            Assert.Equal(0, ParkedBlocks.Count(heap, index));
             Assert.Null(HeapInvariants.Check(heap));
             foreach (nint p in again)
                 CfaMalloc.Free((void*)p);
@@ -256,7 +258,61 @@ public unsafe class MmapAndControlTests
     }
 
     [Fact]
-    public void MallocTrim_ParksTheBlocksOfExitedThreads_FreedAcrossThreads_AndNewThreadsReuseThemIntact()
+    public void MallocTrim_KeepsARunLeftBehindAsAnExtent_ThatANewBumpAreaTakes_ForBlocksOfAnotherSize()
+    {
+        Support.OnOwnThread(() =>
+        {
+            // Eight 64 KiB blocks carved from a new bump area, which the heap then leaves for another: once they are
+            // freed and trimmed, their range is an extent of the heap's, and the heap's next bump areas take its
+            // extents, in address order, before the shared area grows; blocks of 1,000 bytes are carved from it.
+            const int N = 8;
+            nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
+            ThreadHeap* heap = CurrentHeap.Heap;
+            var others = new List<nint>();
+            nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
+            nuint first = (nuint)blocks[0] - 16, end = (nuint)blocks[N - 1] - 16 + blockBytes;
+            Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+            Assert.True((nuint)heap->BumpNext >= end || (nuint)heap->BumpEnd <= first, "the new bump area overlaps the blocks");
+            others.ForEach(p => CfaMalloc.Free((void*)p));
+            foreach (nint p in blocks)
+                CfaMalloc.Free((void*)p);
+
+            Assert.True(CfaMalloc.MallocTrim(0) == 1);
+            Assert.True(TrimmedExtents.Holds(heap, first, end), "no extent holds the trimmed run");
+            Assert.True(TrimmedExtents.Bytes(heap) >= end - first);
+            Assert.Null(HeapInvariants.Check(heap));
+
+            // Each new bump area takes one extent (the first that fits); within as many as the heap has, one is ours.
+            nuint small = SizeClasses.BlockSize(SizeClasses.Bucket(1000));
+            for (int taken = 0; !((nuint)heap->BumpNext <= first && (nuint)heap->BumpEnd >= end); taken++)
+            {
+                Assert.True(taken < 1000, "the heap's bump areas never took the extent");
+                Assert.True(ThreadHeap.ExtendBumpArea(heap, small));
+            }
+            var start = (nuint)heap->BumpNext;
+            Assert.Null(HeapInvariants.Check(heap));
+            var again = new List<(nint P, ulong Seed)>();
+            int index = SizeClasses.Bucket(1000);
+            while (ThreadHeap.BucketOf(heap, index)->FreeList != null)
+                again.Add(((nint)CfaMalloc.Malloc(1000), 0));
+            int before = again.Count;
+            for (int i = 0; i < 64; i++)
+            {
+                void* p = CfaMalloc.Malloc(1000);
+                Support.NotNull(p, "Malloc from the extent");
+                Assert.Equal(start + (nuint)i * small + 16, (nuint)p);
+                again.Add(((nint)p, Support.FillUsable(p)));
+            }
+            foreach ((nint p, ulong seed) in again.Skip(before))
+                Support.AssertPattern((void*)p, CfaMalloc.MallocUsableSize((void*)p), seed, "a block of another size carved from the extent");
+            Assert.Null(HeapInvariants.Check(heap));
+            foreach ((nint p, _) in again)
+                CfaMalloc.Free((void*)p);
+        });
+    }
+
+    [Fact]
+    public void MallocTrim_TrimsTheHeapsOfExitedThreads_FreedAcrossThreads_AndNewThreadsReuseThemIntact()
     {
         // Four threads allocate blocks of 4 KiB to 256 KiB, hand half of them to the next thread, which frees them (remote
         // frees), free the rest and exit; this thread trims (their heaps are pooled now); four new threads then
@@ -314,11 +370,6 @@ public unsafe class MmapAndControlTests
         });
     }
 
-    /// <summary>
-    /// <paramref name="count"/> blocks of <paramref name="size"/> carved one after another from a new bump area of
-    /// <paramref name="heap"/>, this thread's. A pooled heap may hold free or parked blocks of the size: mallocs take
-    /// those first, and they go to <paramref name="others"/>, for the caller to free.
-    /// </summary>
     [Fact]
     public void MallocTrim_GivesBackThePagesOfSmallFreeBlocks_AndThePageWhereAnAreaWasLeft_ButNotALiveBlocksPage()
     {
@@ -328,7 +379,7 @@ public unsafe class MmapAndControlTests
             // middle of a page (the heap marks where); every block is freed but one in the middle.
             nuint[] sizes = [24, 48, 100, 200, 1000];
             ThreadHeap* heap = CurrentHeap.Heap;
-            Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+            NewAreaFromTheSharedArea(heap);
             nuint start = (nuint)heap->BumpNext, end = (nuint)heap->BumpEnd;
             var carved = new List<nint>();
             var others = new List<nint>();
@@ -362,14 +413,13 @@ public unsafe class MmapAndControlTests
             Assert.True(before > 8 && afterPages > 8, $"{before} and {afterPages} pages around the live block");
             Assert.Equal(0, ResidentPages((byte*)start, before));
             Assert.Equal(0, ResidentPages(after, afterPages));
-            int parked = 0;
-            foreach (nuint size in sizes)
-                parked += ParkedBlocks.Count(heap, SizeClasses.Bucket(size));
-            Assert.True(parked > 1000, $"{parked} small blocks parked");
+            // The blocks whose headers lay in the pages given back are off their lists, in the heap's extents.
+            Assert.True(TrimmedExtents.Holds(heap, start, liveHeader & ~(Support.Page - 1)), "no extent holds the run before the live block");
+            Assert.True(TrimmedExtents.Holds(heap, (nuint)after + 1024, left), "no extent holds the run after the live block");
             Support.AssertPattern((void*)live, CfaMalloc.MallocUsableSize((void*)live), seed, "the live block beside the given-back pages");
             Assert.Null(HeapInvariants.Check(heap));
 
-            // Mallocs of the sizes take the free and parked blocks back, whole and writable.
+            // Mallocs of the sizes take the free blocks back and carve from the extents, whole and writable.
             var again = new List<(nint P, ulong Seed)>();
             for (int i = 0; i < 2 * carved.Count; i++)
             {
@@ -388,9 +438,29 @@ public unsafe class MmapAndControlTests
         });
     }
 
+    /// <summary>
+    /// Gives <paramref name="heap"/> a new bump area from the shared area (page-aligned, at least 2 MiB): its trimmed
+    /// extents, which new bump areas take first, are used up before (each new area takes one).
+    /// </summary>
+    private static void NewAreaFromTheSharedArea(ThreadHeap* heap)
+    {
+        for (int i = 0; heap->Extents != null; i++)
+        {
+            Assert.True(i < 100_000, "the heap's extents were never used up");
+            Assert.True(ThreadHeap.ExtendBumpArea(heap, 16));
+        }
+        Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+        Assert.Equal(0u, (uint)((nuint)heap->BumpNext % (nuint)Environment.SystemPageSize));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> blocks of <paramref name="size"/> carved one after another from a new bump area of
+    /// <paramref name="heap"/>, this thread's. A pooled heap may hold free blocks of the size: mallocs take
+    /// those first, and they go to <paramref name="others"/>, for the caller to free.
+    /// </summary>
     private static nint[] CarvedInANewArea(ThreadHeap* heap, nuint size, int count, List<nint> others)
     {
-        Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
+        NewAreaFromTheSharedArea(heap);
         nuint start = (nuint)heap->BumpNext, end = (nuint)heap->BumpEnd;
         var carved = new List<nint>();
         while (carved.Count < count)

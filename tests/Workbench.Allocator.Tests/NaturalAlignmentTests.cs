@@ -4,7 +4,7 @@ namespace Workbench.Allocator.Tests;
 
 /// <summary>
 /// aligned_alloc(64) of up to 8 KiB less the header: a block of a naturally aligned class, its data 64-aligned with no
-/// fake header, sticky through realloc, freed by free's fast path, parked by MallocTrim from 5 KiB.
+/// fake header, sticky through realloc, freed by free's fast path, taken into a trimmed extent by MallocTrim from 5 KiB.
 /// </summary>
 public unsafe class NaturalAlignmentTests
 {
