@@ -210,17 +210,12 @@ public unsafe class MmapAndControlTests
         {
             // Eight 64 KiB blocks carved one after another from a new bump area: each block's header lies in the
             // page its neighbour ends in, and the last ends where the heap carves next.
-            const int N = 8;
-            nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
             ThreadHeap* heap = CurrentHeap.Heap;
             var others = new List<nint>();
-            nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
+            (nint[] blocks, nuint first, nuint end) = CarvedRun(heap, others);
             others.ForEach(p => CfaMalloc.Free((void*)p));
-            for (int i = 0; i < N; i++)
-                Pattern.FillByte((void*)blocks[i], 64 * KiB, 0x3C);
-            for (int i = 1; i < N; i++)
-                Assert.Equal((nuint)blocks[i - 1] + blockBytes, (nuint)blocks[i]);
-            nuint first = (nuint)blocks[0] - 16, end = (nuint)blocks[N - 1] - 16 + blockBytes;
+            foreach (nint p in blocks)
+                Pattern.FillByte((void*)p, 64 * KiB, 0x3C);
             Assert.Equal(end, (nuint)heap->BumpNext);
             foreach (nint p in blocks)
                 CfaMalloc.Free((void*)p);
@@ -242,11 +237,11 @@ public unsafe class MmapAndControlTests
             // Mallocs of the size are carved there again, one after another, whole and writable.
             var start = (nuint)heap->BumpNext;
             var again = new List<nint>();
-            for (int i = 0; i < N; i++)
+            for (int i = 0; i < blocks.Length; i++)
             {
                 void* p = CfaMalloc.Malloc(64 * KiB);
                 Support.NotNull(p, "Malloc after trim");
-                Assert.Equal(start + (nuint)i * blockBytes + 16, (nuint)p);
+                Assert.Equal(start + (nuint)i * RunBlockBytes + 16, (nuint)p);
                 ulong seed = Support.FillUsable(p);
                 Support.AssertPattern(p, CfaMalloc.MallocUsableSize(p), seed, "a block carved again where the trim gave pages back");
                 again.Add((nint)p);
@@ -265,12 +260,9 @@ public unsafe class MmapAndControlTests
             // Eight 64 KiB blocks carved from a new bump area, which the heap then leaves for another: once they are
             // freed and trimmed, their range is an extent of the heap's, and the heap's next bump areas take its
             // extents, in address order, before the shared area grows; blocks of 1,000 bytes are carved from it.
-            const int N = 8;
-            nuint blockBytes = SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
             ThreadHeap* heap = CurrentHeap.Heap;
             var others = new List<nint>();
-            nint[] blocks = CarvedInANewArea(heap, 64 * KiB, N, others);
-            nuint first = (nuint)blocks[0] - 16, end = (nuint)blocks[N - 1] - 16 + blockBytes;
+            (nint[] blocks, nuint first, nuint end) = CarvedRun(heap, others);
             Assert.True(ThreadHeap.ExtendBumpArea(heap, 4096));
             Assert.True((nuint)heap->BumpNext >= end || (nuint)heap->BumpEnd <= first, "the new bump area overlaps the blocks");
             others.ForEach(p => CfaMalloc.Free((void*)p));
@@ -436,6 +428,21 @@ public unsafe class MmapAndControlTests
             CfaMalloc.Free((void*)live);
             Assert.Null(HeapInvariants.Check(heap));
         });
+    }
+
+    /// <summary>The block size of the 64 KiB class, whose blocks <see cref="CarvedRun"/> carves.</summary>
+    private static nuint RunBlockBytes => SizeClasses.BlockSize(SizeClasses.Bucket(64 * KiB));
+
+    /// <summary>
+    /// Eight 64 KiB blocks carved one after another from a new bump area of <paramref name="heap"/> (checked to lie next
+    /// to each other), and the range their blocks cover, headers included.
+    /// </summary>
+    private static (nint[] Blocks, nuint First, nuint End) CarvedRun(ThreadHeap* heap, List<nint> others)
+    {
+        nint[] blocks = CarvedInANewArea(heap, 64 * KiB, 8, others);
+        for (int i = 1; i < blocks.Length; i++)
+            Assert.Equal((nuint)blocks[i - 1] + RunBlockBytes, (nuint)blocks[i]);
+        return (blocks, (nuint)blocks[0] - 16, (nuint)blocks[^1] - 16 + RunBlockBytes);
     }
 
     /// <summary>
