@@ -50,6 +50,16 @@ public static unsafe partial class CfaMalloc
     public static int MallocTrim(nuint pad) => Trimming.Trim(pad) > 0 ? 1 : 0;
 
     /// <summary>
+    /// Returns the calling thread's heap to the pool now, as the thread's end would (mimalloc's <c>mi_thread_done</c>),
+    /// with the blocks it freed for other heaps sent home first: for a thread about to end. A .NET thread's end reaches
+    /// the allocator only through a finalizer, after a collection, or when a new thread finds no free heap and looks
+    /// for owners that have ended; until then the heap, with its free blocks, serves no one. Calling it is never
+    /// needed, and a thread that allocates again afterwards takes a heap from the pool as at its first call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ThreadDone() => HeapPool.ReleaseCurrent();
+
+    /// <summary>
     /// Starts the allocator and JIT-compiles every one of its routines, fast and slow paths alike, fully
     /// optimised, so that no later call pays for compiling one (a native allocator's code is compiled ahead
     /// of time). Benchmarks call it before measuring; a program may call it at start-up. Safe to

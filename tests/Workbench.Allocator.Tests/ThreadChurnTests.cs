@@ -129,4 +129,81 @@ public unsafe class ThreadChurnTests
         Assert.True(belowThreshold > 0 && belowThreshold < threads, $"{cpus} CPUs, {before} heaps before {threads} threads");
         Assert.Equal(threads - belowThreshold, run.GetLong("YIELDS"));
     }
+
+    [Fact]
+    public void ThreadDone_HandsTheHeapToTheNextThread_WithTheBlocksFreedOnItAndTheLiveOnesIntact()
+    {
+        // Thread A allocates 200 blocks, frees half, and says it is done while it is still alive: its heap goes back to
+        // the pool at once (the finalizer, when it runs later, must not release it again). Thread B, started after,
+        // takes that heap, reuses the blocks A freed, frees A's live blocks as its own, and finds them intact.
+        const int N = 200;
+        var live = new List<(nint P, ulong Seed)>();
+        var freed = new HashSet<nint>();
+        ThreadHeap* heapOfA = null;
+        ThreadHeap* heapOfB = null;
+        long reusedBefore = 0, reusedAfterB = 0;
+        var errors = new ConcurrentQueue<string>();
+        var a = new Thread(() =>
+        {
+            heapOfA = null;
+            for (int i = 0; i < N; i++)
+            {
+                void* p = CfaMalloc.Malloc(48);
+                Support.NotNull(p, "Malloc on A");
+                if (i % 2 == 0)
+                    live.Add(((nint)p, Support.FillUsable(p)));
+                else
+                    freed.Add((nint)p);
+            }
+            heapOfA = CurrentHeap.Heap;
+            foreach (nint p in freed)
+                CfaMalloc.Free((void*)p);
+            reusedBefore = CfaMalloc.GetStatistics().HeapsReused;
+            CfaMalloc.ThreadDone();
+            if (CurrentHeap.Heap != null)
+                errors.Enqueue("A still has a heap after ThreadDone");
+            var b = new Thread(() =>
+            {
+                var again = new List<nint>();
+                for (int i = 0; i < N / 2; i++)
+                    again.Add((nint)CfaMalloc.Malloc(48));
+                heapOfB = CurrentHeap.Heap;
+                reusedAfterB = CfaMalloc.GetStatistics().HeapsReused;
+                if (!again.All(freed.Contains))
+                    errors.Enqueue($"B's mallocs took {again.Count(freed.Contains)} of the {N / 2} blocks A freed");
+                foreach ((nint p, ulong seed) in live)
+                {
+                    if (Pattern.Check((void*)p, CfaMalloc.MallocUsableSize((void*)p), seed) >= 0)
+                        errors.Enqueue($"A's live block 0x{p:x} changed");
+                    CfaMalloc.Free((void*)p);
+                }
+                again.ForEach(p => CfaMalloc.Free((void*)p));
+                if (HeapInvariants.Check(CurrentHeap.Heap) is string violation)
+                    errors.Enqueue(violation);
+            });
+            b.Start();
+            b.Join();
+        });
+        a.Start();
+        a.Join();
+        Assert.Empty(errors);
+        Assert.True(heapOfA != null && heapOfB == heapOfA, "B did not take A's heap");
+        Assert.Equal(reusedBefore + 1, reusedAfterB);
+
+        // A has ended: its finalizer's late release must leave the heap with its new owner's assignment alone, and a
+        // thread that calls ThreadDone and then allocates again takes a heap anew.
+        Collect();
+        Support.OnOwnThread(() =>
+        {
+            void* p = CfaMalloc.Malloc(100);
+            Support.NotNull(p, "Malloc before ThreadDone");
+            CfaMalloc.ThreadDone();
+            void* q = CfaMalloc.Malloc(100);
+            Support.NotNull(q, "Malloc after ThreadDone");
+            Assert.True(CurrentHeap.Heap != null);
+            CfaMalloc.Free(p);
+            CfaMalloc.Free(q);
+            Assert.Null(HeapInvariants.Check(CurrentHeap.Heap));
+        });
+    }
 }

@@ -42,4 +42,7 @@ public readonly unsafe struct CfaAllocator : IAllocator
 
     /// <inheritdoc />
     public string ReleaseCall => "MallocTrim(0)";
+
+    /// <inheritdoc />
+    public void ThreadEnding() => CfaMalloc.ThreadDone();
 }

@@ -46,4 +46,12 @@ public interface IAllocator
 
     /// <summary>What <see cref="ReleaseFreeMemory"/> calls, for the record of a trial ("none" when nothing).</summary>
     string ReleaseCall => "none";
+
+    /// <summary>
+    /// Tells the allocator that the calling thread is about to end, as a C thread's exit does through the allocator's
+    /// thread-specific destructor; nothing for the native allocators, whose destructors run when the thread ends.
+    /// </summary>
+    void ThreadEnding()
+    {
+    }
 }

@@ -16,6 +16,15 @@ namespace Workbench.Benchmarks.Workloads;
 /// freed by threads other than the one that allocated them. After <c>duration_ms</c> the calling thread raises a stop
 /// flag, which every thread reads after each replacement, and waits until the last thread of every lineage has seen it.
 /// </summary>
+/// <remarks>
+/// A thread tells the allocator it is ending (<see cref="IAllocator.ThreadEnding"/>) after its last replacement and
+/// before it starts its successor. In the C program the successor's creation returns at once and the thread ends, and
+/// its end reaches the allocator through a thread-specific destructor, while the successor is still starting; a .NET
+/// thread's start waits until the new thread runs, and its end reaches a managed allocator only through a finalizer,
+/// so without the call the successor's first malloc came before its predecessor's end every time (cfa-malloc: a heap
+/// of its own per successor, 1.17 x the best peer's peak against 1.09; issue 19, docs/results.md). Native allocators
+/// ignore the call: their destructors run when the thread ends.
+/// </remarks>
 public sealed class LarsonWorkload : Workload
 {
     /// <inheritdoc />
@@ -131,6 +140,9 @@ public sealed class LarsonWorkload : Workload
                 lineage.Generations++;
                 Replace(allocator, lineage, shared);
             }
+            // The thread's last call into the allocator is behind it: the allocator hears now what a C thread's end
+            // tells it (see the class's remarks), before the successor starts.
+            allocator.ThreadEnding();
             if (!shared.Stop)
             {
                 StartGeneration(allocator, lineage, shared);

@@ -38,6 +38,8 @@ internal sealed class CallLog
 
     private readonly List<Call> _calls = [];
 
+    private readonly List<(long Position, int Thread)> _endings = [];
+
     /// <summary>The calls so far, in order.</summary>
     public IReadOnlyList<Call> Calls
     {
@@ -46,6 +48,21 @@ internal sealed class CallLog
             lock (_calls)
             {
                 return [.. _calls];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The threads that said they were ending (<see cref="IAllocator.ThreadEnding"/>), in order: each with the number
+    /// of calls logged before it (so it came before the call of that order) and the thread's number.
+    /// </summary>
+    public IReadOnlyList<(long Position, int Thread)> Endings
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _endings];
             }
         }
     }
@@ -68,6 +85,14 @@ internal sealed class CallLog
         lock (_calls)
         {
             _calls.Add(new Call(_calls.Count, kind, block.Size, block.Address, CurrentThread, content, zero, count));
+        }
+    }
+
+    internal void AddEnding()
+    {
+        lock (_calls)
+        {
+            _endings.Add((_calls.Count, CurrentThread));
         }
     }
 
@@ -105,5 +130,7 @@ internal sealed class CallLog
         public Block AlignedAlloc(nuint alignment, nuint size) => throw new NotSupportedException("not logged");
 
         public void AlignedFree(Block block) => throw new NotSupportedException("not logged");
+
+        public void ThreadEnding() => log.AddEnding();
     }
 }

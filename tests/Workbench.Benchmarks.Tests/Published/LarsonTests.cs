@@ -70,4 +70,25 @@ public sealed class LarsonTests
         Assert.Contains(calls, c => c.Kind == CallKind.Free && c.Thread != me && allocatedBy[c.Address] != me && allocatedBy[c.Address] != c.Thread);
         Run.AssertEveryBlockFreedOnce(calls);
     }
+
+    [Fact]
+    public void EachThreadSaysItIsEnding_AfterItsLastCall_AndBeforeItsSuccessorsFirst()
+    {
+        const int lineages = 2;
+        (_, CallLog log) = Run.WithLog("larson", lineages, "uniform:8-999", new() { ["duration_ms"] = 300, ["chunks"] = 40, ["rounds"] = 2 });
+        IReadOnlyList<Call> calls = log.Calls;
+        IReadOnlyList<(long Position, int Thread)> endings = log.Endings;
+        int me = CallLog.CurrentThread;
+        List<Call[]> workers = [.. calls.Where(c => c.Thread != me).GroupBy(c => c.Thread).Select(g => g.ToArray()).OrderBy(w => w[0].Order)];
+        Assert.True(workers.Count > 2 * lineages, $"only {workers.Count} threads");
+        // Each worker says it is ending once, after its last call.
+        Assert.All(workers, w => Assert.True(Assert.Single(endings, e => e.Thread == w[0].Thread).Position > w[^1].Order));
+        // A thread's successor starts after that thread's ending: the k-th worker to start (counting from 0) comes after
+        // at least k + 1 - lineages endings, one for each earlier worker that was not the first of its lineage.
+        for (int k = 0; k < workers.Count; k++)
+        {
+            long first = workers[k][0].Order;
+            Assert.True(endings.Count(e => e.Position <= first) >= k + 1 - lineages, $"worker {k} started before its predecessor said it was ending");
+        }
+    }
 }

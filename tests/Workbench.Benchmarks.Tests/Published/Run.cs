@@ -8,11 +8,17 @@ internal static class Run
 {
     public static (WorkloadResult Result, IReadOnlyList<Call> Calls) Logged(string benchmark, int threads, string sizes, Dictionary<string, long> knobs, int seed = 5)
     {
+        (WorkloadResult result, CallLog log) = WithLog(benchmark, threads, sizes, knobs, seed);
+        return (result, log.Calls);
+    }
+
+    /// <summary>Runs a workload on a logging allocator and returns the whole log (its calls and the threads' endings).</summary>
+    public static (WorkloadResult Result, CallLog Log) WithLog(string benchmark, int threads, string sizes, Dictionary<string, long> knobs, int seed = 5)
+    {
         Workload workload = WorkloadCatalog.Find(benchmark)!;
         CallLog log = new();
         WorkloadContext context = new(threads, SizeDistribution.Parse(sizes), seed, workload.ResolveKnobs(quick: false, knobs));
-        WorkloadResult result = workload.Run(log.Allocator, context);
-        return (result, log.Calls);
+        return (workload.Run(log.Allocator, context), log);
     }
 
     /// <summary>The knob defaults of a workload, by name.</summary>
