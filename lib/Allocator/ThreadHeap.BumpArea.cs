@@ -179,8 +179,9 @@ internal unsafe partial struct ThreadHeap
     }
 
     /// <summary>
-    /// Where the heap leaves its bump area inside a page that the area runs to the end of (<see cref="OwnsRestOfPage"/>),
-    /// writes a header-sized record with word 0 and size <see cref="BlockHeader.AbandonedMark"/>: nothing is carved there again, so once the blocks before it are free,
+    /// Where the heap leaves its bump area inside a page that the area runs to the end of
+    /// (<see cref="OwnsRestOfPage"/>), writes a header-sized record with word 0 and size
+    /// <see cref="BlockHeader.AbandonedMark"/>: nothing is carved there again, so once the blocks before it are free,
     /// MallocTrim may give back the page it lies in (without it, one page per area stayed after a trim: 170 pages, 0.7
     /// MiB, of the 0.76 MiB of the shared area still resident in the giveback benchmark). The page is resident already
     /// but where the last block's tail was never written.

@@ -63,10 +63,10 @@ internal static unsafe class Trimming
         long released = 0;
         // Runs of free blocks give back their whole pages, the blocks whose headers lie there kept as extents; only if a
         // mapping cannot be had are the blocks of a page or more trimmed where they are, their header pages kept.
-        long runs = TrimmedExtents.Release(heap, ref keep);
-        if (runs >= 0)
+        long fromRuns = TrimmedExtents.Release(heap, ref keep);
+        if (fromRuns >= 0)
         {
-            released += runs;
+            released += fromRuns;
         }
         else
         {
