@@ -11,6 +11,9 @@ namespace Workbench.Benchmarks.Tests;
 [Collection(ProcessMemoryCollection.Name)]
 public sealed class MemoryMetricTests
 {
+    /// <summary>Settles the process's managed heap before each test (<see cref="ProcessMemoryCollection.Settle"/>).</summary>
+    public MemoryMetricTests() => ProcessMemoryCollection.Settle();
+
     /// <summary>Slack for what else in the process may shrink during a run (the kernel's RSS counters, the GC).</summary>
     private const double SlackKib = 1024;
 

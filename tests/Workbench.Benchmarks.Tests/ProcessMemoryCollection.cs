@@ -10,4 +10,17 @@ public sealed class ProcessMemoryCollection
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "process memory";
+
+    /// <summary>
+    /// Collects the test process's managed heap, finalizers included, and lets the runtime give back what it frees, so
+    /// that garbage the parallel tests left (a logged larson run keeps every call's bytes: tens of MiB) is not given back
+    /// in the middle of a reading: once in CI the anonymous memory fell by 80 MiB between a test's baseline and its
+    /// first sample. Each test class of the collection calls it from its constructor, before each test.
+    /// </summary>
+    public static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
 }

@@ -8,6 +8,9 @@ namespace Workbench.Benchmarks.Tests;
 [Collection(ProcessMemoryCollection.Name)]
 public sealed class RssProbeTests
 {
+    /// <summary>Settles the process's managed heap before each test (<see cref="ProcessMemoryCollection.Settle"/>).</summary>
+    public RssProbeTests() => ProcessMemoryCollection.Settle();
+
     private const long MiB = 1024;
 
     [Fact]

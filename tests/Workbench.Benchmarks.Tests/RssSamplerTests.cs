@@ -12,6 +12,9 @@ namespace Workbench.Benchmarks.Tests;
 [Collection(ProcessMemoryCollection.Name)]
 public sealed class RssSamplerTests
 {
+    /// <summary>Settles the process's managed heap before each test (<see cref="ProcessMemoryCollection.Settle"/>).</summary>
+    public RssSamplerTests() => ProcessMemoryCollection.Settle();
+
     [Fact]
     public unsafe void SamplesMappedMemoryOverTheBaselineTakenAtTheStart()
     {

@@ -75,7 +75,7 @@ public sealed class LarsonTests
     public void EachThreadSaysItIsEnding_AfterItsLastCall_AndBeforeItsSuccessorsFirst()
     {
         const int lineages = 2;
-        (_, CallLog log) = Run.WithLog("larson", lineages, "uniform:8-999", new() { ["duration_ms"] = 300, ["chunks"] = 40, ["rounds"] = 2 });
+        (_, CallLog log) = Run.WithLog("larson", lineages, "uniform:8-999", new() { ["duration_ms"] = 60, ["chunks"] = 40, ["rounds"] = 2 });
         IReadOnlyList<Call> calls = log.Calls;
         IReadOnlyList<(long Position, int Thread)> endings = log.Endings;
         int me = CallLog.CurrentThread;
