@@ -42,6 +42,48 @@ public class StressTests(ITestOutputHelper output)
         Assert.Equal(s0.BytesInUse, s1.BytesInUse);
     }
 
+    [Fact]
+    public void Trimming_BesideThreadsThatAllocateHandOffAndEnd_KeepsEveryBlockIntact()
+    {
+        // Waves of three threads run the stress (every block's contents checked, each worker checking its own heap),
+        // end, and leave their heaps to the pool, which the next wave takes; all the while another thread trims every
+        // millisecond: the pooled heaps (their free blocks taken into extents, which the next owners carve again), the
+        // live heaps' remote lists, and the heaps of threads that have just ended.
+        var s0 = CfaMalloc.GetStatistics();
+        int stop = 0;
+        long trims = 0;
+        var trimmer = new Thread(() =>
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                CfaMalloc.MallocTrim(0);
+                trims++;
+                Thread.Sleep(1);
+            }
+        });
+        trimmer.Start();
+        long operations = 0;
+        try
+        {
+            for (int wave = 0; wave < 6; wave++)
+            {
+                var r = StressWorkload.Run(threads: 3, operationsPerThread: 50_000, seed: 20261205 + wave, checkHeap: CheckOwnHeap);
+                Assert.True(r.Errors.IsEmpty, $"wave {wave}: " + string.Join("\n", r.Errors));
+                operations += r.Operations;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1);
+            trimmer.Join();
+        }
+        var s1 = CfaMalloc.GetStatistics();
+        output.WriteLine($"{operations} operations beside {trims} trims; {s1.TrimBytes - s0.TrimBytes:N0} B given back; heaps reused {s1.HeapsReused - s0.HeapsReused}");
+        Assert.True(trims >= 20, $"only {trims} trims ran beside the waves");
+        Assert.True(s1.TrimBytes > s0.TrimBytes, "the trims gave nothing back");
+        Assert.True(s1.HeapsReused - s0.HeapsReused >= 3, "the waves did not take over pooled heaps");
+    }
+
     private static unsafe string? CheckOwnHeap()
     {
         ThreadHeap* heap = CurrentHeap.Heap;
