@@ -103,8 +103,17 @@ static __thread int t_state __attribute__((tls_model("initial-exec")));
 static __thread void *t_heap __attribute__((tls_model("initial-exec")));
 static __thread int t_error __attribute__((tls_model("initial-exec")));
 
+/*
+ * The heap malloc's and free's fast paths may use now: t_heap while the thread is CFA (attached, outside C#) and the
+ * fast paths serve (not checked mode); NULL otherwise. One thread-local load decides what t_state, g_fast and t_heap
+ * decided together; every change of those three sets it again (fast_heap_now).
+ */
+static __thread void *t_fast __attribute__((tls_model("initial-exec")));
+
+static inline void *fast_heap_now(void) { return t_state == THREAD_CFA && g_fast ? t_heap : NULL; }
+
 EXPORT_TO_CSHARP void *cfa_front_heap(void) { return t_heap; }
-EXPORT_TO_CSHARP void cfa_front_set_heap(void *heap) { t_heap = heap; }
+EXPORT_TO_CSHARP void cfa_front_set_heap(void *heap) { t_heap = heap; t_fast = fast_heap_now(); }
 EXPORT_TO_CSHARP int cfa_front_error(void) { return t_error; }
 EXPORT_TO_CSHARP void cfa_front_set_error(int error) { t_error = error; }
 
@@ -118,8 +127,9 @@ static unsigned long g_glibc_calls;
 static unsigned long g_runtime_threads;
 
 /* Runs a call into C#: the thread is BUSY meanwhile, so that a call the runtime makes inside goes to glibc. */
-#define IN_CSHARP(call) (t_state = THREAD_BUSY, __extension__({ __typeof__(call) r_ = (call); t_state = THREAD_CFA; r_; }))
-#define IN_CSHARP_VOID(call) do { t_state = THREAD_BUSY; call; t_state = THREAD_CFA; } while (0)
+#define IN_CSHARP(call) (t_state = THREAD_BUSY, t_fast = NULL, \
+    __extension__({ __typeof__(call) r_ = (call); t_state = THREAD_CFA; t_fast = fast_heap_now(); r_; }))
+#define IN_CSHARP_VOID(call) do { t_state = THREAD_BUSY; t_fast = NULL; call; t_state = THREAD_CFA; t_fast = fast_heap_now(); } while (0)
 
 /* Attaches a NEW thread once the process runs; returns whether the thread may now call C#. */
 static int attach(void)
@@ -130,6 +140,7 @@ static int attach(void)
         return 0;
     t_state = THREAD_BUSY;                             /* the runtime's attach calls realloc: glibc serves it */
     t_state = cfa_impl_attach() ? THREAD_CFA : THREAD_GLIBC;
+    t_fast = fast_heap_now();
     return t_state == THREAD_CFA;
 }
 
@@ -204,21 +215,41 @@ static void *failed(void)
 
 /* ------------------------------------------------------------------ the standard interface */
 
-EXPORT void *malloc(size_t size)
+static __attribute__((noinline)) void *malloc_slow(size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
-        if (LIKELY(g_fast)) {
-            void *p = cfa_fast_malloc(t_heap, size);   /* no GC transition: pointer code only (FastExports.cs) */
-            if (LIKELY(p != NULL))
-                return p;
-        }
         void *p = IN_CSHARP(cfa_impl_malloc(size));
         return LIKELY(p != NULL) ? p : failed();
     }
     return glibc_alloc(0, size, 0);
 }
 
+EXPORT void *malloc(size_t size)
+{
+    void *heap = t_fast;
+    if (LIKELY(heap != NULL)) {
+        void *p = cfa_fast_malloc(heap, size);         /* no GC transition: pointer code only (FastExports.cs) */
+        if (LIKELY(p != NULL))
+            return p;
+    }
+    return malloc_slow(size);
+}
+
+static __attribute__((noinline)) void free_slow(void *p);
+
 EXPORT void free(void *p)
+{
+    /*
+     * The fast path first: it declines NULL, and a block glibc served, whose tag word names no bucket of any heap
+     * (GLIBC_TAG in its top bits), as it declines every block not on this heap's buckets.
+     */
+    void *heap = t_fast;
+    if (LIKELY(heap != NULL) && cfa_fast_free(heap, p))
+        return;
+    free_slow(p);
+}
+
+static __attribute__((noinline)) void free_slow(void *p)
 {
     if (p == NULL)
         return;
@@ -227,8 +258,6 @@ EXPORT void free(void *p)
         return;
     }
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
-        if (LIKELY(g_fast) && cfa_fast_free(t_heap, p))
-            return;
         IN_CSHARP_VOID(cfa_impl_free(p));
         return;
     }
@@ -686,6 +715,7 @@ static void thread_exit(void *value)
     if (t_state == THREAD_CFA)
         IN_CSHARP_VOID(cfa_impl_detach());
     t_state = THREAD_GLIBC;
+    t_fast = NULL;
     g_runtime_thread_exit(value);
 }
 
