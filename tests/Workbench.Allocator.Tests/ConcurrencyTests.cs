@@ -308,18 +308,7 @@ public unsafe class ConcurrencyTests
     {
         // Trim walks the free blocks of pooled heaps while new threads take those heaps over
         // and allocate from them: a live block must never lose its pages.
-        int stop = 0;
-        long trims = 0;
-        var trimmer = new Thread(() =>
-        {
-            while (Volatile.Read(ref stop) == 0)
-            {
-                CfaMalloc.MallocTrim(0);
-                trims++;
-            }
-        })
-        { IsBackground = true };
-        trimmer.Start();
+        var trimmer = new TrimmerThread(pauseMs: 0);
         var errors = new ConcurrentQueue<string>();
         var sw = System.Diagnostics.Stopwatch.StartNew();
         int waves = 0;
@@ -379,10 +368,9 @@ public unsafe class ConcurrencyTests
         }
         finally
         {
-            Volatile.Write(ref stop, 1);
-            trimmer.Join();
+            trimmer.Dispose();
         }
-        Assert.True(errors.IsEmpty, $"{waves} waves, {trims} trims:\n" + string.Join("\n", errors.Take(20)));
-        Assert.True(trims > 0 && waves > 0);
+        Assert.True(errors.IsEmpty, $"{waves} waves, {trimmer.Trims} trims:\n" + string.Join("\n", errors.Take(20)));
+        Assert.True(trimmer.Trims > 0 && waves > 0);
     }
 }

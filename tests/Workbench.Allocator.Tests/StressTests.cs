@@ -50,20 +50,8 @@ public class StressTests(ITestOutputHelper output)
         // millisecond: the pooled heaps (their free blocks taken into extents, which the next owners carve again), the
         // live heaps' remote lists, and the heaps of threads that have just ended.
         var s0 = CfaMalloc.GetStatistics();
-        int stop = 0;
-        long trims = 0;
-        var trimmer = new Thread(() =>
-        {
-            while (Volatile.Read(ref stop) == 0)
-            {
-                CfaMalloc.MallocTrim(0);
-                trims++;
-                Thread.Sleep(1);
-            }
-        });
-        trimmer.Start();
-        long operations = 0;
-        try
+        long operations = 0, trims;
+        using (var trimmer = new TrimmerThread(pauseMs: 1))
         {
             for (int wave = 0; wave < 6; wave++)
             {
@@ -71,11 +59,7 @@ public class StressTests(ITestOutputHelper output)
                 Assert.True(r.Errors.IsEmpty, $"wave {wave}: " + string.Join("\n", r.Errors));
                 operations += r.Operations;
             }
-        }
-        finally
-        {
-            Volatile.Write(ref stop, 1);
-            trimmer.Join();
+            trims = trimmer.Trims;
         }
         var s1 = CfaMalloc.GetStatistics();
         output.WriteLine($"{operations} operations beside {trims} trims; {s1.TrimBytes - s0.TrimBytes:N0} B given back; heaps reused {s1.HeapsReused - s0.HeapsReused}");
