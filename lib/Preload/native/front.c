@@ -104,16 +104,23 @@ static __thread void *t_heap __attribute__((tls_model("initial-exec")));
 static __thread int t_error __attribute__((tls_model("initial-exec")));
 
 /*
- * The heap malloc's and free's fast paths may use now: t_heap while the thread is CFA (attached, outside C#) and the
- * fast paths serve (not checked mode); NULL otherwise. One thread-local load decides what t_state, g_fast and t_heap
- * decided together; every change of those three sets it again (fast_heap_now).
+ * The heap the fast paths may use now: t_heap while the thread is CFA (attached, outside C#) and the fast paths serve
+ * (not checked mode); NULL otherwise. One thread-local load decides what t_state, g_fast and t_heap decide together:
+ * t_state and t_heap change only through set_state and cfa_front_set_heap, which set it again (g_fast is set once,
+ * before any thread attaches).
  */
 static __thread void *t_fast __attribute__((tls_model("initial-exec")));
 
-static inline void *fast_heap_now(void) { return t_state == THREAD_CFA && g_fast ? t_heap : NULL; }
+static inline void refresh_fast(void) { t_fast = t_state == THREAD_CFA && g_fast ? t_heap : NULL; }
+
+static inline void set_state(int state)
+{
+    t_state = state;
+    refresh_fast();
+}
 
 EXPORT_TO_CSHARP void *cfa_front_heap(void) { return t_heap; }
-EXPORT_TO_CSHARP void cfa_front_set_heap(void *heap) { t_heap = heap; t_fast = fast_heap_now(); }
+EXPORT_TO_CSHARP void cfa_front_set_heap(void *heap) { t_heap = heap; refresh_fast(); }
 EXPORT_TO_CSHARP int cfa_front_error(void) { return t_error; }
 EXPORT_TO_CSHARP void cfa_front_set_error(int error) { t_error = error; }
 
@@ -127,9 +134,8 @@ static unsigned long g_glibc_calls;
 static unsigned long g_runtime_threads;
 
 /* Runs a call into C#: the thread is BUSY meanwhile, so that a call the runtime makes inside goes to glibc. */
-#define IN_CSHARP(call) (t_state = THREAD_BUSY, t_fast = NULL, \
-    __extension__({ __typeof__(call) r_ = (call); t_state = THREAD_CFA; t_fast = fast_heap_now(); r_; }))
-#define IN_CSHARP_VOID(call) do { t_state = THREAD_BUSY; t_fast = NULL; call; t_state = THREAD_CFA; t_fast = fast_heap_now(); } while (0)
+#define IN_CSHARP(call) (set_state(THREAD_BUSY), __extension__({ __typeof__(call) r_ = (call); set_state(THREAD_CFA); r_; }))
+#define IN_CSHARP_VOID(call) do { set_state(THREAD_BUSY); call; set_state(THREAD_CFA); } while (0)
 
 /* Attaches a NEW thread once the process runs; returns whether the thread may now call C#. */
 static int attach(void)
@@ -138,9 +144,8 @@ static int attach(void)
         return 1;
     if (t_state != THREAD_NEW || __atomic_load_n(&g_process, __ATOMIC_ACQUIRE) != PROCESS_RUNNING)
         return 0;
-    t_state = THREAD_BUSY;                             /* the runtime's attach calls realloc: glibc serves it */
-    t_state = cfa_impl_attach() ? THREAD_CFA : THREAD_GLIBC;
-    t_fast = fast_heap_now();
+    set_state(THREAD_BUSY);                            /* the runtime's attach calls realloc: glibc serves it */
+    set_state(cfa_impl_attach() ? THREAD_CFA : THREAD_GLIBC);
     return t_state == THREAD_CFA;
 }
 
@@ -387,8 +392,8 @@ EXPORT int posix_aligned_reallocarray(void **p, size_t alignment, size_t count, 
 EXPORT void *memalign(size_t alignment, size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
-        if (LIKELY(g_fast) && alignment != 0 && (alignment & (alignment - 1)) == 0) {
-            void *p = cfa_fast_memalign(t_heap, alignment, size);
+        if (LIKELY(t_fast != NULL) && alignment != 0 && (alignment & (alignment - 1)) == 0) {
+            void *p = cfa_fast_memalign(t_fast, alignment, size);
             if (LIKELY(p != NULL))
                 return p;
         }
@@ -407,8 +412,8 @@ EXPORT void *aligned_alloc(size_t alignment, size_t size) { return memalign(alig
 EXPORT int posix_memalign(void **result, size_t alignment, size_t size)
 {
     if (LIKELY(t_state == THREAD_CFA) || attach()) {
-        if (LIKELY(g_fast) && alignment % sizeof(void *) == 0 && alignment != 0 && (alignment & (alignment - 1)) == 0) {
-            void *p = cfa_fast_memalign(t_heap, alignment, size);
+        if (LIKELY(t_fast != NULL) && alignment % sizeof(void *) == 0 && alignment != 0 && (alignment & (alignment - 1)) == 0) {
+            void *p = cfa_fast_memalign(t_fast, alignment, size);
             if (LIKELY(p != NULL)) {
                 *result = p;
                 return 0;
@@ -714,8 +719,7 @@ static void thread_exit(void *value)
         return;
     if (t_state == THREAD_CFA)
         IN_CSHARP_VOID(cfa_impl_detach());
-    t_state = THREAD_GLIBC;
-    t_fast = NULL;
+    set_state(THREAD_GLIBC);
     g_runtime_thread_exit(value);
 }
 
@@ -789,9 +793,9 @@ static void unfreed_at_exit(void) { report_at_exit(unfreed_thread, write_unfreed
 /* Starts the allocator when the library is loaded: before this, and if it fails, glibc serves every call. */
 __attribute__((constructor)) static void start(void)
 {
-    t_state = THREAD_BUSY;                             /* the runtime starts now, and allocates: glibc serves it */
+    set_state(THREAD_BUSY);                            /* the runtime starts now, and allocates: glibc serves it */
     int rc = cfa_impl_start(&g_deferred);              /* 0: running; 1: running in checked mode; -1: failed */
-    t_state = THREAD_NEW;
+    set_state(THREAD_NEW);
     if (rc < 0) {
         __atomic_store_n(&g_process, PROCESS_GLIBC, __ATOMIC_RELEASE);
         return;
