@@ -5,17 +5,18 @@ namespace Workbench.Allocator;
 /// <summary>
 /// MallocTrim: gives back to the OS the whole pages of the runs of free blocks of the heaps it may touch, headers
 /// included (the blocks whose header went become ranges the heap carves from again, its trimmed extents,
-/// <see cref="TrimmedExtents"/>), the whole pages inside the free blocks on other heaps' remote lists, which stay where they are (the
-/// pages read as zeros when next touched), the prefaulted pages of bump areas that no block uses yet, and the cached
-/// mappings of freed large blocks.
+/// <see cref="TrimmedExtents"/>), the whole pages inside the free blocks on other heaps' remote lists, which stay where
+/// they are (the pages read as zeros when next touched), the prefaulted pages of bump areas that no block uses yet, and
+/// the cached mappings of freed large blocks.
 /// </summary>
 /// <remarks>
 /// The free blocks it sees: the free and remote lists of the caller's heap and of every pooled heap, whose blocks it
-/// takes into extents where their header's page goes; the remote lists of the heaps live threads own (blocks other threads freed,
-/// waiting for their owner), taken off in one exchange, trimmed inside and put back, so that an owner, which takes
-/// them the same way, never finds one half-trimmed (only an owner parks its heap's blocks); and the caller's own
-/// outgoing chains, which it sends home first. It cannot see the free lists of heaps that other live threads own, nor their outgoing chains
-/// (at most <see cref="RemoteChain"/>'s batch per size class): only their owners touch those.
+/// takes into extents where their header's page goes; the remote lists of the heaps live threads own (blocks other
+/// threads freed, waiting for their owner), taken off in one exchange, trimmed inside and put back, so that an owner,
+/// which takes them the same way, never finds one half-trimmed (only an owner takes its heap's blocks into extents);
+/// and the caller's own outgoing chains, which it sends home first. It cannot see the free lists of heaps that other
+/// live threads own, nor their outgoing chains (at most <see cref="RemoteChain"/>'s batch per size class): only their
+/// owners touch those.
 /// </remarks>
 internal static unsafe class Trimming
 {
