@@ -53,15 +53,11 @@ internal static unsafe class TrimmedExtents
         internal nuint End;
     }
 
-    /// <summary>
-    /// A range <see cref="Release"/> may take: a free block (its range and bucket) or an extent of the table (bucket
-    /// -1), and whether it is taken into an extent.
-    /// </summary>
+    /// <summary>A range <see cref="Release"/> may take, a free block or an extent of the table, and whether it is taken.</summary>
     private struct TrimCandidate : IComparable<TrimCandidate>
     {
         internal nuint Start;
         internal nuint End;
-        internal int Bucket;
         internal bool Taken;
 
         public readonly int CompareTo(TrimCandidate other) => Start.CompareTo(other.Start);
@@ -124,13 +120,13 @@ internal static unsafe class TrimmedExtents
             return -1;
         int k = 0;
         for (int j = 0; old != null && j < old->Count; j++)
-            Add(candidates, ref k, Entries(old)[j].Start, Entries(old)[j].End, -1, taken: true);
+            Add(candidates, ref k, Entries(old)[j].Start, Entries(old)[j].End, taken: true);
         for (int i = 0; i < SizeClasses.s_count; i++)
         {
             nuint blockBytes = SizeClasses.BlockSize(i);
             bool wholePages = SizeClasses.HoldsWholePages(i);
             for (BlockHeader* b = FirstUnkept(heap, i, keptLast[i]); b != null; b = (BlockHeader*)b->Word)
-                Add(candidates, ref k, (nuint)b, (nuint)b + blockBytes, i, wholePages);
+                Add(candidates, ref k, (nuint)b, (nuint)b + blockBytes, wholePages);
         }
         new Span<TrimCandidate>(candidates, n).Sort();
         int extents = ChooseTaken(heap, candidates, n);
@@ -168,11 +164,10 @@ internal static unsafe class TrimmedExtents
         keptLast == null ? ThreadHeap.BucketOf(heap, index)->FreeList : (BlockHeader*)keptLast->Word;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(TrimCandidate* candidates, ref int k, nuint start, nuint end, int bucket, bool taken)
+    private static void Add(TrimCandidate* candidates, ref int k, nuint start, nuint end, bool taken)
     {
         candidates[k].Start = start;
         candidates[k].End = end;
-        candidates[k].Bucket = bucket;
         candidates[k].Taken = taken;
         k++;
     }

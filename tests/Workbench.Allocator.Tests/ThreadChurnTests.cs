@@ -145,7 +145,6 @@ public unsafe class ThreadChurnTests
         var errors = new ConcurrentQueue<string>();
         var a = new Thread(() =>
         {
-            heapOfA = null;
             for (int i = 0; i < N; i++)
             {
                 void* p = CfaMalloc.Malloc(48);
